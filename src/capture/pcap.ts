@@ -1,0 +1,282 @@
+// Classic pcap reader (draft-ietf-opsawg-pcap; libpcap sf-pcap.c): a push parser that walks records in place.
+
+import type { Frame, FrameSink } from './frame';
+import { newFrame } from './frame';
+import { InputError } from './input-error';
+import type { TsUnit } from './timestamp';
+import { TS_UNIT_NSEC, TS_UNIT_USEC, secFracToTime } from './timestamp';
+
+export const PCAP_FILE_HEADER_LEN = 24;
+export const PCAP_RECORD_HEADER_LEN = 16;
+
+/** The four magic numbers as the first 4 bytes read big-endian: µs or ns, either byte order. */
+const PCAP_MAGIC = {
+  USEC_BE: 0xa1b2c3d4,
+  USEC_LE: 0xd4c3b2a1,
+  NSEC_BE: 0xa1b23c4d,
+  NSEC_LE: 0x4d3cb2a1,
+} as const;
+
+/** The only version major libpcap accepts (besides DG/UX's 543.0); minors 0..4. */
+const PCAP_VERSION_MAJOR = 2;
+const PCAP_VERSION_MINOR_MAX = 4;
+
+/**
+ * Where caplen and len sit in a record header. libpcap swapped them at version 2.3, and some
+ * 2.3 writers did not: libpcap swaps for < 2.3 and, for 2.3, when caplen > len (sf-pcap.c).
+ */
+const LENGTH_ORDER = { IN_ORDER: 0, MAYBE_SWAPPED: 1, SWAPPED: 2 } as const;
+type LengthOrder = (typeof LENGTH_ORDER)[keyof typeof LENGTH_ORDER];
+
+/** LT_LINKTYPE(): the linktype field's upper 16 bits hold the FCS length (pcap-common.h). */
+const LINKTYPE_MASK = 0xffff;
+
+/**
+ * The largest record libpcap and Wireshark accept (WTAP_MAX_PACKET_SIZE_STANDARD; libpcap's
+ * max_snaplen_for_dlt), with libpcap's three larger link types. A bigger caplen is damage.
+ */
+export const PCAP_MAX_CAPLEN = 262144;
+function maxCapLenFor(linkType: number): number {
+  switch (linkType) {
+    case 231: // LINKTYPE_DBUS: D-Bus messages are up to 128 MiB
+      return 128 * 1024 * 1024;
+    case 279: // LINKTYPE_EBHSCR
+      return 8 * 1024 * 1024;
+    case 249: // LINKTYPE_USBPCAP
+      return 1024 * 1024;
+    default:
+      return PCAP_MAX_CAPLEN;
+  }
+}
+
+/** Smallest carry buffer: most records fit, so it is allocated once and never grown. */
+const CARRY_MIN = 64 * 1024;
+
+/** True when `buf[off .. off + 4)` is one of the four classic pcap magic numbers. */
+export function isPcapMagic(buf: Buffer, off: number): boolean {
+  if (buf.length - off < 4) return false;
+  const magic = buf.readUInt32BE(off);
+  return (
+    magic === PCAP_MAGIC.USEC_BE ||
+    magic === PCAP_MAGIC.USEC_LE ||
+    magic === PCAP_MAGIC.NSEC_BE ||
+    magic === PCAP_MAGIC.NSEC_LE
+  );
+}
+
+function u16(buf: Buffer, off: number, le: boolean): number {
+  return le ? buf.readUInt16LE(off) : buf.readUInt16BE(off);
+}
+
+function u32(buf: Buffer, off: number, le: boolean): number {
+  return le ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
+}
+
+/**
+ * Push parser for one classic pcap stream. `push()` chunks in file order, then `end()`.
+ * Each record is handed to the sink as the one reused `Frame`, pointing into the pushed chunk
+ * itself; only a record split across two chunks is copied, into a reused carry buffer.
+ * Damage throws an `InputError` (from `push` or `end`) after every earlier record was
+ * delivered; the parser then keeps throwing it. A sink that throws ends the parse too.
+ */
+export class PcapParser {
+  /** Records delivered so far. */
+  frames = 0;
+  /** Bytes pushed so far (the stream offset of the next byte). */
+  bytes = 0;
+  /** The file's LINKTYPE_* (one entry once the header is read), indexed by Frame.ifIndex. */
+  readonly linkTypes: number[] = [];
+
+  private readonly frame: Frame = newFrame();
+  private headerDone = false;
+  private le = true;
+  private unit: TsUnit = TS_UNIT_USEC;
+  private lengthOrder: LengthOrder = LENGTH_ORDER.IN_ORDER;
+  private linkType = 0;
+  private maxCapLen = PCAP_MAX_CAPLEN;
+  /** Lengths of the record whose header was read last (readRecordHeader). */
+  private capLen = 0;
+  private origLen = 0;
+
+  /**
+   * The unit (file header or record) that straddles chunks: `carryNeed` bytes are wanted in
+   * total (0: no unit pending), `carryLen` are there, the first at stream offset `carryStart`.
+   * `carryHasLen` says whether the record header was read, so carryNeed is the whole record.
+   * The file header starts out pending, so that it is always read from the carry.
+   */
+  private carry: Buffer = Buffer.alloc(0);
+  private carryLen = 0;
+  private carryNeed = PCAP_FILE_HEADER_LEN;
+  private carryStart = 0;
+  private carryHasLen = true;
+  private failure: InputError | null = null;
+
+  constructor(
+    /** The input's name, for errors. */
+    private readonly name: string,
+    private readonly sink: FrameSink,
+  ) {}
+
+  /** Parses `chunk[start .. end)`; the chunk may be reused by the caller once this returns. */
+  push(chunk: Buffer, start = 0, end = chunk.length): void {
+    if (this.failure !== null) throw this.failure;
+    const base = this.bytes - start; // stream offset of chunk[0]
+    this.bytes += end - start;
+    let off = start;
+    if (this.carryNeed > 0) {
+      off = this.fillCarry(chunk, off, end);
+      if (this.carryNeed > 0) return; // the whole chunk went into the carry
+    }
+    off = this.walk(chunk, off, end, base);
+    if (off < end) this.stash(chunk, off, end, base + off);
+  }
+
+  /** The input ended: a cut header or record is an error now. */
+  end(): void {
+    if (this.failure !== null) throw this.failure;
+    if (!this.headerDone) {
+      if (this.bytes === 0) this.fail(0, 'empty input: no capture file header');
+      this.fail(0, `pcap file header cut short: ${this.carryLen} of ${PCAP_FILE_HEADER_LEN} bytes`);
+    }
+    if (this.carryNeed === 0) return;
+    if (!this.carryHasLen) {
+      this.fail(this.carryStart, `record header cut short: ${this.carryLen} of ${PCAP_RECORD_HEADER_LEN} bytes`);
+    }
+    this.fail(this.carryStart, `record claims ${this.capLen} bytes, only ${this.carryLen - PCAP_RECORD_HEADER_LEN} left`);
+  }
+
+  /**
+   * Hot path: delivers every whole record in `buf[off .. end)` in place and returns the offset
+   * of the first one that is not whole. Nothing is allocated.
+   */
+  private walk(buf: Buffer, off: number, end: number, base: number): number {
+    while (end - off >= PCAP_RECORD_HEADER_LEN) {
+      // The 16 header bytes are present (loop condition).
+      this.readRecordHeader(buf, off, base + off);
+      const next = off + PCAP_RECORD_HEADER_LEN + this.capLen;
+      if (next > end) {
+        this.carryHasLen = true;
+        return off;
+      }
+      this.deliver(buf, off);
+      off = next;
+    }
+    this.carryHasLen = false;
+    return off;
+  }
+
+  /** Keeps the unfinished record at `buf[off .. end)` (walk read its header if carryHasLen). */
+  private stash(buf: Buffer, off: number, end: number, at: number): void {
+    this.carryStart = at;
+    this.carryNeed = this.carryHasLen ? PCAP_RECORD_HEADER_LEN + this.capLen : PCAP_RECORD_HEADER_LEN;
+    this.ensureCarry(this.carryNeed);
+    buf.copy(this.carry, 0, off, end);
+    this.carryLen = end - off;
+  }
+
+  /** Completes the pending unit from `chunk[off .. end)`; returns the offset after what it took. */
+  private fillCarry(chunk: Buffer, off: number, end: number): number {
+    for (;;) {
+      this.ensureCarry(this.carryNeed);
+      const take = Math.min(this.carryNeed - this.carryLen, end - off);
+      chunk.copy(this.carry, this.carryLen, off, off + take);
+      this.carryLen += take;
+      off += take;
+      if (this.carryLen < this.carryNeed) return off;
+      if (!this.headerDone) {
+        this.readFileHeader(this.carry);
+      } else if (!this.carryHasLen) {
+        // The record header is complete: now the record's length is known.
+        this.readRecordHeader(this.carry, 0, this.carryStart);
+        this.carryHasLen = true;
+        this.carryNeed = PCAP_RECORD_HEADER_LEN + this.capLen;
+        continue;
+      } else {
+        this.deliver(this.carry, 0);
+      }
+      this.carryNeed = 0;
+      this.carryLen = 0;
+      return off;
+    }
+  }
+
+  private ensureCarry(size: number): void {
+    if (this.carry.length >= size) return;
+    // Rare: the first straddling unit, or a record larger than any before (bounded by maxCapLen).
+    const bigger = Buffer.allocUnsafe(Math.max(size, CARRY_MIN));
+    this.carry.copy(bigger, 0, 0, this.carryLen);
+    this.carry = bigger;
+  }
+
+  /** The 24-byte file header at buf[0 ..); the caller checked that it is all there. */
+  private readFileHeader(buf: Buffer): void {
+    const magic = buf.readUInt32BE(0);
+    switch (magic) {
+      case PCAP_MAGIC.USEC_BE:
+      case PCAP_MAGIC.NSEC_BE:
+        this.le = false;
+        break;
+      case PCAP_MAGIC.USEC_LE:
+      case PCAP_MAGIC.NSEC_LE:
+        this.le = true;
+        break;
+      default:
+        this.fail(0, `not a pcap file (magic 0x${magic.toString(16).padStart(8, '0')})`);
+    }
+    this.unit = magic === PCAP_MAGIC.NSEC_BE || magic === PCAP_MAGIC.NSEC_LE ? TS_UNIT_NSEC : TS_UNIT_USEC;
+    const major = u16(buf, 4, this.le);
+    const minor = u16(buf, 6, this.le);
+    // tcpdump (libpcap) refuses 1.x ("archaic") and 2.5+ (Wireshark reads 2.5 on; we follow tcpdump).
+    if (major !== PCAP_VERSION_MAJOR || minor > PCAP_VERSION_MINOR_MAX) {
+      this.fail(0, `unsupported pcap version ${major}.${minor} (only 2.0 to 2.4 are defined)`);
+    }
+    this.lengthOrder = minor < 3 ? LENGTH_ORDER.SWAPPED : minor === 3 ? LENGTH_ORDER.MAYBE_SWAPPED : LENGTH_ORDER.IN_ORDER;
+    // thiszone (8), sigfigs (12) and snaplen (16) are not needed: libpcap ignores the first
+    // two, and a record's caplen, not the snaplen, says how many bytes follow it.
+    this.linkType = u32(buf, 20, this.le) & LINKTYPE_MASK;
+    this.linkTypes.push(this.linkType);
+    this.maxCapLen = maxCapLenFor(this.linkType);
+    this.headerDone = true;
+  }
+
+  /** Reads and checks the lengths of the record header at buf[off .. off + 16), all present. */
+  private readRecordHeader(buf: Buffer, off: number, at: number): void {
+    let capLen = u32(buf, off + 8, this.le);
+    let origLen = u32(buf, off + 12, this.le);
+    const order = this.lengthOrder;
+    if (order !== LENGTH_ORDER.IN_ORDER && (order === LENGTH_ORDER.SWAPPED || capLen > origLen)) {
+      const t = capLen;
+      capLen = origLen;
+      origLen = t;
+    }
+    if (capLen > this.maxCapLen) {
+      this.fail(at, `record claims ${capLen} bytes, more than the ${this.maxCapLen}-byte maximum for link type ${this.linkType}`);
+    }
+    this.capLen = capLen;
+    this.origLen = origLen;
+  }
+
+  /** Hands the record at buf[off ..) (header read, data all present) to the sink. */
+  private deliver(buf: Buffer, off: number): void {
+    const frame = this.frame;
+    secFracToTime(u32(buf, off, this.le), u32(buf, off + 4, this.le), this.unit, frame);
+    frame.buf = buf;
+    frame.off = off + PCAP_RECORD_HEADER_LEN;
+    frame.capLen = this.capLen;
+    frame.origLen = this.origLen;
+    frame.linkType = this.linkType;
+    frame.ifIndex = 0;
+    this.frames++;
+    this.sink(frame);
+  }
+
+  private fail(offset: number, reason: string): never {
+    this.failure = new InputError(this.name, offset, reason);
+    throw this.failure;
+  }
+}
+
+/** A parser for one classic pcap stream named `name` (used in errors). */
+export function createPcapParser(name: string, sink: FrameSink): PcapParser {
+  return new PcapParser(name, sink);
+}

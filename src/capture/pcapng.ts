@@ -1,0 +1,420 @@
+// pcapng reader (draft-ietf-opsawg-pcapng; libpcap sf-pcapng.c, Wireshark pcapng.c): a push parser that walks blocks in place.
+
+import type { Frame, FrameSink } from './frame';
+import { newFrame } from './frame';
+import { InputError } from './input-error';
+import type { TsUnit } from './timestamp';
+import { TS_UNIT_USEC, ticksToTime, tsUnitFromResol } from './timestamp';
+
+/** Block types netgap reads; every other block (NRB, ISB, DSB, custom, unknown) is skipped whole. */
+const BLOCK = {
+  /** Section Header Block; its type reads the same in both byte orders. */
+  SHB: 0x0a0d0d0a,
+  /** Interface Description Block. */
+  IDB: 0x00000001,
+  /** Packet Block, obsolete since pcapng 1.0 but still written by old tools. */
+  PB: 0x00000002,
+  /** Simple Packet Block: no timestamp, no interface id (interface 0). */
+  SPB: 0x00000003,
+  /** Enhanced Packet Block. */
+  EPB: 0x00000006,
+} as const;
+
+/** Smallest legal total length of each block (header 8 + fixed body + trailer 4). */
+const BLOCK_MIN_LEN = {
+  ANY: 12,
+  SHB: 28,
+  IDB: 20,
+  PB: 32,
+  SPB: 16,
+  EPB: 32,
+} as const;
+
+/** Offsets inside a block, from its first byte. */
+const BLOCK_BODY = 8;
+const SHB_BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+/** The SHB needs its byte-order magic (bytes 8..12) before its length can be read. */
+const SHB_HEADER_LEN = 12;
+const BLOCK_HEADER_LEN = 8;
+const BLOCK_TRAILER_LEN = 4;
+/** SHB major version; the minor is not checked (1.0 and 1.2 exist and read alike). */
+const PCAPNG_VERSION_MAJOR = 1;
+
+/**
+ * The longest block accepted, as Wireshark (which adds a little slack to 128 MiB). Beyond it
+ * a length is damage, and a carry of that size is the worst a file can make us allocate.
+ */
+export const PCAPNG_MAX_BLOCK_LEN = 128 * 1024 * 1024;
+
+/** IDB options netgap uses (§4.2), and the end-of-options marker. */
+const OPT_ENDOFOPT = 0;
+const IF_TSRESOL = 9;
+const IF_TSOFFSET = 14;
+const OPTION_HEADER_LEN = 4;
+
+/** Smallest carry buffer: most blocks fit, so it is allocated once and never grown. */
+const CARRY_MIN = 64 * 1024;
+
+/** One interface of the current section, from its IDB. */
+interface Interface {
+  readonly linkType: number;
+  /** IDB SnapLen; 0 means no limit. */
+  readonly snapLen: number;
+  readonly unit: TsUnit;
+  /** if_tsoffset: whole seconds added to every timestamp of the interface. */
+  readonly offsetSec: number;
+  /** Frame.ifIndex: the IDB's position among all IDBs of the input. */
+  readonly ifIndex: number;
+}
+
+/** True when `buf[off .. off + 4)` is the type of a Section Header Block (pcapng's magic). */
+export function isPcapngMagic(buf: Buffer, off: number): boolean {
+  return buf.length - off >= 4 && buf.readUInt32BE(off) === BLOCK.SHB;
+}
+
+function u16(buf: Buffer, off: number, le: boolean): number {
+  return le ? buf.readUInt16LE(off) : buf.readUInt16BE(off);
+}
+
+function u32(buf: Buffer, off: number, le: boolean): number {
+  return le ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
+}
+
+/** A signed 64-bit integer as a double: exact while |value| < 2^53. */
+function i64(buf: Buffer, off: number, le: boolean): number {
+  const hi = le ? buf.readInt32LE(off + 4) : buf.readInt32BE(off);
+  const lo = le ? buf.readUInt32LE(off) : buf.readUInt32BE(off + 4);
+  return hi * 4294967296 + lo;
+}
+
+function hex(type: number): string {
+  return `0x${type.toString(16)}`;
+}
+
+function minLenOf(type: number): number {
+  switch (type) {
+    case BLOCK.SHB:
+      return BLOCK_MIN_LEN.SHB;
+    case BLOCK.IDB:
+      return BLOCK_MIN_LEN.IDB;
+    case BLOCK.PB:
+      return BLOCK_MIN_LEN.PB;
+    case BLOCK.SPB:
+      return BLOCK_MIN_LEN.SPB;
+    case BLOCK.EPB:
+      return BLOCK_MIN_LEN.EPB;
+    default:
+      return BLOCK_MIN_LEN.ANY;
+  }
+}
+
+/**
+ * Push parser for one pcapng stream (one or more sections, each in its own byte order).
+ * `push()` chunks in file order, then `end()`. Each packet block is handed to the sink as the
+ * one reused `Frame`, pointing into the pushed chunk; only a block split across chunks is
+ * copied, into a reused carry buffer. Damage throws an `InputError` (from `push` or `end`)
+ * after every earlier packet was delivered; the parser then keeps throwing it.
+ */
+export class PcapngParser {
+  /** Packets delivered so far. */
+  frames = 0;
+  /** Bytes pushed so far (the stream offset of the next byte). */
+  bytes = 0;
+  /** LINKTYPE_* of every IDB so far, in file order: indexed by Frame.ifIndex. */
+  readonly linkTypes: number[] = [];
+
+  private readonly frame: Frame = newFrame();
+  /** Byte order of the current section. */
+  private le = true;
+  private inSection = false;
+  /** The current section's interfaces, by interface id. */
+  private interfaces: Interface[] = [];
+  /** The last packet's time in this section: a Simple Packet Block, which has none, gets it. */
+  private lastSec = 0;
+  private lastNsec = 0;
+  /** Type and total length of the block whose header was read last (readBlockHeader). */
+  private blockType = 0;
+  private blockLen = 0;
+
+  /**
+   * The block that straddles chunks: `carryNeed` bytes are wanted (0: none pending),
+   * `carryLen` are there, the first at stream offset `carryStart`. `carryHasLen` says whether
+   * the block header was read, so that carryNeed is the whole block.
+   */
+  private carry: Buffer = Buffer.alloc(0);
+  private carryLen = 0;
+  private carryNeed = 0;
+  private carryStart = 0;
+  private carryHasLen = false;
+  private failure: InputError | null = null;
+
+  constructor(
+    /** The input's name, for errors. */
+    private readonly name: string,
+    private readonly sink: FrameSink,
+  ) {}
+
+  /** Parses `chunk[start .. end)`; the chunk may be reused by the caller once this returns. */
+  push(chunk: Buffer, start = 0, end = chunk.length): void {
+    if (this.failure !== null) throw this.failure;
+    const base = this.bytes - start; // stream offset of chunk[0]
+    this.bytes += end - start;
+    let off = start;
+    if (this.carryNeed > 0) {
+      off = this.fillCarry(chunk, off, end);
+      if (this.carryNeed > 0) return; // the whole chunk went into the carry
+    }
+    off = this.walk(chunk, off, end, base);
+    if (off < end) this.stash(chunk, off, end, base + off);
+  }
+
+  /** The input ended: a cut block is an error now. */
+  end(): void {
+    if (this.failure !== null) throw this.failure;
+    if (this.bytes === 0) this.fail(0, 'empty input: no capture file header');
+    if (this.carryNeed === 0) return;
+    if (!this.carryHasLen) {
+      this.fail(this.carryStart, `block header cut short: ${this.carryLen} of ${this.carryNeed} bytes`);
+    }
+    this.fail(this.carryStart, `block (type ${hex(this.blockType)}) claims ${this.blockLen} bytes, only ${this.carryLen} left`);
+  }
+
+  /**
+   * Hot path: handles every whole block in `buf[off .. end)` in place and returns the offset
+   * of the first one that is not whole. Nothing is allocated for packet blocks.
+   */
+  private walk(buf: Buffer, off: number, end: number, base: number): number {
+    for (;;) {
+      if (end - off < BLOCK_HEADER_LEN || !this.readBlockHeader(buf, off, end, base + off)) {
+        this.carryHasLen = false;
+        return off;
+      }
+      const next = off + this.blockLen;
+      if (next > end) {
+        this.carryHasLen = true;
+        return off;
+      }
+      this.handleBlock(buf, off, base + off);
+      off = next;
+    }
+  }
+
+  /** Keeps the unfinished block at `buf[off .. end)` (walk read its header if carryHasLen). */
+  private stash(buf: Buffer, off: number, end: number, at: number): void {
+    const len = end - off;
+    this.carryStart = at;
+    if (this.carryHasLen) this.carryNeed = this.blockLen;
+    // Without a header read, fewer than 8 bytes are left, or a section header lacks its magic.
+    else this.carryNeed = len < BLOCK_HEADER_LEN ? BLOCK_HEADER_LEN : SHB_HEADER_LEN;
+    this.ensureCarry(this.carryNeed);
+    buf.copy(this.carry, 0, off, end);
+    this.carryLen = len;
+  }
+
+  /** Completes the pending block from `chunk[off .. end)`; returns the offset after what it took. */
+  private fillCarry(chunk: Buffer, off: number, end: number): number {
+    for (;;) {
+      this.ensureCarry(this.carryNeed);
+      const take = Math.min(this.carryNeed - this.carryLen, end - off);
+      chunk.copy(this.carry, this.carryLen, off, off + take);
+      this.carryLen += take;
+      off += take;
+      if (this.carryLen < this.carryNeed) return off;
+      if (!this.carryHasLen) {
+        if (this.readBlockHeader(this.carry, 0, this.carryLen, this.carryStart)) {
+          this.carryHasLen = true;
+          this.carryNeed = this.blockLen;
+        } else {
+          this.carryNeed = SHB_HEADER_LEN; // a section header: its byte-order magic comes first
+        }
+        continue;
+      }
+      this.handleBlock(this.carry, 0, this.carryStart);
+      this.carryNeed = 0;
+      this.carryLen = 0;
+      return off;
+    }
+  }
+
+  private ensureCarry(size: number): void {
+    if (this.carry.length >= size) return;
+    // Rare: the first straddling block, or a block larger than any before (<= 128 MiB).
+    const bigger = Buffer.allocUnsafe(Math.max(size, CARRY_MIN));
+    this.carry.copy(bigger, 0, 0, this.carryLen);
+    this.carry = bigger;
+  }
+
+  /**
+   * Reads and checks the type and total length of the block at `buf[off ..)`, at least 8 bytes
+   * of which are below `end`. Returns false, reading nothing, when it is a section header
+   * whose byte-order magic is not there yet.
+   */
+  private readBlockHeader(buf: Buffer, off: number, end: number, at: number): boolean {
+    const type = u32(buf, off, this.le);
+    if (type === BLOCK.SHB) {
+      if (end - off < SHB_HEADER_LEN) return false;
+      // A new section may switch byte order: its magic says which (§4.1).
+      const magic = buf.readUInt32BE(off + 8);
+      if (magic === SHB_BYTE_ORDER_MAGIC) this.le = false;
+      else if (buf.readUInt32LE(off + 8) === SHB_BYTE_ORDER_MAGIC) this.le = true;
+      else this.fail(at, `section header has byte-order magic ${hex(magic)}, not 0x1a2b3c4d`);
+    } else if (!this.inSection) {
+      this.fail(at, `first block has type ${hex(type)}, not a section header (0xa0d0d0a)`);
+    }
+    const len = u32(buf, off + 4, this.le);
+    const min = minLenOf(type);
+    if (len < min) this.fail(at, `block (type ${hex(type)}) claims ${len} bytes, less than the ${min} its type needs`);
+    if (len % 4 !== 0) this.fail(at, `block (type ${hex(type)}) claims ${len} bytes, not a multiple of 4`);
+    if (len > PCAPNG_MAX_BLOCK_LEN) {
+      this.fail(at, `block (type ${hex(type)}) claims ${len} bytes, more than the ${PCAPNG_MAX_BLOCK_LEN}-byte maximum`);
+    }
+    this.blockType = type;
+    this.blockLen = len;
+    return true;
+  }
+
+  /** The whole block is at `buf[off .. off + blockLen)`: checks its trailer and acts on it. */
+  private handleBlock(buf: Buffer, off: number, at: number): void {
+    const len = this.blockLen;
+    const trailer = u32(buf, off + len - BLOCK_TRAILER_LEN, this.le);
+    if (trailer !== len) {
+      this.fail(at, `block (type ${hex(this.blockType)}) ends with length ${trailer}, its header says ${len}`);
+    }
+    // Every read below lies in [off, off + len): readBlockHeader checked len >= the type's minimum.
+    switch (this.blockType) {
+      case BLOCK.EPB:
+        this.enhancedPacket(buf, off, len, at);
+        break;
+      case BLOCK.SPB:
+        this.simplePacket(buf, off, len, at);
+        break;
+      case BLOCK.PB:
+        this.obsoletePacket(buf, off, len, at);
+        break;
+      case BLOCK.IDB:
+        this.interfaceDescription(buf, off, len, at);
+        break;
+      case BLOCK.SHB:
+        this.sectionHeader(buf, off, at);
+        break;
+      default:
+        // NRB, ISB, DSB, custom blocks (0xBAD, 0x40000BAD) and unknown types carry nothing
+        // netgap uses; their length was checked, so they are skipped whole.
+        break;
+    }
+  }
+
+  /** Hot path. EPB: interface id, timestamp (high, low), caplen, origlen, data (§4.3). */
+  private enhancedPacket(buf: Buffer, off: number, len: number, at: number): void {
+    const le = this.le;
+    const iface = this.interfaceOf(u32(buf, off + 8, le), at);
+    const capLen = u32(buf, off + 20, le);
+    if (capLen > len - BLOCK_MIN_LEN.EPB) {
+      this.fail(at, `packet block claims ${capLen} captured bytes, its body holds only ${len - BLOCK_MIN_LEN.EPB}`);
+    }
+    ticksToTime(u32(buf, off + 12, le), u32(buf, off + 16, le), iface.unit, iface.offsetSec, this.frame);
+    this.deliver(buf, off + 28, capLen, u32(buf, off + 24, le), iface);
+  }
+
+  /**
+   * SPB: origlen, data (§4.4). It names no interface (it is interface 0) and has no time: it
+   * gets the previous packet's time in the section, or 0. Its captured length is not stored:
+   * it is origlen cut to the snaplen and to the block body.
+   */
+  private simplePacket(buf: Buffer, off: number, len: number, at: number): void {
+    const iface = this.interfaces[0];
+    if (iface === undefined) this.fail(at, 'simple packet block before any interface description block in its section');
+    const origLen = u32(buf, off + 8, this.le);
+    let capLen = Math.min(origLen, len - BLOCK_MIN_LEN.SPB);
+    if (iface.snapLen !== 0 && iface.snapLen < capLen) capLen = iface.snapLen;
+    this.frame.tsSec = this.lastSec;
+    this.frame.tsNsec = this.lastNsec;
+    this.deliver(buf, off + 12, capLen, origLen, iface);
+  }
+
+  /** Obsolete PB: 16-bit interface id, drops count, timestamp, caplen, origlen, data (appendix A). */
+  private obsoletePacket(buf: Buffer, off: number, len: number, at: number): void {
+    const le = this.le;
+    const iface = this.interfaceOf(u16(buf, off + 8, le), at);
+    const capLen = u32(buf, off + 20, le);
+    if (capLen > len - BLOCK_MIN_LEN.PB) {
+      this.fail(at, `packet block claims ${capLen} captured bytes, its body holds only ${len - BLOCK_MIN_LEN.PB}`);
+    }
+    ticksToTime(u32(buf, off + 12, le), u32(buf, off + 16, le), iface.unit, iface.offsetSec, this.frame);
+    this.deliver(buf, off + 28, capLen, u32(buf, off + 24, le), iface);
+  }
+
+  private interfaceOf(id: number, at: number): Interface {
+    const iface = this.interfaces[id];
+    if (iface === undefined) {
+      this.fail(at, `packet block names interface ${id}, but its section has ${this.interfaces.length} interface(s)`);
+    }
+    return iface;
+  }
+
+  /** Hands the packet at buf[dataOff ..) (time already in the frame) to the sink. */
+  private deliver(buf: Buffer, dataOff: number, capLen: number, origLen: number, iface: Interface): void {
+    const frame = this.frame;
+    frame.buf = buf;
+    frame.off = dataOff;
+    frame.capLen = capLen;
+    frame.origLen = origLen;
+    frame.linkType = iface.linkType;
+    frame.ifIndex = iface.ifIndex;
+    this.lastSec = frame.tsSec;
+    this.lastNsec = frame.tsNsec;
+    this.frames++;
+    this.sink(frame);
+  }
+
+  /** Rare. IDB: link type, reserved, snaplen, options (§4.2). */
+  private interfaceDescription(buf: Buffer, off: number, len: number, at: number): void {
+    const le = this.le;
+    const linkType = u16(buf, off + BLOCK_BODY, le);
+    const snapLen = u32(buf, off + 12, le);
+    let unit = TS_UNIT_USEC; // if_tsresol absent: microseconds
+    let offsetSec = 0;
+    const optEnd = off + len - BLOCK_TRAILER_LEN;
+    let o = off + 16;
+    while (optEnd - o >= OPTION_HEADER_LEN) {
+      const code = u16(buf, o, le);
+      const optLen = u16(buf, o + 2, le);
+      if (code === OPT_ENDOFOPT) break;
+      const room = optEnd - o - OPTION_HEADER_LEN;
+      if (optLen > room) {
+        this.fail(at, `interface option ${code} claims ${optLen} bytes, only ${room} left in its block`);
+      }
+      // The option's value lies in [o + 4, o + 4 + optLen), inside the block (checked above).
+      if (code === IF_TSRESOL && optLen >= 1) unit = tsUnitFromResol(buf[o + OPTION_HEADER_LEN]!);
+      else if (code === IF_TSOFFSET && optLen >= 8) offsetSec = i64(buf, o + OPTION_HEADER_LEN, le);
+      o += OPTION_HEADER_LEN + ((optLen + 3) & ~3); // values are padded to 32 bits
+    }
+    const ifIndex = this.linkTypes.length;
+    this.interfaces.push({ linkType, snapLen, unit, offsetSec, ifIndex });
+    this.linkTypes.push(linkType);
+  }
+
+  /** Rare. SHB: byte-order magic (already read), version, section length, options (§4.1). */
+  private sectionHeader(buf: Buffer, off: number, at: number): void {
+    const major = u16(buf, off + 12, this.le);
+    const minor = u16(buf, off + 14, this.le);
+    if (major !== PCAPNG_VERSION_MAJOR) {
+      this.fail(at, `unsupported pcapng version ${major}.${minor} (only 1.x is defined)`);
+    }
+    // Interface ids restart in each section; Frame.ifIndex keeps counting (linkTypes.length).
+    this.interfaces = [];
+    this.lastSec = 0;
+    this.lastNsec = 0;
+    this.inSection = true;
+  }
+
+  private fail(offset: number, reason: string): never {
+    this.failure = new InputError(this.name, offset, reason);
+    throw this.failure;
+  }
+}
+
+/** A parser for one pcapng stream named `name` (used in errors). */
+export function createPcapngParser(name: string, sink: FrameSink): PcapngParser {
+  return new PcapngParser(name, sink);
+}

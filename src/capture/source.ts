@@ -1,0 +1,371 @@
+// Capture inputs (files, `-` for stdin; pcap or pcapng, gzip-compressed or not) read in order as one RxJS timeline.
+
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import type { Gunzip } from 'node:zlib';
+import { Observable, concat } from 'rxjs';
+import type { FrameSink } from './frame';
+import { InputError } from './input-error';
+import { createPcapParser, isPcapMagic } from './pcap';
+import { createPcapngParser, isPcapngMagic } from './pcapng';
+
+export type CaptureFormat = 'pcap' | 'pcapng';
+
+/**
+ * Emitted once per chunk read (never per frame), and once more with `done: true` when the
+ * input was read to its end: that last one is the input's statistics.
+ */
+export interface ReadProgress {
+  /** The input's name as given (`-` for stdin). */
+  readonly file: string;
+  /** Known once the first 4 bytes (after gunzip) were seen. */
+  readonly format: CaptureFormat | null;
+  /** The input is gzip-compressed (recognised by its first bytes, not its name). */
+  readonly gzip: boolean;
+  /** Bytes read from the file or stdin (compressed bytes for gzip). */
+  readonly bytesRead: number;
+  /** Bytes of capture data parsed (decompressed bytes for gzip). */
+  readonly bytesParsed: number;
+  /** Frames delivered to the sink from this input. */
+  readonly frames: number;
+  /** LINKTYPE_* of each interface seen so far, indexed by Frame.ifIndex. */
+  readonly linkTypes: readonly number[];
+  readonly done: boolean;
+}
+
+export interface ReadOptions {
+  /** What `-` reads (default: process.stdin). */
+  readonly stdin?: AsyncIterable<Uint8Array>;
+  /** Size of the reused file read buffer, bytes (default 1 MiB). */
+  readonly readBytes?: number;
+}
+
+/** File reads go into one buffer of this size, reused for every read of the input. */
+export const READ_BYTES = 1024 * 1024;
+/** Decompressed chunks from zlib: large, so that few chunks straddle records. */
+const GUNZIP_CHUNK_BYTES = 256 * 1024;
+/** gzip's ID1 ID2 (RFC 1952 §2.3.1). */
+const GZIP_ID1 = 0x1f;
+const GZIP_ID2 = 0x8b;
+const GZIP_SNIFF_LEN = 2;
+const MAGIC_LEN = 4;
+
+/** zlib's code when the compressed stream ends before its trailer. */
+const Z_BUF_ERROR = 'Z_BUF_ERROR';
+
+/** What `source.ts` needs of a format parser; PcapParser and PcapngParser both fit. */
+interface CaptureParser {
+  readonly frames: number;
+  readonly bytes: number;
+  readonly linkTypes: readonly number[];
+  push(chunk: Buffer, start: number, end: number): void;
+  end(): void;
+}
+
+/**
+ * Reads the inputs one after another (concat) into `sink`, synchronously per frame. The
+ * Observable emits a `ReadProgress` per chunk, completes after the last input, or errors with
+ * an `InputError` once every frame before the damage was delivered. Unsubscribing stops the
+ * reading and closes the file.
+ */
+export function readCaptures(names: readonly string[], sink: FrameSink, opts: ReadOptions = {}): Observable<ReadProgress> {
+  return concat(...names.map((name) => readCapture(name, sink, opts)));
+}
+
+function readCapture(name: string, sink: FrameSink, opts: ReadOptions): Observable<ReadProgress> {
+  return new Observable<ReadProgress>((subscriber) => {
+    const input = new CaptureInput(name, sink);
+    const emit = (): void => subscriber.next(input.progress(false));
+    const read = name === '-' ? readStream(input, opts.stdin ?? process.stdin, emit) : readFile(input, opts.readBytes ?? READ_BYTES, emit);
+    read.then(
+      () => {
+        if (input.cancelled) return;
+        subscriber.next(input.progress(true));
+        subscriber.complete();
+      },
+      (err: unknown) => {
+        if (!input.cancelled) subscriber.error(input.explain(err));
+      },
+    );
+    return () => input.cancel();
+  });
+}
+
+async function readFile(input: CaptureInput, readBytes: number, emit: () => void): Promise<void> {
+  let fh: FileHandle;
+  try {
+    fh = await open(input.file, 'r');
+  } catch (err) {
+    throw ioError(input.file, 0, err);
+  }
+  try {
+    const buf = Buffer.allocUnsafe(readBytes);
+    for (;;) {
+      let n: number;
+      try {
+        n = (await fh.read(buf, 0, buf.length, null)).bytesRead;
+      } catch (err) {
+        throw ioError(input.file, input.offset(), err); // EISDIR shows here, not at open
+      }
+      if (input.cancelled) return;
+      if (n === 0) break;
+      await input.raw(buf, n);
+      if (input.cancelled) return;
+      emit();
+    }
+    await input.end();
+  } finally {
+    input.close();
+    await fh.close();
+  }
+}
+
+async function readStream(input: CaptureInput, stream: AsyncIterable<Uint8Array>, emit: () => void): Promise<void> {
+  const it = stream[Symbol.asyncIterator]();
+  let done = false;
+  try {
+    for (;;) {
+      let r: IteratorResult<Uint8Array>;
+      try {
+        r = await it.next();
+      } catch (err) {
+        throw ioError(input.file, input.offset(), err);
+      }
+      if (input.cancelled) return;
+      if (r.done === true) break;
+      const chunk = r.value;
+      // Streams give Buffers; a plain Uint8Array is viewed, not copied.
+      await input.raw(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), chunk.byteLength);
+      if (input.cancelled) return;
+      emit();
+    }
+    done = true;
+    await input.end();
+  } finally {
+    input.close();
+    // Stopped early (damage, unsubscribe): let the stream go. Not awaited: stdin may be idle.
+    if (!done) void it.return?.()?.catch(() => undefined);
+  }
+}
+
+/** A file or stream error as the one-line InputError the CLI prints. */
+function ioError(file: string, offset: number, err: unknown): InputError {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return new InputError(file, offset, 'cannot open: no such file');
+    case 'EACCES':
+    case 'EPERM':
+      return new InputError(file, offset, 'cannot open: permission denied');
+    case 'EISDIR':
+      return new InputError(file, offset, 'cannot read: is a directory');
+    default:
+      return new InputError(file, offset, `cannot read: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** The first few bytes of a stream, gathered across chunks (a pipe may deliver them one by one). */
+class Head {
+  readonly bytes = Buffer.alloc(MAGIC_LEN);
+  len = 0;
+
+  /** Copies up to `want` bytes in all from chunk[start .. end); returns the offset after them. */
+  fill(chunk: Buffer, start: number, end: number, want: number): number {
+    const take = Math.min(want - this.len, end - start);
+    if (take <= 0) return start;
+    chunk.copy(this.bytes, this.len, start, start + take);
+    this.len += take;
+    return start + take;
+  }
+}
+
+/**
+ * One input's way from raw bytes to frames: gzip sniff -> (gunzip) -> format sniff -> parser.
+ * Holds what the progress reports count.
+ */
+class CaptureInput {
+  cancelled = false;
+  bytesRead = 0;
+  private gzip = false;
+  /** Undecided until GZIP_SNIFF_LEN raw bytes were seen. */
+  private sniffed = false;
+  private readonly rawHead = new Head();
+  private gunzip: Gunzipper | null = null;
+  private readonly magic = new Head();
+  private parser: CaptureParser | null = null;
+  private format: CaptureFormat | null = null;
+
+  constructor(
+    readonly file: string,
+    private readonly sink: FrameSink,
+  ) {}
+
+  /**
+   * Raw bytes `chunk[0 .. end)` in input order. The caller may reuse `chunk` once the returned
+   * promise settles (for gzip, that is once zlib has consumed it).
+   */
+  async raw(chunk: Buffer, end: number): Promise<void> {
+    this.bytesRead += end;
+    let start = 0;
+    if (!this.sniffed) {
+      start = this.rawHead.fill(chunk, 0, end, GZIP_SNIFF_LEN);
+      if (this.rawHead.len < GZIP_SNIFF_LEN) return;
+      await this.sniffGzip();
+    }
+    if (this.gunzip === null) this.capture(chunk, start, end);
+    else if (start < end) await this.unzip(this.gunzip.write(chunk.subarray(start, end)));
+  }
+
+  /** The raw input ended. */
+  async end(): Promise<void> {
+    if (!this.sniffed) await this.sniffGzip();
+    if (this.gunzip !== null) await this.unzip(this.gunzip.end());
+    this.captureEnd();
+  }
+
+  /** Stream offset for errors: capture bytes parsed so far (decompressed bytes for gzip). */
+  offset(): number {
+    return this.parser?.bytes ?? this.magic.len;
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.close();
+  }
+
+  /** Releases zlib, if any (idempotent). */
+  close(): void {
+    this.gunzip?.destroy(new InputError(this.file, this.offset(), 'reading stopped'));
+  }
+
+  progress(done: boolean): ReadProgress {
+    return {
+      file: this.file,
+      format: this.format,
+      gzip: this.gzip,
+      bytesRead: this.bytesRead,
+      bytesParsed: this.offset(),
+      frames: this.parser?.frames ?? 0,
+      linkTypes: this.parser?.linkTypes.slice() ?? [],
+      done,
+    };
+  }
+
+  /** The error the Observable reports: offsets of a gzip input count decompressed bytes. */
+  explain(err: unknown): unknown {
+    if (!this.gzip || !(err instanceof InputError)) return err;
+    return new InputError(err.file, err.offset, `${err.reason} (offset in the decompressed stream)`);
+  }
+
+  private async sniffGzip(): Promise<void> {
+    this.sniffed = true;
+    const head = this.rawHead;
+    if (head.len === GZIP_SNIFF_LEN && head.bytes[0] === GZIP_ID1 && head.bytes[1] === GZIP_ID2) {
+      this.gzip = true;
+      this.gunzip = new Gunzipper((out) => this.capture(out, 0, out.length));
+      await this.unzip(this.gunzip.write(Buffer.from(head.bytes.subarray(0, head.len))));
+    } else {
+      this.capture(head.bytes, 0, head.len);
+    }
+  }
+
+  /** Capture bytes (decompressed if need be) `chunk[start .. end)`, in order. */
+  private capture(chunk: Buffer, start: number, end: number): void {
+    if (this.parser === null) {
+      start = this.magic.fill(chunk, start, end, MAGIC_LEN);
+      if (this.magic.len < MAGIC_LEN) return;
+      this.parser = this.openParser();
+      this.parser.push(this.magic.bytes, 0, MAGIC_LEN);
+    }
+    this.parser.push(chunk, start, end);
+  }
+
+  private captureEnd(): void {
+    if (this.parser === null) {
+      if (this.magic.len === 0) throw new InputError(this.file, 0, 'empty input: no capture file header');
+      throw new InputError(this.file, 0, `not a pcap or pcapng file: only ${this.magic.len} byte(s)`);
+    }
+    this.parser.end();
+  }
+
+  private openParser(): CaptureParser {
+    const magic = this.magic.bytes;
+    if (isPcapMagic(magic, 0)) {
+      this.format = 'pcap';
+      return createPcapParser(this.file, this.sink);
+    }
+    if (isPcapngMagic(magic, 0)) {
+      this.format = 'pcapng';
+      return createPcapngParser(this.file, this.sink);
+    }
+    throw new InputError(this.file, 0, `not a pcap or pcapng file (magic 0x${magic.toString('hex')})`);
+  }
+
+  /**
+   * Awaits a gunzip step, turning zlib's errors into InputErrors. A cut gzip stream (zlib's
+   * "unexpected end of file") comes after all it could decompress: that is parsed to its end
+   * first, so that a cut record is named at its offset, as for a cut plain file.
+   */
+  private async unzip(step: Promise<void>): Promise<void> {
+    try {
+      await step;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException | null)?.code;
+      if (typeof code !== 'string' || !code.startsWith('Z_')) throw err; // the parser's or the sink's
+      if (code === Z_BUF_ERROR) {
+        this.parser?.end();
+        throw new InputError(this.file, this.offset(), 'gzip stream cut short');
+      }
+      throw new InputError(this.file, this.offset(), `gzip data damaged: ${(err as Error).message}`);
+    }
+  }
+}
+
+/**
+ * zlib's gunzip driven by hand: each write resolves once zlib has consumed the bytes (so a
+ * reused read buffer may be refilled), and rejects as soon as zlib or the consumer failed, so
+ * that nothing waits on a stream that died. Decompressed chunks go to `onData` synchronously;
+ * if it throws (an InputError from the parser), the stream fails with that error.
+ */
+class Gunzipper {
+  private readonly zlib: Gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
+  private readonly finished: Promise<void>;
+  /** The first failure: zlib's, the consumer's, or destroy()'s. */
+  private failure: Error | null = null;
+
+  constructor(onData: (out: Buffer) => void) {
+    this.zlib.on('data', (out: Buffer) => {
+      try {
+        onData(out);
+      } catch (err) {
+        this.destroy(err as Error);
+      }
+    });
+    this.finished = new Promise((resolve, reject) => {
+      this.zlib.once('end', resolve);
+      this.zlib.once('error', (err: Error) => reject(this.failure ?? err));
+    });
+    // Observed by write() and end(); this keeps an early failure from counting as unhandled.
+    this.finished.catch(() => undefined);
+  }
+
+  write(chunk: Buffer): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.finished.catch(reject);
+      this.zlib.write(chunk, (err) => (err ? reject(this.failure ?? err) : resolve()));
+    });
+  }
+
+  end(): Promise<void> {
+    this.zlib.end();
+    return this.finished;
+  }
+
+  /** Fails the stream with `err` (the first failure wins); a no-op once it ended or failed. */
+  destroy(err: Error): void {
+    if (this.failure !== null || this.zlib.destroyed) return;
+    this.failure = err;
+    this.zlib.destroy(err);
+  }
+}

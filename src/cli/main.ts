@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// netgap's command line: `read` analyses captures; each command lives in its own module.
+
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runRead, type ReadOptions } from './read';
+import { readPackageVersion } from './version';
+
+/** Exit codes, as documented in the README. */
+export const EXIT = { OK: 0, ALERTED: 1, USAGE: 2 } as const;
+
+function seconds(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds > 0');
+  return n;
+}
+
+function count(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
+  return n;
+}
+
+function program(): Command {
+  const cmd = new Command('netgap')
+    .description('Find the outages ordinary monitoring misses on virtual switches: ARP-refresh gaps (KB2832644) and post-migration blackouts.')
+    .version(readPackageVersion(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text.startsWith('error:') ? `netgap: ${text}` : text) });
+
+  cmd
+    .command('read')
+    .description('analyse capture files (pcap, pcapng, gzip-compressed or not; - for stdin) as one timeline')
+    .argument('<file...>', 'capture files, read in the order given; - reads standard input')
+    .option('--json', 'write NDJSON: one alert object per line, then one summary object')
+    .option('--arp-threshold <seconds>', "the bridge's forwarding-entry lifetime", seconds, 300)
+    .option('--arp-warn <seconds>', 'warn when a talking station has not ARPed for this long', seconds, 240)
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when an alert of this severity or worse was raised').choices(['warning', 'critical']))
+    .option('--max-stations <n>', 'cap of the station table (the oldest are evicted beyond it)', count, 65536)
+    .action(async (files: string[], opts: ReadOptions) => {
+      if (opts.arpWarn >= opts.arpThreshold) cmd.error('error: --arp-warn must be lower than --arp-threshold', { exitCode: EXIT.USAGE });
+      process.exitCode = await runRead(files, opts);
+    });
+  return cmd;
+}
+
+async function main(): Promise<void> {
+  try {
+    await program().parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with code 0; a usage error has already been printed.
+      process.exitCode = err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+      return;
+    }
+    throw err;
+  }
+}
+
+void main();

@@ -1,0 +1,96 @@
+// The alert schema: one interface per kind. These records are the NDJSON interface (README: "NDJSON schema").
+
+/**
+ * Alerts are facts a detector decided are notable, in packet time. Field names are the NDJSON
+ * names (snake_case) so that the schema is written once; `src/output/` adds `type`, `time`,
+ * `message` and `advice` when it renders them. Append fields, never rename or remove one: the
+ * NDJSON schema is a stable interface.
+ */
+export type Severity = 'info' | 'warning' | 'critical';
+
+/** Why a station's ARP went stale, as far as its traffic shows. */
+export type ArpGapCause =
+  /** Repeated TCP SYNs to one peer kept the guest's ARP entry alive (Windows Vista+, KB2832644). */
+  | 'tcp-syn-refresh'
+  /** No refresh pattern seen: the guest keeps ARP entries longer than the bridge (Windows XP: ArpCacheMinReferencedLife 600 s). */
+  | 'long-arp-cache';
+
+interface AlertBase {
+  /** Packet time the alert refers to, epoch seconds (float). */
+  ts: number;
+  severity: Severity;
+  kind: string;
+  /** Station's MAC address, lower-case colon hex. */
+  mac?: string;
+  /** Station's IPv4/IPv6 address, if known. */
+  ip?: string;
+  /** Outermost VLAN ID, when the station's frames are tagged. */
+  vlan?: number;
+}
+
+/** Fields shared by the three ARP-gap kinds. */
+interface ArpGapFields {
+  mac: string;
+  /** Seconds since the station's last ARP, at `ts`. */
+  gap_s: number;
+  /** Epoch seconds of the station's last ARP. */
+  last_arp_ts: number;
+  /** The bridge's forwarding-entry lifetime in force (--arp-threshold), seconds. */
+  threshold_s: number;
+  /** Frames the station sent since its last ARP. */
+  frames_since_arp: number;
+  /** Best explanation the traffic supports. */
+  cause: ArpGapCause;
+  /** For tcp-syn-refresh: the peer the repeated SYNs went to. */
+  syn_peer?: string;
+  /** For tcp-syn-refresh: median seconds between those SYNs. */
+  syn_interval_s?: number;
+  /**
+   * Seconds of the most recent capture hole inside this gap: no frame at all from anyone for longer
+   * than the threshold. In a file that may be frames missing from the capture rather than silence,
+   * so an ARP may have gone unrecorded. Absent when there was no such hole.
+   */
+  capture_hole_s?: number;
+}
+
+/** The station keeps sending, and its last ARP is now --arp-warn seconds old. */
+export interface ArpGapWarningAlert extends AlertBase, ArpGapFields {
+  kind: 'arp-gap-warning';
+  severity: 'warning';
+  /** Required here (optional in AlertBase): restated so that both bases agree. */
+  mac: string;
+}
+
+/** The station sent a frame after its last ARP passed the threshold: the bridge has forgotten it. */
+export interface ArpGapExpiredAlert extends AlertBase, ArpGapFields {
+  kind: 'arp-gap-expired';
+  severity: 'critical';
+  /** Required here (optional in AlertBase): restated so that both bases agree. */
+  mac: string;
+}
+
+/** The station ARPed again after a warning or an expiry. */
+export interface ArpGapRecoveredAlert extends AlertBase, ArpGapFields {
+  kind: 'arp-gap-recovered';
+  severity: 'info';
+  /** Required here (optional in AlertBase): restated so that both bases agree. */
+  mac: string;
+  /** Seconds the station spent past the threshold (0 when it recovered in the warning band). */
+  past_threshold_s: number;
+}
+
+/** A bounded table reached its cap and started evicting its oldest entries (said once per table). */
+export interface TableFullAlert extends AlertBase {
+  kind: 'table-full';
+  severity: 'warning';
+  /** Which table: "stations", ... */
+  table: string;
+  /** Its cap, entries. */
+  limit: number;
+}
+
+export type Alert = ArpGapWarningAlert | ArpGapExpiredAlert | ArpGapRecoveredAlert | TableFullAlert;
+export type AlertKind = Alert['kind'];
+
+/** Where detectors send alerts; the pipeline wraps it in an RxJS Subject. */
+export type AlertSink = (alert: Alert) => void;

@@ -1,0 +1,331 @@
+// ARP-gap detector: a station keeps talking while its last ARP ages past a bridge's 300 s hold (KB2832644).
+
+import { formatIpv4, formatMac } from '../decode/address';
+import type { DecodedFrame } from '../decode/decoded-frame';
+import { L4, TCP_FLAG } from '../decode/decoded-frame';
+import type { AlertSink, ArpGapCause, ArpGapExpiredAlert, ArpGapRecoveredAlert, ArpGapWarningAlert } from './alerts';
+import type { PacketClock } from './clock';
+import type { Station } from './stations';
+import type { TimerOwner } from './timer-queue';
+
+/*
+ * What the bridge does (KB2832644): Hyper-V's bridge.sys, used when a vSwitch is bound to Wi-Fi,
+ * keeps a forwarding entry per guest MAC built from the guest's ARP packets, for a fixed 300 s.
+ * Like any learning bridge it keys that table per MAC and VLAN, so state here is per MAC and VLAN. A guest that keeps sending but does not ARP within 300 s is forgotten and its
+ * traffic is dropped. Windows XP keeps a referenced ARP entry 600 s (ArpCacheMinReferencedLife);
+ * Vista and later 15-45 s, unless repeated TCP SYNs to one peer keep extending the entry.
+ *
+ * Kinds, per station and VLAN ("a gap" = the time from one ARP to the next):
+ * - arp-gap-warning: the station has sent frames since its last ARP, and that ARP is now
+ *   `arpWarnS` old. Raised by a timer at last_arp + warn when frames were sent by then; otherwise
+ *   at the first later frame while the age is still in [warn, threshold]. Once per gap.
+ * - arp-gap-expired: the station sends a frame while its last ARP is older than the threshold.
+ *   Once per gap. Frame-driven only: a station that falls silent raises no critical alert, since
+ *   nothing of its traffic was at risk.
+ * - arp-gap-recovered: its next ARP after a warning or an expiry.
+ *
+ * Boundaries. Warning when age >= warn: the warning is a deadline, and a deadline is reached at
+ * its instant (the timer fires at exactly last_arp + warn). Expired when age > threshold,
+ * strictly: a 300 s hold keeps the entry for 300 s, so at exactly 300 s it is at its last valid
+ * instant; equality is an edge only synthetic captures hit, and a critical alert must not rest on
+ * it. Both compare the packet time with a deadline computed once (last_arp + X), the same number
+ * the timer is armed with, so a test's `1000 + 300` means exactly that.
+ *
+ * Time is the packet clock. A frame stamped before the clock is handled at the clock's time, so
+ * a gap never shrinks or turns negative.
+ *
+ * Capture holes. When the whole capture has no frame for longer than the threshold and the first
+ * frame after the hole is the station's own, past the threshold since its last ARP, the expiry is
+ * raised anyway, with `capture_hole_s` on it. The capture cannot say whether an ARP was lost in
+ * the hole or the network was silent, but in the setting this tool is for (one guest behind a
+ * Wi-Fi vSwitch, often the only talker in its capture) a capture-wide silence is exactly what the
+ * failure looks like; dropping the alert would hide the real case, and the field lets the reader
+ * weigh a paused capture.
+ *
+ * Cause. 'tcp-syn-refresh' when, during the gap, the station opened >= 2 TCP connections (SYN
+ * without ACK) to one IPv4 peer: KB2832644's Vista+ case. Retransmitted SYNs (same peer, same
+ * source port) are one attempt, not a refresh pattern: a guest whose bridge entry expired
+ * retransmits SYNs, and those must not pass for the cause. Otherwise 'long-arp-cache' (XP).
+ */
+
+/** Recent connection attempts kept per entry to find the SYN pattern; no allocation per SYN. */
+export const SYN_RING = 8;
+/** Per-station VLAN entries tracked; beyond, ARP on a further VLAN is not tracked (bounded per-frame scan). */
+export const ARP_GAP_MAX_VLANS = 64;
+
+export interface ArpGapOptions {
+  /** The bridge's forwarding-entry lifetime, seconds (KB2832644: 300). */
+  arpThresholdS: number;
+  /** Warn when a talking station's last ARP is this old, seconds (< arpThresholdS). */
+  arpWarnS: number;
+}
+
+/** A station's gap state at some time, for the summary and the dashboard. */
+export type ArpGapStatus =
+  /** Its last ARP is younger than the warning age. */
+  | 'ok'
+  /** Talking, last ARP between the warning age and the threshold. */
+  | 'warning'
+  /** It sent a frame past the threshold and has not ARPed since. */
+  | 'expired'
+  /** Its last ARP is older than the warning age and it has not talked since (or not past the threshold). */
+  | 'silent';
+
+export interface ArpGapView {
+  status: ArpGapStatus;
+  /** Seconds since its most recent ARP (on any VLAN) at the time asked. */
+  arp_age_s: number;
+  warnings: number;
+  expiries: number;
+  /** Cause on its most recent ARP-gap alert, null when none. */
+  cause: ArpGapCause | null;
+}
+
+const PHASE = { OK: 0, WARNED: 1, EXPIRED: 2 } as const;
+type Phase = (typeof PHASE)[keyof typeof PHASE];
+
+/** Rank for a station on several VLANs: the worst entry speaks, and talking beats silent. */
+const STATUS_RANK: Readonly<Record<ArpGapStatus, number>> = { silent: 0, ok: 1, warning: 2, expired: 3 };
+
+/** The last SYN_RING connection attempts of one entry, since its last ARP. */
+class SynRing {
+  readonly peer = new Uint32Array(SYN_RING);
+  readonly port = new Uint16Array(SYN_RING);
+  readonly time = new Float64Array(SYN_RING);
+  /** Attempts recorded since the last ARP; the newest is at slot (count - 1) % SYN_RING. */
+  count = 0;
+
+  /** Hot path (SYN frames only). */
+  record(peer: number, srcPort: number, t: number): void {
+    const n = Math.min(this.count, SYN_RING);
+    for (let i = 0; i < n; i++) if (this.peer[i] === peer && this.port[i] === srcPort) return; // a retransmission
+    const slot = this.count % SYN_RING;
+    this.peer[slot] = peer;
+    this.port[slot] = srcPort;
+    this.time[slot] = t;
+    this.count++;
+  }
+}
+
+/** One bridge forwarding entry's view: a station on one VLAN (-1 untagged). */
+export class ArpGapEntry implements TimerOwner {
+  timerSlot = -1;
+  timerKey = Infinity;
+  timerSeq = 0;
+  timerDue = Infinity;
+  /** Packet time of its last ARP on this VLAN. */
+  lastArpS: number;
+  /** Frames (ARP excluded) it sent on this VLAN since that ARP. */
+  framesSinceArp = 0;
+  phase: Phase = PHASE.OK;
+  warnings = 0;
+  expiries = 0;
+  /** Cause on its most recent alert, and that alert's time. */
+  cause: ArpGapCause | null = null;
+  causeS = -Infinity;
+  /** Made at its first SYN: most stations never need one. */
+  syn: SynRing | null = null;
+
+  constructor(
+    private readonly detector: ArpGapDetector,
+    readonly station: Station,
+    readonly vlan: number,
+    arpS: number,
+  ) {
+    this.lastArpS = arpS;
+  }
+
+  onTimer(t: number): void {
+    this.detector.warnTimer(this, t);
+  }
+
+  status(t: number, o: ArpGapOptions): ArpGapStatus {
+    if (this.phase === PHASE.EXPIRED) return 'expired';
+    if (t < this.lastArpS + o.arpWarnS) return 'ok';
+    if (this.framesSinceArp > 0 && t <= this.lastArpS + o.arpThresholdS) return 'warning';
+    return 'silent';
+  }
+}
+
+/** Scratch for the median SYN interval: alerts are rare, but they need not allocate for it. */
+const intervals = new Float64Array(SYN_RING);
+
+export class ArpGapDetector {
+  /** Set by `findCause` for the alert being built. */
+  private synPeer = 0;
+  private synIntervalS = 0;
+
+  constructor(
+    private readonly opts: ArpGapOptions,
+    private readonly clock: PacketClock,
+    private readonly sink: AlertSink,
+  ) {}
+
+  /** Hot path: the station ARPed on `vlan` at packet time `t`. */
+  onArp(st: Station, vlan: number, t: number): void {
+    let e = entryFor(st, vlan);
+    if (e === undefined) {
+      if (st.arpGap.length >= ARP_GAP_MAX_VLANS) return;
+      e = new ArpGapEntry(this, st, vlan, t);
+      st.arpGap.push(e);
+    } else {
+      if (e.phase !== PHASE.OK) this.recovered(e, t);
+      e.lastArpS = t;
+      e.framesSinceArp = 0;
+      e.phase = PHASE.OK;
+      if (e.syn !== null) e.syn.count = 0;
+    }
+    this.clock.timers.arm(e, t + this.opts.arpWarnS);
+  }
+
+  /** Hot path: the station sent a non-ARP frame (or an ARP naming another sender) at packet time `t`. */
+  onFrame(st: Station, d: DecodedFrame, t: number): void {
+    const e = entryFor(st, d.vlan);
+    if (e === undefined) return; // never ARPed on this VLAN: its age is unknown
+    e.framesSinceArp++;
+    if (d.l4 === L4.TCP && (d.tcpFlags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN && d.ip4Dst >= 0) {
+      (e.syn ??= new SynRing()).record(d.ip4Dst, d.srcPort, t);
+    }
+    if (e.phase === PHASE.EXPIRED) return;
+    if (t > e.lastArpS + this.opts.arpThresholdS) this.expired(e, t);
+    else if (e.phase === PHASE.OK && t >= e.lastArpS + this.opts.arpWarnS) this.warning(e, t);
+  }
+
+  /** The warning deadline of `e` was reached at `t` (from the packet clock). */
+  warnTimer(e: ArpGapEntry, t: number): void {
+    if (e.phase === PHASE.OK && e.framesSinceArp > 0) this.warning(e, t);
+  }
+
+  /** The station is being dropped (table eviction): drop its timers with it. */
+  forget(st: Station): void {
+    for (const e of st.arpGap) this.clock.timers.remove(e);
+  }
+
+  /** The station's gap state at packet time `t`. */
+  view(st: Station, t: number): ArpGapView {
+    const v: ArpGapView = { status: 'silent', arp_age_s: Infinity, warnings: 0, expiries: 0, cause: null };
+    let causeS = -Infinity;
+    for (const e of st.arpGap) {
+      const s = e.status(t, this.opts);
+      if (STATUS_RANK[s] > STATUS_RANK[v.status]) v.status = s;
+      v.arp_age_s = Math.min(v.arp_age_s, t - e.lastArpS);
+      v.warnings += e.warnings;
+      v.expiries += e.expiries;
+      if (e.causeS > causeS) {
+        causeS = e.causeS;
+        v.cause = e.cause;
+      }
+    }
+    return v;
+  }
+
+  private warning(e: ArpGapEntry, t: number): void {
+    e.phase = PHASE.WARNED;
+    e.warnings++;
+    const cause = this.findCause(e, t);
+    const a: ArpGapWarningAlert = { ts: t, severity: 'warning', kind: 'arp-gap-warning', mac: formatMac(e.station.mac), ...this.gapFields(e, t, cause) };
+    this.sink(this.decorate(a, e));
+  }
+
+  private expired(e: ArpGapEntry, t: number): void {
+    e.phase = PHASE.EXPIRED;
+    e.expiries++;
+    const cause = this.findCause(e, t);
+    const a: ArpGapExpiredAlert = { ts: t, severity: 'critical', kind: 'arp-gap-expired', mac: formatMac(e.station.mac), ...this.gapFields(e, t, cause) };
+    this.sink(this.decorate(a, e));
+  }
+
+  private recovered(e: ArpGapEntry, t: number): void {
+    const cause = this.findCause(e, t);
+    const a: ArpGapRecoveredAlert = {
+      ts: t,
+      severity: 'info',
+      kind: 'arp-gap-recovered',
+      mac: formatMac(e.station.mac),
+      ...this.gapFields(e, t, cause),
+      past_threshold_s: Math.max(0, t - (e.lastArpS + this.opts.arpThresholdS)),
+    };
+    this.sink(this.decorate(a, e));
+  }
+
+  private gapFields(e: ArpGapEntry, t: number, cause: ArpGapCause) {
+    return {
+      gap_s: t - e.lastArpS,
+      last_arp_ts: e.lastArpS,
+      threshold_s: this.opts.arpThresholdS,
+      frames_since_arp: e.framesSinceArp,
+      cause,
+    };
+  }
+
+  /** The optional fields, present only when they say something. */
+  private decorate<A extends ArpGapWarningAlert | ArpGapExpiredAlert | ArpGapRecoveredAlert>(a: A, e: ArpGapEntry): A {
+    if (e.station.lastIp >= 0) a.ip = formatIpv4(e.station.lastIp);
+    if (e.vlan >= 0) a.vlan = e.vlan;
+    if (a.cause === 'tcp-syn-refresh') {
+      a.syn_peer = formatIpv4(this.synPeer);
+      a.syn_interval_s = this.synIntervalS;
+    }
+    const hole = this.clock.holeStartS;
+    if (hole >= e.lastArpS && hole < a.ts) a.capture_hole_s = this.clock.holeS;
+    return a;
+  }
+
+  /**
+   * The cause the gap's traffic supports, remembered on the entry. For 'tcp-syn-refresh' it
+   * leaves the peer with the most attempts (the newest on a tie) in `synPeer` and the median
+   * interval between its attempts in `synIntervalS`.
+   */
+  private findCause(e: ArpGapEntry, t: number): ArpGapCause {
+    e.causeS = t;
+    e.cause = 'long-arp-cache';
+    const r = e.syn;
+    if (r === null || r.count < 2) return e.cause;
+    const n = Math.min(r.count, SYN_RING);
+    const oldest = r.count - n;
+    let best = -1;
+    let bestCount = 1;
+    for (let k = r.count - 1; k >= oldest; k--) {
+      const p = r.peer[k % SYN_RING]!;
+      let c = 0;
+      for (let i = 0; i < n; i++) if (r.peer[i] === p) c++;
+      if (c > bestCount) {
+        best = p;
+        bestCount = c;
+      }
+    }
+    if (best < 0) return e.cause;
+    let m = 0;
+    let prev = NaN;
+    for (let k = oldest; k < r.count; k++) {
+      const i = k % SYN_RING;
+      if (r.peer[i] !== best) continue;
+      if (!Number.isNaN(prev)) intervals[m++] = r.time[i]! - prev;
+      prev = r.time[i]!;
+    }
+    // Insertion sort: at most SYN_RING - 1 values.
+    for (let i = 1; i < m; i++) {
+      const v = intervals[i]!;
+      let j = i - 1;
+      while (j >= 0 && intervals[j]! > v) {
+        intervals[j + 1] = intervals[j]!;
+        j--;
+      }
+      intervals[j + 1] = v;
+    }
+    this.synPeer = best;
+    this.synIntervalS = m % 2 === 1 ? intervals[m >> 1]! : (intervals[m / 2 - 1]! + intervals[m / 2]!) / 2;
+    e.cause = 'tcp-syn-refresh';
+    return e.cause;
+  }
+}
+
+/** Hot path: a station's entry for one VLAN; stations are on one or two VLANs, so a scan wins over a Map. */
+function entryFor(st: Station, vlan: number): ArpGapEntry | undefined {
+  const list = st.arpGap;
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i]!;
+    if (e.vlan === vlan) return e;
+  }
+  return undefined;
+}

@@ -1,0 +1,65 @@
+// The packet clock: time comes from frame timestamps (Zeek's network_time), never from the wall.
+
+import { TimerQueue } from './timer-queue';
+
+/**
+ * Detectors read time only from here. The clock moves when a frame arrives (`advance`) or, in
+ * live mode, when a ticker reports that time has passed with no frame (`tick`), so silence is
+ * seen too. Moving it fires every timer that fell due on the way, each at its own deadline, in
+ * deadline order: an alert for "240 s after the last ARP" carries that moment even when the next
+ * frame comes much later. At the end of a file nothing moves it further: no timer fires past the
+ * last frame, since the capture says nothing about what came after.
+ *
+ * Time never goes back. A frame stamped earlier than the clock (clock steps, merged captures) is
+ * counted in `tsBackwards` and handled at the clock's current time.
+ *
+ * It also remembers the most recent capture hole: two consecutive frames further apart than
+ * `holeMinS`, which in a file may mean frames are missing (a paused or rotated capture), not that
+ * the network was silent. Detectors mention it on alerts whose evidence spans it.
+ */
+export class PacketClock {
+  /** Current packet time, epoch seconds; -Infinity before the first frame. */
+  now = -Infinity;
+  /** Frames stamped earlier than the clock. */
+  tsBackwards = 0;
+  /** Start (time of the frame before it) and length of the most recent capture hole; -Infinity / 0 when none. */
+  holeStartS = -Infinity;
+  holeS = 0;
+  readonly timers = new TimerQueue();
+  /** Time of the last frame that moved the clock (ticks do not count: they are not frames). */
+  private lastFrameS = -Infinity;
+
+  /** @param holeMinS inter-frame silence above which a stretch counts as a capture hole, seconds. */
+  constructor(readonly holeMinS: number = Infinity) {}
+
+  /** A frame stamped `t` arrived. Returns the time to handle it at. Hot path: no allocation. */
+  advance(t: number): number {
+    // `!(t >= now)` is also true for NaN, which must not poison the clock.
+    if (!(t >= this.now)) {
+      this.tsBackwards++;
+      return this.now;
+    }
+    if (this.lastFrameS !== -Infinity && t - this.lastFrameS > this.holeMinS) {
+      this.holeStartS = this.lastFrameS;
+      this.holeS = t - this.lastFrameS;
+    }
+    this.lastFrameS = t;
+    this.runTo(t);
+    return t;
+  }
+
+  /** Time `t` passed with no frame (live mode's ticker). A `t` behind the clock is ignored, not counted. */
+  tick(t: number): number {
+    if (t > this.now) this.runTo(t);
+    return this.now;
+  }
+
+  private runTo(t: number): void {
+    for (let o = this.timers.popDue(t); o !== null; o = this.timers.popDue(t)) {
+      // A timer armed in the past (by another timer's handler) fires now: time stays monotonic.
+      if (o.timerKey > this.now) this.now = o.timerKey;
+      o.onTimer(this.now);
+    }
+    this.now = t;
+  }
+}

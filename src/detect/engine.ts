@@ -1,0 +1,207 @@
+// The detection engine: the one per-frame path from decoded facts to alerts, and the end-of-input summary.
+
+import type { Frame } from '../capture/frame';
+import { frameTimeS } from '../capture/frame';
+import { formatIpv4, formatMac } from '../decode/address';
+import type { DecodeReason } from '../decode/decoded-frame';
+import { DECODE_REASONS, DecodedFrame } from '../decode/decoded-frame';
+import { decodeFrame } from '../decode/frame';
+import type { AlertSink, ArpGapCause, Severity } from './alerts';
+import type { ArpGapStatus } from './arp-gap';
+import { ArpGapDetector } from './arp-gap';
+import { PacketClock } from './clock';
+import type { EngineOptions } from './options';
+import { checkEngineOptions, DEFAULT_ENGINE_OPTIONS } from './options';
+import type { Station } from './stations';
+import { arpSenderMac, StationTable } from './stations';
+
+export type { EngineOptions } from './options';
+
+/** One station row of the summary (output adds `vendor` and renders it). */
+export interface StationSummary {
+  /** Lower-case colon hex. */
+  mac: string;
+  /** Outer VLAN IDs its frames carried, in order first seen; empty when untagged. */
+  vlans: number[];
+  /** IPv4 addresses it claimed as ARP sender, in order first claimed. */
+  ips: string[];
+  /** ARP/RARP frames it sent (the corpus oracle's `arp_sent`). */
+  arp_sent: number;
+  /** Frames whose link-layer source is its MAC, from its first ARP on. */
+  frames: number;
+  /** Largest difference between the own timestamps of two consecutive ARP frames in file order, seconds; null below 2 ARPs. */
+  max_arp_gap_s: number | null;
+  /** Packet-clock time of its first ARP and of its last frame, epoch seconds. */
+  first_seen: number;
+  last_seen: number;
+  /** Own timestamps of its first and last ARP frames (file order), epoch seconds. */
+  first_arp_ts: number;
+  last_arp_ts: number;
+  /** Seconds since its most recent ARP at the end of input (`end_ts`). */
+  arp_age_s: number;
+  status: ArpGapStatus;
+  /** ARP-gap warnings and expiries raised for it. */
+  warnings: number;
+  expiries: number;
+  /** Cause on its most recent ARP-gap alert, null when none. */
+  cause: ArpGapCause | null;
+}
+
+export interface Summary {
+  /** Frames handed to the engine. */
+  packets: number;
+  /** Frames with an invalid field, or cut inside a header while claiming to be whole. */
+  malformed: number;
+  /** Frames the snaplen cut inside a header (captured length < original length): not the sender's fault. */
+  truncated: number;
+  /** Frames of a link type netgap does not decode. */
+  unsupported_link: number;
+  /** Frames per decode reason (every reason, 0 included: the names are a stable interface). */
+  reasons: Record<DecodeReason, number>;
+  /** Own timestamps of the first and the last frame in input order; null when there were none. */
+  first_ts: number | null;
+  last_ts: number | null;
+  /** The packet clock at the end (the latest timestamp seen): where `arp_age_s` is measured. */
+  end_ts: number | null;
+  /** Frames stamped earlier than the clock, handled at the clock's time. */
+  ts_backwards: number;
+  /** Entries evicted from each bounded table. */
+  evicted: { stations: number };
+  /** Alerts raised, by severity. */
+  alerts: Record<Severity, number>;
+  /** In order of first ARP. */
+  stations: StationSummary[];
+}
+
+/** How each decode reason is counted in the summary's totals. */
+const REASON_CLASS = { MALFORMED: 0, TRUNCATED: 1, UNSUPPORTED_LINK: 2 } as const;
+const reasonClass = Uint8Array.from(DECODE_REASONS, (r) =>
+  r === 'unsupported-link-type' ? REASON_CLASS.UNSUPPORTED_LINK : r.startsWith('truncated-') ? REASON_CLASS.TRUNCATED : REASON_CLASS.MALFORMED,
+);
+
+/**
+ * Holds the one reused DecodedFrame, the packet clock, the station table and the detectors. A
+ * source calls `handleFrame` once per frame, live mode also calls `tick` from a ticker, and
+ * `finish` gives the summary. Alerts go to the sink synchronously, in packet-time order.
+ */
+export class Engine {
+  readonly clock: PacketClock;
+  readonly stations: StationTable;
+  readonly arpGap: ArpGapDetector;
+  private readonly decoded = new DecodedFrame();
+  /** Per DECODE_REASONS index. Float64, not Uint32: a long live run must not wrap a counter. */
+  private readonly reasonCounts = new Float64Array(DECODE_REASONS.length);
+  private packets = 0;
+  private malformed = 0;
+  private truncated = 0;
+  private unsupportedLink = 0;
+  private firstTs = NaN;
+  private lastTs = NaN;
+  private readonly alertCounts: Record<Severity, number> = { info: 0, warning: 0, critical: 0 };
+
+  constructor(options: Partial<EngineOptions>, alertSink: AlertSink) {
+    const o: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+    const sink: AlertSink = (alert) => {
+      this.alertCounts[alert.severity]++;
+      alertSink(alert);
+    };
+    checkEngineOptions(o);
+    // A capture-wide silence longer than the bridge's hold is what the ARP-gap detector calls a hole.
+    this.clock = new PacketClock(o.arpThresholdS);
+    this.arpGap = new ArpGapDetector(o, this.clock, sink);
+    this.stations = new StationTable(o.maxStations, sink, (st) => this.arpGap.forget(st));
+  }
+
+  /** Hot path: decode one frame into the reused DecodedFrame and run the detectors on it. */
+  handleFrame(frame: Frame): void {
+    decodeFrame(frame, this.decoded);
+    this.handleDecoded(this.decoded, frameTimeS(frame));
+  }
+
+  /**
+   * Hot path: run the counters and detectors on facts already decoded, for a frame stamped
+   * `frameTs` (epoch seconds). No allocation unless a station is new or an alert is raised.
+   */
+  handleDecoded(d: DecodedFrame, frameTs: number): void {
+    this.packets++;
+    if (this.packets === 1) this.firstTs = frameTs;
+    this.lastTs = frameTs;
+    const r = d.reason;
+    if (r >= 0) {
+      this.reasonCounts[r]!++;
+      const c = reasonClass[r];
+      if (c === REASON_CLASS.UNSUPPORTED_LINK) this.unsupportedLink++;
+      else if (c === REASON_CLASS.TRUNCATED && d.incomplete) this.truncated++;
+      else this.malformed++;
+    }
+
+    const t = this.clock.advance(frameTs);
+
+    // The ARP's sender refreshes its entry; the frame's link-layer source (usually the same MAC)
+    // sent traffic. An ARP is the refresh itself, so it is not traffic at risk for its own sender.
+    const mac = arpSenderMac(d);
+    let arpStation: Station | undefined;
+    if (mac >= 0) {
+      arpStation = this.stations.arp(mac, d, t, frameTs);
+      this.arpGap.onArp(arpStation, d.vlan, t);
+    }
+    if (d.hasLinkSrc) {
+      const st = arpStation !== undefined && arpStation.mac === d.linkSrc ? arpStation : this.stations.get(d.linkSrc);
+      if (st !== undefined) {
+        this.stations.frame(st, d, t);
+        if (st !== arpStation) this.arpGap.onFrame(st, d, t);
+      }
+    }
+  }
+
+  /** Live mode: time `t` passed with no frame; timers due by then fire (silence is seen too). */
+  tick(t: number): void {
+    this.clock.tick(t);
+  }
+
+  /**
+   * The summary at the current packet time. It moves nothing: at the end of a file the clock stays
+   * at the last frame, and a dashboard may call it for a snapshot at any time.
+   */
+  finish(): Summary {
+    const end = this.clock.now;
+    const reasons = {} as Record<DecodeReason, number>;
+    DECODE_REASONS.forEach((name, i) => (reasons[name] = this.reasonCounts[i]!));
+    const rows = [...this.stations.byMac.values()].sort((a, b) => a.seq - b.seq);
+    return {
+      packets: this.packets,
+      malformed: this.malformed,
+      truncated: this.truncated,
+      unsupported_link: this.unsupportedLink,
+      reasons,
+      first_ts: this.packets > 0 ? this.firstTs : null,
+      last_ts: this.packets > 0 ? this.lastTs : null,
+      end_ts: this.packets > 0 ? end : null,
+      ts_backwards: this.clock.tsBackwards,
+      evicted: { stations: this.stations.evicted },
+      alerts: { ...this.alertCounts },
+      stations: rows.map((st) => this.stationSummary(st, end)),
+    };
+  }
+
+  private stationSummary(st: Station, end: number): StationSummary {
+    const gap = this.arpGap.view(st, end);
+    return {
+      mac: formatMac(st.mac),
+      vlans: [...st.vlans],
+      ips: st.ips.map(formatIpv4),
+      arp_sent: st.arpSent,
+      frames: st.frames,
+      max_arp_gap_s: st.arpSent >= 2 ? st.maxArpGapS : null,
+      first_seen: st.firstSeenS,
+      last_seen: st.lastSeenS,
+      first_arp_ts: st.firstArpTs,
+      last_arp_ts: st.lastArpTs,
+      arp_age_s: gap.arp_age_s,
+      status: gap.status,
+      warnings: gap.warnings,
+      expiries: gap.expiries,
+      cause: gap.cause,
+    };
+  }
+}

@@ -1,0 +1,185 @@
+// The station table: one row per ARP/RARP sender MAC (RFC 826, RFC 903), bounded, evicting the least recently active.
+
+import { ARP_HRD_ETHERNET, ARP_HRD_IEEE802 } from '../decode/arp';
+import type { DecodedFrame } from '../decode/decoded-frame';
+import type { ArpGapEntry } from './arp-gap';
+import type { AlertSink } from './alerts';
+
+/** Opcodes that announce the sender's own addresses: ARP request/reply (RFC 826), RARP request/reply (RFC 903). */
+const ARP_OP_FIRST = 1;
+const ARP_OP_LAST = 4;
+/** A station's IPv4 list and VLAN list stop growing here: enough to see a multi-homed guest or a trunk. */
+export const STATION_MAX_IPS = 8;
+export const STATION_MAX_VLANS = 16;
+/** Recent intervals between a station's ARPs kept for the dashboard's strip. */
+export const ARP_INTERVAL_RING = 64;
+
+/**
+ * The MAC that makes the decoded frame count as a station's ARP, or -1. The same rule as the
+ * corpus oracle (tshark's `arp.src.hw_mac`): ARP or RARP, hardware type Ethernet or IEEE 802,
+ * a 6-byte sender address, opcode 1-4. Other opcodes (InARP, ARP-NAK) do not announce the
+ * sender's own mapping.
+ */
+export function arpSenderMac(d: DecodedFrame): number {
+  if (!d.isArp || d.arpHlen !== 6 || d.arpSha < 0) return -1;
+  if (d.arpHtype !== ARP_HRD_ETHERNET && d.arpHtype !== ARP_HRD_IEEE802) return -1;
+  if (d.arpOp < ARP_OP_FIRST || d.arpOp > ARP_OP_LAST) return -1;
+  return d.arpSha;
+}
+
+/**
+ * One station. Two clocks appear here on purpose: `*Seen*` fields are packet-clock time
+ * (monotonic, what the detectors use), while the ARP statistics use each frame's own timestamp
+ * in file order, as the corpus oracle defines `max_arp_gap_s`, so they match it even in a file
+ * whose timestamps go backwards.
+ */
+export class Station {
+  /** Outer VLAN IDs its frames carried (untagged frames add nothing), in order first seen. */
+  readonly vlans: number[] = [];
+  /** IPv4 addresses it claimed as ARP sender (0.0.0.0 probes excluded), in order first claimed. */
+  readonly ips: number[] = [];
+  /** The IPv4 it claimed most recently, -1 when none. */
+  lastIp = -1;
+  arpSent = 0;
+  /** Frames whose link-layer source is this MAC (ARP included), counted from its first ARP. */
+  frames = 0;
+  lastSeenS: number;
+  /** Own timestamps of its first and last ARP frames (file order). */
+  firstArpTs = NaN;
+  lastArpTs = NaN;
+  /** Largest difference between the own timestamps of two consecutive ARP frames; meaningful when arpSent >= 2. */
+  maxArpGapS = -Infinity;
+  /** Per-VLAN ARP-gap state (one bridge entry per MAC and VLAN), owned by ArpGapDetector. */
+  readonly arpGap: ArpGapEntry[] = [];
+  /** Second-chance bit: set by activity, cleared when the eviction hand passes. */
+  referenced = false;
+  /** The last VLAN recorded, so the common case (same VLAN again) is one comparison. */
+  private lastVlan = -1;
+  /** Ring of recent ARP intervals; made at the second ARP, so one-ARP stations cost nothing. */
+  private intervals: Float32Array | null = null;
+  private intervalCount = 0;
+
+  constructor(
+    /** The MAC, 48 bits as a number. */
+    readonly mac: number,
+    /** Creation order, for a stable summary order. */
+    readonly seq: number,
+    /** Packet-clock time of its first ARP. */
+    readonly firstSeenS: number,
+  ) {
+    this.lastSeenS = firstSeenS;
+  }
+
+  /** The last (up to ARP_INTERVAL_RING) intervals between its ARPs, oldest first, seconds. */
+  recentArpIntervals(): number[] {
+    const ring = this.intervals;
+    if (ring === null) return [];
+    const n = Math.min(this.intervalCount, ARP_INTERVAL_RING);
+    const out: number[] = [];
+    for (let i = this.intervalCount - n; i < this.intervalCount; i++) out.push(ring[i % ARP_INTERVAL_RING]!);
+    return out;
+  }
+
+  /** Hot path. */
+  noteVlan(vlan: number): void {
+    if (vlan < 0 || vlan === this.lastVlan) return;
+    this.lastVlan = vlan;
+    if (!this.vlans.includes(vlan) && this.vlans.length < STATION_MAX_VLANS) this.vlans.push(vlan);
+  }
+
+  /** Hot path: an ARP frame whose own timestamp is `frameTs`. */
+  noteArp(d: DecodedFrame, frameTs: number): void {
+    this.arpSent++;
+    if (this.arpSent === 1) {
+      this.firstArpTs = frameTs;
+    } else {
+      const gap = frameTs - this.lastArpTs;
+      if (gap > this.maxArpGapS) this.maxArpGapS = gap;
+      this.intervals ??= new Float32Array(ARP_INTERVAL_RING);
+      this.intervals[this.intervalCount % ARP_INTERVAL_RING] = gap;
+      this.intervalCount++;
+    }
+    this.lastArpTs = frameTs;
+    const ip = d.arpSpa;
+    if (ip > 0) {
+      this.lastIp = ip;
+      if (!this.ips.includes(ip) && this.ips.length < STATION_MAX_IPS) this.ips.push(ip);
+    }
+  }
+}
+
+/**
+ * MAC -> Station, capped at `maxStations`. Eviction is CLOCK (second chance) over the Map's
+ * insertion order: activity only sets `referenced`, an O(1) store, instead of a delete and
+ * re-insert per frame to keep LRU order. When the table is full, the hand walks from the oldest
+ * insertion: a referenced station loses its bit and moves to the back, the first unreferenced one
+ * is evicted. Each move is paid for by an earlier touch, so an insertion is amortised O(1).
+ * New stations start unreferenced: under a flood of random MACs the flood's own one-frame entries
+ * go first and the stations that keep talking stay.
+ */
+export class StationTable {
+  readonly byMac = new Map<number, Station>();
+  /** Stations evicted to stay under the cap. */
+  evicted = 0;
+  private seq = 0;
+
+  constructor(
+    readonly maxStations: number,
+    private readonly sink: AlertSink,
+    /** Told before a station is dropped, so detectors can drop their state and timers. */
+    private readonly onEvict: (s: Station) => void,
+  ) {}
+
+  get size(): number {
+    return this.byMac.size;
+  }
+
+  /** Hot path: the station with this MAC, if any. One Map lookup. */
+  get(mac: number): Station | undefined {
+    return this.byMac.get(mac);
+  }
+
+  /** Hot path: the station sending this ARP frame, created when new. `now` is the packet clock. */
+  arp(mac: number, d: DecodedFrame, now: number, frameTs: number): Station {
+    let st = this.byMac.get(mac);
+    if (st === undefined) {
+      if (this.byMac.size >= this.maxStations) this.evictOne(now);
+      st = new Station(mac, this.seq++, now);
+      this.byMac.set(mac, st);
+    } else {
+      st.referenced = true;
+      st.lastSeenS = now;
+    }
+    st.noteVlan(d.vlan);
+    st.noteArp(d, frameTs);
+    return st;
+  }
+
+  /** Hot path: a frame whose link-layer source is this station (its creating ARP included). */
+  frame(st: Station, d: DecodedFrame, now: number): void {
+    st.frames++;
+    st.lastSeenS = now;
+    // The frame that created the station earns no second chance (see the class comment).
+    if (st.frames > 1) st.referenced = true;
+    st.noteVlan(d.vlan);
+  }
+
+  /** Rare: the table is full. Allocates an iterator per step, which only eviction pays for. */
+  private evictOne(now: number): void {
+    for (;;) {
+      const victim = this.byMac.values().next().value;
+      if (victim === undefined) return;
+      this.byMac.delete(victim.mac);
+      if (victim.referenced) {
+        victim.referenced = false;
+        this.byMac.set(victim.mac, victim);
+        continue;
+      }
+      this.onEvict(victim);
+      if (this.evicted++ === 0) {
+        this.sink({ ts: now, severity: 'warning', kind: 'table-full', table: 'stations', limit: this.maxStations });
+      }
+      return;
+    }
+  }
+}

@@ -1,0 +1,94 @@
+// Turns an alert's typed fields into the one-sentence message and the advice users read (KB2832644).
+
+import type { Alert, ArpGapCause, ArpGapExpiredAlert, ArpGapRecoveredAlert, ArpGapWarningAlert } from '../detect/alerts';
+
+/** What a person reads for an alert: what happened, and what to change (empty when nothing). */
+export interface Description {
+  message: string;
+  advice: string;
+}
+
+/** Seconds with one decimal: enough for a 300 s cliff, stable in golden files. */
+export function secs(s: number): string {
+  return `${s.toFixed(1)} s`;
+}
+
+function who(a: { mac?: string; ip?: string; vlan?: number }): string {
+  const ip = a.ip ? ` (${a.ip})` : '';
+  const vlan = a.vlan !== undefined ? ` on VLAN ${a.vlan}` : '';
+  return `${a.mac ?? 'unknown station'}${ip}${vlan}`;
+}
+
+const XP_ADVICE =
+  'The guest keeps ARP entries longer than the bridge keeps its forwarding entry (Windows XP/2003: ' +
+  'ArpCacheMinReferencedLife defaults to 600 s). In the guest set ' +
+  'HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters\\ArpCacheMinReferencedLife (REG_DWORD) to 240, ' +
+  'keep ArpCacheLife below 300 if it was raised, and reboot (KB2832644).';
+
+/**
+ * The BaseReachableTime to suggest so that BaseReachable x 1.5 falls below the SYN interval,
+ * with a 10 % margin, in whole seconds as netsh users type it (KB2832644, KB949589).
+ */
+export function suggestedBaseReachableMs(synIntervalS: number): number {
+  return Math.max(1000, Math.floor(((synIntervalS / 1.5) * 0.9)) * 1000);
+}
+
+function synAdvice(a: { syn_peer?: string; syn_interval_s?: number }): string {
+  const interval = a.syn_interval_s ?? 0;
+  const peer = a.syn_peer ?? 'one peer';
+  const every = interval > 0 ? ` about every ${secs(interval)}` : '';
+  const ms = interval > 0 ? suggestedBaseReachableMs(interval) : 0;
+  const netsh = ms > 0 ? `basereachabletime=${ms}` : 'basereachabletime=<ms>';
+  return (
+    `Repeated TCP connection attempts (SYN) to ${peer}${every} keep the guest's ARP entry alive, so it never ` +
+    'sends ARP (Windows Vista and later). Stop those connection attempts, or in the guest run ' +
+    `\`netsh interface ipv4 set interface <idx> ${netsh}\` so that BaseReachable x 1.5 is shorter than ` +
+    'the SYN interval (KB2832644).'
+  );
+}
+
+export function arpGapAdvice(cause: ArpGapCause, a: { syn_peer?: string; syn_interval_s?: number }): string {
+  return cause === 'tcp-syn-refresh' ? synAdvice(a) : XP_ADVICE;
+}
+
+function warning(a: ArpGapWarningAlert): Description {
+  return {
+    message:
+      `${who(a)} has sent ${a.frames_since_arp} frame(s) since its last ARP ${secs(a.gap_s)} ago; ` +
+      `a bridge that learns from ARP forgets it at ${secs(a.threshold_s)}.`,
+    advice: arpGapAdvice(a.cause, a),
+  };
+}
+
+function expired(a: ArpGapExpiredAlert): Description {
+  return {
+    message:
+      `${who(a)} sent a frame ${secs(a.gap_s)} after its last ARP, past the ${secs(a.threshold_s)} ` +
+      'a bridge that learns from ARP (Hyper-V on a wireless vSwitch) keeps its entry: its traffic is at risk of being dropped.',
+    advice: arpGapAdvice(a.cause, a),
+  };
+}
+
+function recovered(a: ArpGapRecoveredAlert): Description {
+  const past = a.past_threshold_s > 0 ? `, ${secs(a.past_threshold_s)} of it past the threshold` : '';
+  return {
+    message: `${who(a)} sent ARP again after ${secs(a.gap_s)}${past}, with ${a.frames_since_arp} frame(s) sent in between.`,
+    advice: a.past_threshold_s > 0 ? arpGapAdvice(a.cause, a) : '',
+  };
+}
+
+export function describe(a: Alert): Description {
+  switch (a.kind) {
+    case 'arp-gap-warning':
+      return warning(a);
+    case 'arp-gap-expired':
+      return expired(a);
+    case 'arp-gap-recovered':
+      return recovered(a);
+    case 'table-full':
+      return {
+        message: `The ${a.table} table reached its cap of ${a.limit} entries; from now on its oldest entries are evicted.`,
+        advice: `Raise the cap (--max-${a.table}) if this host really has that many, or look for a flood of random addresses.`,
+      };
+  }
+}

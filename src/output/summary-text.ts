@@ -1,0 +1,96 @@
+// Renders the end-of-run summary as a text table, then what to change, station by station.
+
+import type { Summary, StationSummary } from '../detect/engine';
+import { isoTime } from './iso-time';
+import { sanitize } from './sanitize';
+import { vendorOf } from './vendor';
+
+/** Advice per station MAC, from the most recent alert about it that had some. */
+export type AdviceBook = ReadonlyMap<string, string>;
+
+const COLUMNS = [
+  ['MAC', 17],
+  ['VENDOR', 20],
+  ['VLAN', 5],
+  ['IP', 15],
+  ['ARPS', 5],
+  ['FRAMES', 7],
+  ['MAX GAP', 8],
+  ['ARP AGE', 8],
+  ['STATUS', 0],
+] as const;
+
+function cell(text: string, width: number, right: boolean): string {
+  if (width === 0) return text;
+  const t = text.length > width ? text.slice(0, width - 1) + '~' : text;
+  return right ? t.padStart(width) : t.padEnd(width);
+}
+
+function row(values: string[]): string {
+  return values
+    .map((v, i) => {
+      const [name, width] = COLUMNS[i]!;
+      return cell(v, width, name === 'ARPS' || name === 'FRAMES' || name === 'MAX GAP' || name === 'ARP AGE');
+    })
+    .join('  ')
+    .trimEnd();
+}
+
+function seconds(s: number | null): string {
+  return s === null || !Number.isFinite(s) ? '-' : `${s.toFixed(1)}s`;
+}
+
+/** What a person should take from the station's state, in a few words. */
+function status(st: StationSummary): string {
+  const counts: string[] = [];
+  if (st.expiries > 0) counts.push(`${st.expiries} expir${st.expiries === 1 ? 'y' : 'ies'}`);
+  if (st.warnings > 0) counts.push(`${st.warnings} warning${st.warnings === 1 ? '' : 's'}`);
+  const cause = st.cause !== null ? ` [${st.cause}]` : '';
+  return counts.length > 0 ? `${st.status} (${counts.join(', ')})${cause}` : st.status;
+}
+
+function stationRow(st: StationSummary): string {
+  const ips = st.ips.length > 1 ? `${st.ips[0]}+${st.ips.length - 1}` : (st.ips[0] ?? '-');
+  return row([
+    st.mac,
+    vendorOf(st.mac) || '-',
+    st.vlans.length > 0 ? st.vlans.join(',') : '-',
+    ips,
+    String(st.arp_sent),
+    String(st.frames),
+    seconds(st.max_arp_gap_s),
+    seconds(st.arp_age_s),
+    status(st),
+  ]);
+}
+
+/** The summary lines: totals, the station table, then advice for the stations that need it. */
+export function summaryText(s: Summary, advice: AdviceBook): string[] {
+  const lines = ['', `netgap summary: ${s.packets} packets`];
+  if (s.first_ts !== null && s.end_ts !== null) {
+    lines.push(`  time:     ${isoTime(s.first_ts)} .. ${isoTime(s.end_ts)} (${(s.end_ts - s.first_ts).toFixed(1)} s)`);
+  }
+  lines.push(`  alerts:   ${s.alerts.critical} critical, ${s.alerts.warning} warning, ${s.alerts.info} info`);
+  const problems = Object.entries(s.reasons)
+    .filter(([, n]) => n > 0)
+    .map(([r, n]) => `${r} ${n}`);
+  lines.push(
+    `  skipped:  ${s.malformed} malformed, ${s.truncated} cut by snaplen, ${s.unsupported_link} of an unsupported link type` +
+      (problems.length > 0 ? ` (${problems.join(', ')})` : ''),
+  );
+  if (s.ts_backwards > 0) lines.push(`  clock:    ${s.ts_backwards} frames stamped earlier than the one before (handled at the later time)`);
+  if (s.evicted.stations > 0) lines.push(`  evicted:  ${s.evicted.stations} stations (table full: raise --max-stations)`);
+  lines.push('');
+  if (s.stations.length === 0) {
+    lines.push('No station sent ARP: nothing to say about ARP refresh gaps.');
+    return lines.map(sanitize);
+  }
+  lines.push(row(COLUMNS.map(([name]) => name)));
+  for (const st of s.stations) lines.push(stationRow(st));
+  const todo = s.stations.filter((st) => advice.has(st.mac));
+  if (todo.length > 0) {
+    lines.push('', 'What to change:');
+    for (const st of todo) lines.push(`  ${st.mac}${st.ips[0] ? ` (${st.ips[0]})` : ''}: ${advice.get(st.mac)}`);
+  }
+  return lines.map(sanitize);
+}

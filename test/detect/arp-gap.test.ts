@@ -1,0 +1,312 @@
+// ARP-gap detector against KB2832644's cases: XP 600 s, Vista 15-45 s, SYN-kept entries, silence, boundaries, holes, ticks.
+
+import { describe, expect, it } from 'vitest';
+import type { Alert } from '../../src/detect/alerts';
+import { arp, engine, GUEST, GUEST_IP, GUEST_TEXT, ip, kinds, OTHER, SERVER_IP, syn, udp } from './facts';
+
+const T0 = 1_700_000_000;
+/** Fields every ARP-gap alert for the untagged guest carries. */
+const GUEST_FIELDS = { mac: GUEST_TEXT, ip: '198.51.100.11', threshold_s: 300 } as const;
+
+/** Frames from `mac` every `step` seconds in [from, to]. */
+function talk(e: ReturnType<typeof engine>['engine'], mac: number, from: number, to: number, step: number, vlan = -1): void {
+  for (let t = from; t <= to; t += step) e.handleDecoded(udp(mac, { vlan }), t);
+}
+
+describe('ARP-gap detector', () => {
+  it('follows a Windows XP guest (ARP every 600 s while talking): warning at +240, expiry at the first frame past +300, recovery at the next ARP', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    talk(e, GUEST, T0 + 10, T0 + 590, 10);
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0 + 600);
+    expect(alerts).toStrictEqual<Alert[]>([
+      // From the timer, at exactly +240: frames at +10 .. +230 came before it.
+      { ts: T0 + 240, severity: 'warning', kind: 'arp-gap-warning', ...GUEST_FIELDS, gap_s: 240, last_arp_ts: T0, frames_since_arp: 23, cause: 'long-arp-cache' },
+      // The frame at exactly +300 is not past the threshold; the one at +310 is.
+      { ts: T0 + 310, severity: 'critical', kind: 'arp-gap-expired', ...GUEST_FIELDS, gap_s: 310, last_arp_ts: T0, frames_since_arp: 31, cause: 'long-arp-cache' },
+      {
+        ts: T0 + 600,
+        severity: 'info',
+        kind: 'arp-gap-recovered',
+        ...GUEST_FIELDS,
+        gap_s: 600,
+        last_arp_ts: T0,
+        frames_since_arp: 59,
+        cause: 'long-arp-cache',
+        past_threshold_s: 300,
+      },
+    ]);
+    const [row] = e.finish().stations;
+    expect(row).toMatchObject({ status: 'ok', warnings: 1, expiries: 1, cause: 'long-arp-cache', arp_age_s: 0 });
+  });
+
+  it('raises nothing for a Windows Vista+ guest that ARPs every 15-45 s', () => {
+    const { engine: e, alerts } = engine();
+    const arps = [0, 15, 45, 80, 125, 150, 195, 240, 270, 300, 345, 390, 420, 460, 500, 545, 590, 620, 665, 700];
+    let next = 0;
+    for (let t = 0; t <= 700; t += 5) {
+      if (arps[next] === t) {
+        e.handleDecoded(arp(GUEST, GUEST_IP), T0 + t);
+        next++;
+      }
+      e.handleDecoded(udp(GUEST), T0 + t + 1);
+    }
+    expect(alerts).toEqual([]);
+    expect(e.finish().stations[0]).toMatchObject({ status: 'ok', warnings: 0, expiries: 0, cause: null, max_arp_gap_s: 45 });
+  });
+
+  it('blames repeated TCP SYNs to one peer (KB2832644, Vista+), ignoring retransmissions, SYN-ACKs and other peers', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    for (let k = 1; k <= 9; k++) {
+      e.handleDecoded(syn(GUEST, SERVER_IP, 50_000 + k), T0 + 60 * k);
+      // One retransmission of the first attempt: the same connection, not a new refresh.
+      if (k === 1) e.handleDecoded(syn(GUEST, SERVER_IP, 50_001), T0 + 61);
+      e.handleDecoded(syn(GUEST, ip('192.0.2.99'), 40_000 + k, { ack: true }), T0 + 60 * k + 5);
+    }
+    e.handleDecoded(syn(GUEST, ip('192.0.2.50'), 33_333), T0 + 200);
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0 + 560);
+    const syns = { cause: 'tcp-syn-refresh', syn_peer: '203.0.113.7', syn_interval_s: 60 };
+    expect(kinds(alerts)).toEqual([
+      ['arp-gap-warning', T0 + 240],
+      ['arp-gap-expired', T0 + 305],
+      ['arp-gap-recovered', T0 + 560],
+    ]);
+    for (const a of alerts) expect(a).toMatchObject(syns);
+    expect(e.finish().stations[0]!.cause).toBe('tcp-syn-refresh');
+  });
+
+  it('keeps long-arp-cache when only one connection attempt (and its retransmissions) went to the peer', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    for (const dt of [100, 101, 103, 107, 315]) e.handleDecoded(syn(GUEST, SERVER_IP, 50_000), T0 + dt);
+    expect(alerts.map((a) => [a.kind, 'cause' in a ? a.cause : '', 'syn_peer' in a])).toEqual([
+      ['arp-gap-warning', 'long-arp-cache', false],
+      ['arp-gap-expired', 'long-arp-cache', false],
+    ]);
+  });
+
+  it('raises nothing for a station that falls silent right after its ARP, nor when it ARPs again much later', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    talk(e, OTHER, T0 + 1, T0 + 1000, 10);
+    expect(alerts).toEqual([]);
+    expect(e.finish().stations[0]).toMatchObject({ status: 'silent', arp_age_s: 991 });
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0 + 1000);
+    expect(alerts).toEqual([]);
+  });
+
+  it('counts the time past the threshold on recovery even when the station was silent through it', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    e.handleDecoded(udp(GUEST), T0 + 10);
+    talk(e, OTHER, T0 + 11, T0 + 499, 8);
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0 + 500);
+    expect(kinds(alerts)).toEqual([
+      ['arp-gap-warning', T0 + 240],
+      ['arp-gap-recovered', T0 + 500],
+    ]);
+    expect(alerts[1]).toMatchObject({ gap_s: 500, past_threshold_s: 200, frames_since_arp: 1 });
+  });
+
+  it('warns about a station that talked and then fell silent, but raises no critical alert', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    talk(e, GUEST, T0 + 10, T0 + 20, 10);
+    talk(e, OTHER, T0 + 21, T0 + 1000, 7);
+    expect(kinds(alerts)).toEqual([['arp-gap-warning', T0 + 240]]);
+    expect(e.finish().stations[0]).toMatchObject({ status: 'silent', warnings: 1, expiries: 0 });
+  });
+
+  it('warns late, at its first frame in the band, a station that sent nothing until its ARP was warn seconds old', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    talk(e, OTHER, T0 + 1, T0 + 260, 1);
+    e.handleDecoded(udp(GUEST), T0 + 262.5);
+    expect(alerts).toStrictEqual<Alert[]>([
+      { ts: T0 + 262.5, severity: 'warning', kind: 'arp-gap-warning', ...GUEST_FIELDS, gap_s: 262.5, last_arp_ts: T0, frames_since_arp: 1, cause: 'long-arp-cache' },
+    ]);
+  });
+
+  it('goes straight to expiry for a station whose first frame after its ARP is past the threshold', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    talk(e, OTHER, T0 + 1, T0 + 400, 1);
+    e.handleDecoded(udp(GUEST), T0 + 400.5);
+    expect(kinds(alerts)).toEqual([['arp-gap-expired', T0 + 400.5]]);
+  });
+
+  it('warns and recovers, without an expiry, for a near miss with an ARP at 250 s', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    talk(e, GUEST, T0 + 10, T0 + 249, 10);
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0 + 250);
+    expect(kinds(alerts)).toEqual([
+      ['arp-gap-warning', T0 + 240],
+      ['arp-gap-recovered', T0 + 250],
+    ]);
+    expect(alerts[1]).toMatchObject({ gap_s: 250, past_threshold_s: 0, frames_since_arp: 24 });
+  });
+
+  it('puts the VLAN on the alert and keeps the same MAC on two VLANs apart (one bridge entry per MAC and VLAN)', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 10 }), T0);
+    e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 20 }), T0);
+    for (let t = 10; t <= 400; t += 10) {
+      e.handleDecoded(udp(GUEST, { vlan: 10 }), T0 + t);
+      e.handleDecoded(udp(GUEST, { vlan: 20 }), T0 + t);
+      if (t % 30 === 0) e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 20 }), T0 + t + 1);
+    }
+    expect(kinds(alerts)).toEqual([
+      ['arp-gap-warning', T0 + 240],
+      ['arp-gap-expired', T0 + 310],
+    ]);
+    for (const a of alerts) expect(a.vlan).toBe(10);
+    expect(alerts[0]).toMatchObject({ frames_since_arp: 23 });
+    const [row] = e.finish().stations;
+    expect(row).toMatchObject({ vlans: [10, 20], status: 'expired', warnings: 1, expiries: 1, arp_age_s: 9 });
+  });
+
+  it('ignores frames on a VLAN the station never ARPed on: their age is unknown', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 10 }), T0);
+    for (let t = 30; t <= 600; t += 30) {
+      e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 10 }), T0 + t);
+      e.handleDecoded(udp(GUEST, { vlan: 30 }), T0 + t + 1);
+      e.handleDecoded(udp(GUEST), T0 + t + 2);
+    }
+    expect(alerts).toEqual([]);
+  });
+
+  it('warns at exactly +warn and not before, and expires only strictly past +threshold', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), 1000);
+    e.handleDecoded(udp(GUEST), 1239.999);
+    expect(alerts).toEqual([]);
+    // The timer at 1240 finds the frame at 1239.999 and warns, at its own deadline.
+    e.handleDecoded(udp(GUEST), 1240);
+    expect(kinds(alerts)).toEqual([['arp-gap-warning', 1240]]);
+    e.handleDecoded(udp(GUEST), 1300);
+    expect(kinds(alerts)).toHaveLength(1);
+    e.handleDecoded(udp(GUEST), 1300.000001);
+    expect(kinds(alerts)).toEqual([
+      ['arp-gap-warning', 1240],
+      ['arp-gap-expired', 1300.000001],
+    ]);
+  });
+
+  it('warns, and does not expire, for a first frame landing exactly on +threshold', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), 1000);
+    e.handleDecoded(udp(GUEST), 1300);
+    expect(alerts).toMatchObject([{ kind: 'arp-gap-warning', ts: 1300, gap_s: 300 }]);
+  });
+
+  it('warns from a frame landing exactly on +warn when nothing was sent before it', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), 1000);
+    e.handleDecoded(udp(GUEST), 1240);
+    expect(alerts).toMatchObject([{ kind: 'arp-gap-warning', ts: 1240, gap_s: 240, frames_since_arp: 1 }]);
+  });
+
+  it('handles a frame stamped in the past at the clock’s time, so a late ARP restarts the gap from now', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), 1000);
+    e.handleDecoded(udp(GUEST), 1100);
+    e.handleDecoded(udp(GUEST), 900);
+    e.handleDecoded(arp(GUEST, GUEST_IP), 950);
+    talk(e, GUEST, 1110, 1350, 10);
+    expect(alerts).toMatchObject([{ kind: 'arp-gap-warning', ts: 1340, last_arp_ts: 1100, gap_s: 240 }]);
+    expect(e.finish().ts_backwards).toBe(2);
+  });
+
+  it('still raises the expiry when the station’s own frame ends a capture-wide hole longer than the threshold, and says so', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    talk(e, GUEST, T0 + 10, T0 + 20, 10);
+    e.handleDecoded(udp(GUEST), T0 + 400);
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0 + 410);
+    expect(kinds(alerts)).toEqual([
+      ['arp-gap-warning', T0 + 240],
+      ['arp-gap-expired', T0 + 400],
+      ['arp-gap-recovered', T0 + 410],
+    ]);
+    for (const a of alerts) expect(a).toMatchObject({ capture_hole_s: 380 });
+    expect(alerts[2]).toMatchObject({ gap_s: 410, past_threshold_s: 110, frames_since_arp: 3 });
+  });
+
+  it('does not mention a capture hole that came before the last ARP', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(udp(OTHER), T0 - 1000);
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    talk(e, GUEST, T0 + 10, T0 + 310, 10);
+    expect(alerts).toHaveLength(2);
+    for (const a of alerts) expect(a).not.toHaveProperty('capture_hole_s');
+  });
+
+  it('fires the warning from a live tick when no packet arrives, at the warning’s own time', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    talk(e, GUEST, T0 + 10, T0 + 100, 10);
+    e.tick(T0 + 239);
+    expect(alerts).toEqual([]);
+    e.tick(T0 + 250);
+    expect(alerts).toMatchObject([{ kind: 'arp-gap-warning', ts: T0 + 240, frames_since_arp: 10 }]);
+  });
+
+  it('raises nothing past the last packet at the end of input', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    talk(e, GUEST, T0 + 10, T0 + 230, 10);
+    const summary = e.finish();
+    expect(alerts).toEqual([]);
+    expect(summary.end_ts).toBe(T0 + 230);
+    expect(summary.stations[0]).toMatchObject({ status: 'ok', arp_age_s: 230 });
+  });
+
+  it('honours other thresholds', () => {
+    const { engine: e, alerts } = engine({ arpThresholdS: 120, arpWarnS: 60 });
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    talk(e, GUEST, T0 + 10, T0 + 130, 10);
+    expect(kinds(alerts)).toEqual([
+      ['arp-gap-warning', T0 + 60],
+      ['arp-gap-expired', T0 + 130],
+    ]);
+    expect(alerts[1]).toMatchObject({ threshold_s: 120 });
+  });
+
+  it('keeps one timer per station under a flood of a million ARPs from one MAC', () => {
+    const { engine: e, alerts } = engine({ arpThresholdS: 2, arpWarnS: 1 });
+    const d = arp(GUEST, GUEST_IP);
+    let largest = 0;
+    // 100k ARPs per second for 10 s: the 1 s warning entry pops early and is re-pushed every second.
+    for (let i = 0; i < 1_000_000; i++) {
+      e.handleDecoded(d, T0 + i / 100_000);
+      largest = Math.max(largest, e.clock.timers.size);
+    }
+    expect(largest).toBe(1);
+    expect(alerts).toEqual([]);
+  });
+
+  it('drops an evicted station’s timer with it', () => {
+    const { engine: e, alerts } = engine({ maxStations: 1 });
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    e.handleDecoded(udp(GUEST), T0 + 1);
+    e.handleDecoded(arp(OTHER, ip('198.51.100.12')), T0 + 2);
+    expect(e.clock.timers.size).toBe(1);
+    e.handleDecoded(udp(OTHER), T0 + 500);
+    expect(kinds(alerts)).toEqual([
+      ['table-full', T0 + 2],
+      ['arp-gap-expired', T0 + 500],
+    ]);
+    expect(alerts[1]).toMatchObject({ mac: '00:15:5d:0a:00:02', ip: '198.51.100.12' });
+  });
+
+  it('reports a warning status while talking between warn and threshold', () => {
+    const { engine: e } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    talk(e, GUEST, T0 + 10, T0 + 250, 10);
+    expect(e.finish().stations[0]).toMatchObject({ status: 'warning', warnings: 1, arp_age_s: 250 });
+    expect(e.arpGap.view(e.stations.get(GUEST)!, T0 + 301).status).toBe('silent');
+  });
+});
