@@ -86,6 +86,7 @@ class ChunkedOutput {
       let done = 0;
       while (done < this.used) done += fs.writeSync(this.target, this.buf, done, this.used - done);
     } else {
+      // No waiting on backpressure: a live capture cannot pause the wire, so the stream buffers.
       this.target.write(this.buf.subarray(0, this.used));
       this.buf = Buffer.alloc(this.buf.length);
     }

@@ -77,6 +77,8 @@ export interface ArpGapRecoveredAlert extends AlertBase, ArpGapFields {
   mac: string;
   /** Seconds the station spent past the threshold (0 when it recovered in the warning band). */
   past_threshold_s: number;
+  /** True when it sent traffic past the threshold in this gap (an arp-gap-expired was raised). */
+  expired: boolean;
 }
 
 /** A bounded table reached its cap and started evicting its oldest entries (said once per table). */

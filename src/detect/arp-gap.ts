@@ -244,6 +244,7 @@ export class ArpGapDetector {
       mac: formatMac(e.station.mac),
       ...this.gapFields(e, t, cause),
       past_threshold_s: Math.max(0, t - (e.lastArpS + this.opts.arpThresholdS)),
+      expired: e.phase === PHASE.EXPIRED,
     };
     this.sink(this.decorate(a, e));
   }

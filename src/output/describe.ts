@@ -70,10 +70,15 @@ function expired(a: ArpGapExpiredAlert): Description {
 }
 
 function recovered(a: ArpGapRecoveredAlert): Description {
-  const past = a.past_threshold_s > 0 ? `, ${secs(a.past_threshold_s)} of it past the threshold` : '';
+  const past = a.expired
+    ? ` It sent traffic for ${secs(a.past_threshold_s)} past the threshold, where the bridge may have dropped it.`
+    : a.past_threshold_s > 0
+      ? ' It sent nothing past the threshold, so nothing was at risk.'
+      : '';
   return {
-    message: `${who(a)} sent ARP again after ${secs(a.gap_s)}${past}, with ${a.frames_since_arp} frame(s) sent in between.`,
-    advice: a.past_threshold_s > 0 ? arpGapAdvice(a.cause, a) : '',
+    message: `${who(a)} sent ARP again after ${secs(a.gap_s)}, with ${a.frames_since_arp} frame(s) sent in between.${past}`,
+    // A station that was silent past the threshold lost nothing: no change to advise.
+    advice: a.expired ? arpGapAdvice(a.cause, a) : '',
   };
 }
 

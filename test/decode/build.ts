@@ -217,3 +217,15 @@ export function expectTruncatedAtEveryLength(
     expect(out, `length ${len}`).toEqual(expected);
   }
 }
+
+/** SLL v1: packet type, ARPHRD_ type, address length, 8 address octets (zero-padded), protocol. */
+export function sll(protocol: number, payload: Bytes, address: readonly number[] = mac(MAC_A), arphrd = 1): Buffer {
+  const padded = [...address, ...new Array<number>(Math.max(0, 8 - address.length)).fill(0)].slice(0, 8);
+  return bytes(u16(0), u16(arphrd), u16(address.length), padded, u16(protocol), payload);
+}
+
+/** SLL v2: protocol, reserved, interface index, ARPHRD_ type, packet type, address length, 8 address octets. */
+export function sll2(protocol: number, payload: Bytes, address: readonly number[] = mac(MAC_A), arphrd = 1): Buffer {
+  const padded = [...address, ...new Array<number>(Math.max(0, 8 - address.length)).fill(0)].slice(0, 8);
+  return bytes(u16(protocol), u16(0), u32(2), u16(arphrd), [0, address.length], padded, payload);
+}

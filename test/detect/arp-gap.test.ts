@@ -34,6 +34,7 @@ describe('ARP-gap detector', () => {
         frames_since_arp: 59,
         cause: 'long-arp-cache',
         past_threshold_s: 300,
+        expired: true,
       },
     ]);
     const [row] = e.finish().stations;
@@ -145,7 +146,7 @@ describe('ARP-gap detector', () => {
       ['arp-gap-warning', T0 + 240],
       ['arp-gap-recovered', T0 + 250],
     ]);
-    expect(alerts[1]).toMatchObject({ gap_s: 250, past_threshold_s: 0, frames_since_arp: 24 });
+    expect(alerts[1]).toMatchObject({ gap_s: 250, past_threshold_s: 0, frames_since_arp: 24, expired: false });
   });
 
   it('puts the VLAN on the alert and keeps the same MAC on two VLANs apart (one bridge entry per MAC and VLAN)', () => {
