@@ -6,8 +6,8 @@ import { InputError } from './input-error';
 import type { TsUnit } from './timestamp';
 import { TS_UNIT_NSEC, TS_UNIT_USEC, secFracToTime } from './timestamp';
 
-export const PCAP_FILE_HEADER_LEN = 24;
-export const PCAP_RECORD_HEADER_LEN = 16;
+const PCAP_FILE_HEADER_LEN = 24;
+const PCAP_RECORD_HEADER_LEN = 16;
 
 /** The four magic numbers as the first 4 bytes read big-endian: µs or ns, either byte order. */
 const PCAP_MAGIC = {
@@ -35,7 +35,7 @@ const LINKTYPE_MASK = 0xffff;
  * The largest record libpcap and Wireshark accept (WTAP_MAX_PACKET_SIZE_STANDARD; libpcap's
  * max_snaplen_for_dlt), with libpcap's three larger link types. A bigger caplen is damage.
  */
-export const PCAP_MAX_CAPLEN = 262144;
+const PCAP_MAX_CAPLEN = 262144;
 function maxCapLenFor(linkType: number): number {
   switch (linkType) {
     case 231: // LINKTYPE_DBUS: D-Bus messages are up to 128 MiB

@@ -225,7 +225,7 @@ export class PcapngParser {
           this.carryHasLen = true;
           this.carryNeed = this.blockLen;
         } else {
-          this.carryNeed = 8; // a section header: its byte-order magic comes first
+          this.carryNeed = SHB_HEADER_LEN; // a section header: its byte-order magic comes first
         }
         continue;
       }

@@ -42,9 +42,13 @@ export interface ReadOptions {
 }
 
 /** File reads go into one buffer of this size, reused for every read of the input. */
-export const READ_BYTES = 1024 * 1024;
-/** Decompressed chunks from zlib: large, so that few chunks straddle records. */
-const GUNZIP_CHUNK_BYTES = 256 * 1024;
+const READ_BYTES = 1024 * 1024;
+/**
+ * Decompressed chunks from zlib (its default size). When zlib meets damaged data it drops what
+ * the failing inflate call had produced, at most one chunk: so frames in the last 16 KiB before
+ * the damage may not be delivered. A cut stream loses nothing (all output comes first).
+ */
+const GUNZIP_CHUNK_BYTES = 16 * 1024;
 /** gzip's ID1 ID2 (RFC 1952 §2.3.1). */
 const GZIP_ID1 = 0x1f;
 const GZIP_ID2 = 0x8b;
@@ -333,6 +337,8 @@ class Gunzipper {
   private readonly finished: Promise<void>;
   /** The first failure: zlib's, the consumer's, or destroy()'s. */
   private failure: Error | null = null;
+  /** Rejects the write in flight (callers await each write, so there is at most one). */
+  private rejectWrite: ((err: Error) => void) | null = null;
 
   constructor(onData: (out: Buffer) => void) {
     this.zlib.on('data', (out: Buffer) => {
@@ -344,16 +350,25 @@ class Gunzipper {
     });
     this.finished = new Promise((resolve, reject) => {
       this.zlib.once('end', resolve);
-      this.zlib.once('error', (err: Error) => reject(this.failure ?? err));
+      this.zlib.once('error', (err: Error) => {
+        this.failure ??= err;
+        this.rejectWrite?.(this.failure);
+        reject(this.failure);
+      });
     });
-    // Observed by write() and end(); this keeps an early failure from counting as unhandled.
+    // Observed by end(); this keeps a failure that happens first from counting as unhandled.
     this.finished.catch(() => undefined);
   }
 
   write(chunk: Buffer): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.finished.catch(reject);
-      this.zlib.write(chunk, (err) => (err ? reject(this.failure ?? err) : resolve()));
+      this.rejectWrite = reject;
+      this.zlib.write(chunk, (err) => {
+        this.rejectWrite = null;
+        if (err) reject(this.failure ?? err);
+        else resolve();
+      });
     });
   }
 

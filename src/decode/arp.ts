@@ -2,6 +2,7 @@
 
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
+import { readU32, readU48 } from './read';
 
 /** hrd (2), pro (2), hln (1), pln (1), op (2); the addresses follow. */
 export const ARP_FIXED_LEN = 8;
@@ -55,21 +56,22 @@ function decodeArpPacket(buf: Buffer, off: number, end: number, out: DecodedFram
   const tpaOff = thaOff + hln;
   const arpEnd = tpaOff + pln;
   // Each address is kept when it was captured whole, so a snaplen-cut ARP still names its
-  // sender (etherparse's LaxSlicedPacket); each read lies inside the range its `if` checks.
+  // sender (etherparse's LaxSlicedPacket); each read lies inside the range its `if` checks
+  // (with pro IPv4, pln is 4: checked above).
   if (spaOff <= end) {
     out.arpShaOff = shaOff;
-    if (hln === MAC_LEN) out.arpSha = buf.readUIntBE(shaOff, MAC_LEN);
+    if (hln === MAC_LEN) out.arpSha = readU48(buf, shaOff);
   }
   if (thaOff <= end) {
     out.arpSpaOff = spaOff;
-    if (pro === ARP_PRO_IPV4) out.arpSpa = buf.readUInt32BE(spaOff);
+    if (pro === ARP_PRO_IPV4) out.arpSpa = readU32(buf, spaOff);
   }
   if (tpaOff <= end) {
     out.arpThaOff = thaOff;
-    if (hln === MAC_LEN) out.arpTha = buf.readUIntBE(thaOff, MAC_LEN);
+    if (hln === MAC_LEN) out.arpTha = readU48(buf, thaOff);
   }
   if (arpEnd > end) return stop(out, 'truncated-arp');
   out.arpTpaOff = tpaOff;
-  if (pro === ARP_PRO_IPV4) out.arpTpa = buf.readUInt32BE(tpaOff);
+  if (pro === ARP_PRO_IPV4) out.arpTpa = readU32(buf, tpaOff);
   return arpEnd;
 }

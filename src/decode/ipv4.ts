@@ -3,6 +3,7 @@
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
 import { decodeIpPayload } from './ip-proto';
+import { readU32 } from './read';
 
 /** The header without options: IHL 5. */
 export const IPV4_MIN_HLEN = 20;
@@ -33,8 +34,8 @@ export function decodeIpv4(buf: Buffer, off: number, end: number, out: DecodedFr
   out.ipVersion = 4;
   out.ipTtl = buf[off + IPV4_TTL]!;
   out.ipProto = buf[off + IPV4_PROTOCOL]!;
-  out.ip4Src = buf.readUInt32BE(off + IPV4_SRC);
-  out.ip4Dst = buf.readUInt32BE(off + IPV4_DST);
+  out.ip4Src = readU32(buf, off + IPV4_SRC);
+  out.ip4Dst = readU32(buf, off + IPV4_DST);
   const flagsOffset = buf.readUInt16BE(off + IPV4_FLAGS_FRAGMENT_OFFSET);
   const fragmentOffset = flagsOffset & IPV4_FRAGMENT_OFFSET_MASK;
   out.ipFragment = (flagsOffset & IPV4_MF) !== 0 || fragmentOffset > 0;

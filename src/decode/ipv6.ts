@@ -29,9 +29,9 @@ const IPV6_FRAGMENT_HLEN = 8;
 /** Fragment Offset: the high 13 bits of the Fragment header's second 16-bit word. */
 const IPV6_FRAGMENT_OFFSET_SHIFT = 3;
 /**
- * Most extension headers walked. RFC 8200 §4.1 allows each header once and Destination Options
- * twice, 5 of the kinds walked here; 8 leaves room for odd but valid stacks while a chain of
- * garbage is counted as 'ipv6-ext-too-many' instead of walked to the end of the frame.
+ * Most extension headers walked. RFC 8200 §4.1 wants each header at most once and Destination
+ * Options at most twice, so a valid chain of the kinds walked here is at most 6 long; 8 leaves
+ * room for odd senders, while a chain of garbage is counted as 'ipv6-ext-too-many' instead.
  */
 export const IPV6_MAX_EXT_HEADERS = 8;
 
@@ -62,11 +62,11 @@ export function decodeIpv6(buf: Buffer, off: number, end: number, out: DecodedFr
     if (ipEnd - pos < len) return stop(out, 'truncated-ipv6-ext');
     if (next === IPV6_NEXT.FRAGMENT) {
       // The word lies inside [pos, pos + IPV6_FRAGMENT_HLEN), checked just above.
-      const offsetM = buf.readUInt16BE(pos + 2);
-      // Every Fragment header counts, even an atomic one (offset 0, M clear; RFC 6946): the
-      // DecodedFrame contract says so, and detectors treat both alike.
+      const offsetAndFlags = buf.readUInt16BE(pos + 2);
+      // Any Fragment header makes a fragment, even an atomic one (offset 0, M clear; RFC 6946),
+      // as the DecodedFrame contract defines ipFragment.
       out.ipFragment = true;
-      if (offsetM >> IPV6_FRAGMENT_OFFSET_SHIFT > 0) out.ipLaterFragment = true;
+      if (offsetAndFlags >> IPV6_FRAGMENT_OFFSET_SHIFT > 0) out.ipLaterFragment = true;
     }
     next = extNext;
     pos += len;

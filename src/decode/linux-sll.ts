@@ -3,6 +3,7 @@
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
 import { decodeEtherPayload } from './ethertype';
+import { readU48 } from './read';
 
 /** Packet type (2), ARPHRD_ type (2), address length (2), address (8), protocol type (2). */
 export const SLL_HLEN = 16;
@@ -18,7 +19,7 @@ export function decodeLinuxSll(buf: Buffer, off: number, end: number, out: Decod
   if (end - off < SLL_HLEN) return stop(out, 'truncated-sll');
   // All reads below lie inside [off, off + SLL_HLEN), checked just above.
   if (buf.readUInt16BE(off + SLL_HALEN) === MAC_LEN) {
-    out.linkSrc = buf.readUIntBE(off + SLL_ADDR, MAC_LEN);
+    out.linkSrc = readU48(buf, off + SLL_ADDR);
     out.hasLinkSrc = true;
   }
   // Values below 0x0600 are Linux pseudo-types (ETH_P_802_2 ...): decodeEtherPayload ends there.

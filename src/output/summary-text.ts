@@ -1,4 +1,4 @@
-// Renders the end-of-run summary as a text table, then what to change, station by station.
+// Renders the end-of-run summary as a text table, stations in trouble first, then what to change.
 
 import type { Summary, StationSummary } from '../detect/engine';
 import { isoTime } from './iso-time';
@@ -12,7 +12,7 @@ const COLUMNS = [
   ['MAC', 17],
   ['VENDOR', 20],
   ['VLAN', 5],
-  ['IP', 15],
+  ['IP', 18],
   ['ARPS', 5],
   ['FRAMES', 7],
   ['MAX GAP', 8],
@@ -47,6 +47,22 @@ function status(st: StationSummary): string {
   if (st.warnings > 0) counts.push(`${st.warnings} warning${st.warnings === 1 ? '' : 's'}`);
   const cause = st.cause !== null ? ` [${st.cause}]` : '';
   return counts.length > 0 ? `${st.status} (${counts.join(', ')})${cause}` : st.status;
+}
+
+/**
+ * Stations in trouble first, so the table answers "who?" at a glance: at risk now, then lost
+ * traffic earlier, then warned, then silent, then fine; within a rank, the oldest ARP first.
+ */
+function trouble(st: StationSummary): number {
+  if (st.status === 'expired') return 0;
+  if (st.status === 'warning') return 1;
+  if (st.expiries > 0) return 2;
+  if (st.warnings > 0) return 3;
+  return st.status === 'silent' ? 4 : 5;
+}
+
+function byTrouble(a: StationSummary, b: StationSummary): number {
+  return trouble(a) - trouble(b) || b.arp_age_s - a.arp_age_s;
 }
 
 function stationRow(st: StationSummary): string {
@@ -85,9 +101,12 @@ export function summaryText(s: Summary, advice: AdviceBook): string[] {
     lines.push('No station sent ARP: nothing to say about ARP refresh gaps.');
     return lines.map(sanitize);
   }
+  const rows = [...s.stations].sort(byTrouble);
   lines.push(row(COLUMNS.map(([name]) => name)));
-  for (const st of s.stations) lines.push(stationRow(st));
-  const todo = s.stations.filter((st) => advice.has(st.mac));
+  for (const st of rows) lines.push(stationRow(st));
+  // Advice is for stations that lost traffic or are about to: a station that only warned once and
+  // then went quiet, or recovered in time, needs no change.
+  const todo = rows.filter((st) => advice.has(st.mac) && (st.expiries > 0 || st.status === 'warning'));
   if (todo.length > 0) {
     lines.push('', 'What to change:');
     for (const st of todo) lines.push(`  ${st.mac}${st.ips[0] ? ` (${st.ips[0]})` : ''}: ${advice.get(st.mac)}`);

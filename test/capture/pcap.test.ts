@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import type { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
+import * as pcapParser from 'pcap-parser';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/capture/frame';
@@ -79,7 +78,6 @@ interface PcapParserPacket {
   header: { timestampSeconds: number; timestampMicroseconds: number; capturedLength: number; originalLength: number };
   data: Buffer;
 }
-const pcapParser = createRequire(import.meta.url)('pcap-parser') as { parse(input: Readable): EventEmitter };
 
 /** Reads `buf` with pcap-parser; resolves with its packets and the error it reported, if any. */
 function readWithPcapParser(buf: Buffer): Promise<{ packets: FrameRecord[]; error: Error | null }> {
@@ -326,9 +324,10 @@ describe('pcap reader', () => {
         const theirs = await readWithPcapParser(file);
         expect(theirs.error).toBeNull();
         const ours = parseInChunks(pcap, file);
-        expect(ours.error).toBeNull();
         expect(ours.frames.length).toBeGreaterThan(0);
         expect(ours.frames).toEqual(theirs.packets);
+        // A damaged fixture may end in a cut record, which pcap-parser drops without a word.
+        if (ours.error !== null) expect((ours.error as InputError).reason).toMatch(/cut short|only \d+ left/);
       });
     }
 

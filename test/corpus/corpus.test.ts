@@ -27,7 +27,7 @@ interface SummaryStation {
 }
 
 function run(file: string): { stdout: string; stderr: string; status: number | null } {
-  return spawnSync(process.execPath, [CLI, 'read', '--json', file], { encoding: 'utf8' });
+  return spawnSync(process.execPath, [CLI, 'read', '--json', file], { encoding: 'utf8', timeout: 60_000 });
 }
 
 function oracle(name: string): Oracle {

@@ -35,7 +35,7 @@ export const CLI = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
 
 export function runRow(row: GoldenRow): { stdout: string; stderr: string; exit: number } {
   const files = row.fixtures.map((f) => join(FIXTURES_DIR, f));
-  const r = spawnSync(process.execPath, [CLI, 'read', ...row.args, ...files], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+  const r = spawnSync(process.execPath, [CLI, 'read', ...row.args, ...files], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, TZ: 'UTC' } });
   // Error lines name the file as given; strip the machine-specific directory.
   return { stdout: r.stdout, stderr: r.stderr.split(FIXTURES_DIR + '/').join(''), exit: r.status ?? -1 };
 }

@@ -1,0 +1,93 @@
+// `netgap read` end to end through the built CLI: timelines over several files, stdin, pipes, exit codes.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const XP = join(ROOT, 'fixtures', 'xp-600s.pcap');
+
+function netgap(args: string[], input?: Buffer): { stdout: string; stderr: string; status: number | null } {
+  return spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', timeout: 60_000 });
+}
+
+/** Byte offsets where each record of a little-endian classic pcap starts. */
+function recordStarts(pcap: Buffer): number[] {
+  const starts: number[] = [];
+  for (let off = 24; off + 16 <= pcap.length; off += 16 + pcap.readUInt32LE(off + 8)) starts.push(off);
+  return starts;
+}
+
+describe('netgap read', () => {
+  const whole = netgap(['read', '--json', XP]);
+
+  it('reads several files in the order given as one timeline, with the same alerts as the whole capture', () => {
+    const pcap = readFileSync(XP);
+    const starts = recordStarts(pcap);
+    const cut = starts[Math.floor(starts.length / 2)]!;
+    const dir = mkdtempSync(join(tmpdir(), 'netgap-'));
+    writeFileSync(join(dir, 'a.pcap'), pcap.subarray(0, cut));
+    writeFileSync(join(dir, 'b.pcap'), Buffer.concat([pcap.subarray(0, 24), pcap.subarray(cut)]));
+    const split = netgap(['read', '--json', join(dir, 'a.pcap'), join(dir, 'b.pcap')]);
+    expect(split.status).toBe(0);
+    expect(split.stdout).toBe(whole.stdout);
+  });
+
+  it('reads standard input with -, plain or gzip-compressed, like the file itself', () => {
+    const pcap = readFileSync(XP);
+    expect(netgap(['read', '--json', '-'], pcap).stdout).toBe(whole.stdout);
+    expect(netgap(['read', '--json', '-'], gzipSync(pcap)).stdout).toBe(whole.stdout);
+  });
+
+  it('prints an alert from a pipe as soon as the frame that raised it has arrived, before the input ends', { timeout: 30_000 }, async () => {
+    const pcap = readFileSync(XP);
+    const firstAlertTs = (JSON.parse(whole.stdout.split('\n')[0]!) as { ts: number }).ts;
+    // Feed the records up to 30 s past the first alert (the timer fires on the next frame, and the
+    // guest talks every 5-10 s), then wait with the pipe still open.
+    const starts = recordStarts(pcap);
+    const upTo = starts.find((off) => pcap.readUInt32LE(off) > firstAlertTs + 30) ?? pcap.length;
+    const child = spawn(process.execPath, [CLI, 'read', '--json', '-']);
+    child.stdin.write(pcap.subarray(0, upTo));
+    const line = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => {
+        text += d.toString();
+        if (text.includes('\n')) resolve(text.split('\n')[0]!);
+      });
+      setTimeout(() => reject(new Error('no alert while the pipe was open')), 20_000);
+    });
+    child.stdin.end();
+    child.kill();
+    expect(JSON.parse(line)).toMatchObject({ type: 'alert', ts: firstAlertTs });
+  });
+
+  it('exits quietly with 0 when the reader of its output goes away (| true)', () => {
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" read "${XP}" | true; echo "status=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe('status=0');
+    expect(r.stderr).toBe('');
+  });
+
+  it('exits 2 with one line for a missing file, after the summary of nothing', () => {
+    const r = netgap(['read', '--json', '/nonexistent/capture.pcap']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^netgap: \/nonexistent\/capture\.pcap: byte 0: /);
+    expect(JSON.parse(r.stdout.trim())).toMatchObject({ type: 'summary', packets: 0 });
+  });
+
+  it('exits 2 with one line on usage errors, and 0 for --help and --version', () => {
+    for (const args of [['read'], ['read', '--arp-warn', '300', XP], ['read', '--arp-threshold', 'x', XP], ['read', '--fail-on', 'info', XP], ['frobnicate']]) {
+      const r = netgap(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('netgap: ') || l.startsWith('error:'))).not.toHaveLength(0);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(netgap(['--help']).status).toBe(0);
+    expect(netgap(['read', '--help']).status).toBe(0);
+    expect(netgap(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

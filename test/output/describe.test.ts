@@ -1,0 +1,50 @@
+// Messages and advice: what a person reads must follow from the alert's fields (KB2832644).
+
+import { describe as group, expect, it } from 'vitest';
+import type { ArpGapExpiredAlert, ArpGapRecoveredAlert } from '../../src/detect/alerts';
+import { describe, suggestedBaseReachableMs } from '../../src/output/describe';
+
+const expired: ArpGapExpiredAlert = {
+  ts: 1763798710.82,
+  severity: 'critical',
+  kind: 'arp-gap-expired',
+  mac: '00:15:5d:01:00:10',
+  ip: '198.51.100.10',
+  gap_s: 308.6,
+  last_arp_ts: 1763798402.2,
+  threshold_s: 300,
+  frames_since_arp: 42,
+  cause: 'long-arp-cache',
+};
+
+group('describe', () => {
+  it('names the station, the gap and the threshold in the message of an expiry', () => {
+    const { message, advice } = describe(expired);
+    expect(message).toContain('00:15:5d:01:00:10 (198.51.100.10)');
+    expect(message).toContain('308.6 s');
+    expect(message).toContain('300.0 s');
+    expect(advice).toContain('ArpCacheMinReferencedLife');
+    expect(advice).toContain('240');
+  });
+
+  it('advises stopping the SYNs or a netsh basereachabletime below the SYN interval for tcp-syn-refresh', () => {
+    const { advice } = describe({ ...expired, cause: 'tcp-syn-refresh', syn_peer: '192.0.2.20', syn_interval_s: 40 });
+    expect(advice).toContain('192.0.2.20');
+    expect(advice).toContain('netsh interface ipv4 set interface <idx> basereachabletime=24000');
+  });
+
+  it('suggests a BaseReachableTime whose x1.5 lies below the SYN interval, in whole seconds', () => {
+    for (const interval of [5, 20, 40, 44.9, 120]) {
+      const ms = suggestedBaseReachableMs(interval);
+      expect(ms % 1000).toBe(0);
+      expect((ms / 1000) * 1.5).toBeLessThan(interval);
+    }
+  });
+
+  it('gives advice on a recovery only when the gap expired', () => {
+    const recovered: ArpGapRecoveredAlert = { ...expired, severity: 'info', kind: 'arp-gap-recovered', past_threshold_s: 925.5, expired: false };
+    expect(describe(recovered).advice).toBe('');
+    expect(describe(recovered).message).toContain('nothing was at risk');
+    expect(describe({ ...recovered, expired: true }).advice).not.toBe('');
+  });
+});
