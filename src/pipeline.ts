@@ -24,9 +24,15 @@ export interface EngineInput {
  * of input or errors with an InputError. On an error, the summary of everything read before the
  * damage is emitted first, then the error: the user keeps every alert found before it.
  */
-export function analyze(source: (input: EngineInput) => Observable<unknown>, options: Partial<EngineOptions> = {}): Observable<AnalysisEvent> {
+export function analyze(
+  source: (input: EngineInput) => Observable<unknown>,
+  options: Partial<EngineOptions> = {},
+  /** Given the engine at subscription, before any frame: the dashboard reads station state from it between batches. */
+  inspect?: (engine: Engine) => void,
+): Observable<AnalysisEvent> {
   return new Observable<AnalysisEvent>((subscriber) => {
     const engine = new Engine(options, (alert) => subscriber.next({ type: 'alert', alert }));
+    inspect?.(engine);
     const finish = () => subscriber.next({ type: 'summary', summary: engine.finish() });
     const input: EngineInput = { frame: (f) => engine.handleFrame(f), tick: (t) => engine.tick(t) };
     return source(input).subscribe({

@@ -3,6 +3,7 @@
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runRead, type ReadOptions } from './read';
+import { runReplay } from './replay';
 import { readPackageVersion } from './version';
 
 /** Exit codes, as documented in the README. */
@@ -11,6 +12,12 @@ export const EXIT = { OK: 0, ALERTED: 1, USAGE: 2 } as const;
 function seconds(text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds > 0');
+  return n;
+}
+
+function speed(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number >= 0 (0: as fast as possible)');
   return n;
 }
 
@@ -36,9 +43,19 @@ function program(): Command {
     .option('--arp-warn <seconds>', 'warn when a talking station has not ARPed for this long', seconds, 240)
     .addOption(new Option('--fail-on <severity>', 'exit 1 when an alert of this severity or worse was raised').choices(['warning', 'critical']))
     .option('--max-stations <n>', 'cap of the station table (the oldest are evicted beyond it)', count, 65536)
-    .action(async (files: string[], opts: ReadOptions) => {
+    .option('--tui', 'replay in the terminal dashboard, which stays open at the end until q')
+    .option('--speed <n>', 'with --tui: replay at n times real time from packet timestamps (0: as fast as possible)', speed)
+    .action(async (files: string[], opts: ReadOptions & { tui?: boolean; speed?: number }) => {
       if (opts.arpWarn >= opts.arpThreshold) cmd.error('error: --arp-warn must be lower than --arp-threshold', { exitCode: EXIT.USAGE });
-      process.exitCode = await runRead(files, opts);
+      if (opts.tui !== true) {
+        if (opts.speed !== undefined) cmd.error('error: --speed needs --tui', { exitCode: EXIT.USAGE });
+        process.exitCode = await runRead(files, opts);
+        return;
+      }
+      if (opts.json === true) cmd.error('error: --tui and --json exclude each other', { exitCode: EXIT.USAGE });
+      if (files.includes('-')) cmd.error('error: --tui reads its keys from the terminal: give capture files, not -', { exitCode: EXIT.USAGE });
+      if (process.stdout.isTTY !== true || process.stdin.isTTY !== true) cmd.error('error: --tui needs a terminal', { exitCode: EXIT.USAGE });
+      process.exitCode = await runReplay(files, { ...opts, speed: opts.speed ?? 1 });
     });
   return cmd;
 }

@@ -91,7 +91,70 @@ export interface TableFullAlert extends AlertBase {
   limit: number;
 }
 
-export type Alert = ArpGapWarningAlert | ArpGapExpiredAlert | ArpGapRecoveredAlert | TableFullAlert;
+/**
+ * Alerts about the live capture itself (`netgap live` only; a capture file cannot show them). They
+ * carry no station: `interface` names the `-i` device.
+ */
+interface CaptureFields {
+  /** The capture device the alert is about, as given to `-i`. */
+  interface: string;
+}
+
+/**
+ * Packets the kernel counted on the interface never reached netgap (the capture buffer overflowed,
+ * or netgap fell behind): alerts that depend on them may be missing. Raised at most every 10 s per
+ * interface; each one covers the loss confirmed since the previous one.
+ */
+export interface CaptureLossAlert extends AlertBase, CaptureFields {
+  kind: 'capture-loss';
+  severity: 'warning';
+  /** Packets lost in the window. */
+  lost: number;
+  /** Packets the kernel counted on the interface (received + sent) in the window. */
+  counted: number;
+  /** Length of the window, seconds: since the previous capture-loss alert, or since the capture opened. */
+  window_s: number;
+  /** Frames longer than the MTU in the window (merged by GRO/LRO/TSO offloads): when > 0, `lost` rests on an estimate. */
+  oversize: number;
+}
+
+/** Nothing was captured on the interface for `idle_s` seconds (raised once per silence). */
+export interface CaptureIdleAlert extends AlertBase, CaptureFields {
+  kind: 'capture-idle';
+  severity: 'warning';
+  /** The silence so far, seconds (60). */
+  idle_s: number;
+}
+
+/** The capture on the interface stopped: the interface went away, or its capture process failed. */
+export interface CaptureStoppedAlert extends AlertBase, CaptureFields {
+  kind: 'capture-stopped';
+  severity: 'critical';
+  /** `interface-gone` or `capture-failed`. */
+  reason: string;
+  /** What happened, in words (libpcap's message, an exit status). */
+  detail: string;
+  /** True when netgap tries to open the interface again every 3 s; false when it stops (--no-retry, --user). */
+  retry: boolean;
+}
+
+/** The capture on the interface runs again after capture-stopped. */
+export interface CaptureResumedAlert extends AlertBase, CaptureFields {
+  kind: 'capture-resumed';
+  severity: 'info';
+  /** Seconds it was not captured: traffic in that time was not seen. */
+  down_s: number;
+}
+
+export type Alert =
+  | ArpGapWarningAlert
+  | ArpGapExpiredAlert
+  | ArpGapRecoveredAlert
+  | TableFullAlert
+  | CaptureLossAlert
+  | CaptureIdleAlert
+  | CaptureStoppedAlert
+  | CaptureResumedAlert;
 export type AlertKind = Alert['kind'];
 
 /** Where detectors send alerts; the pipeline wraps it in an RxJS Subject. */

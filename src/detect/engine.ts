@@ -88,6 +88,8 @@ export class Engine {
   readonly clock: PacketClock;
   readonly stations: StationTable;
   readonly arpGap: ArpGapDetector;
+  /** The options in force, defaults filled in (the dashboard draws its bars against them). */
+  readonly options: Readonly<EngineOptions>;
   private readonly decoded = new DecodedFrame();
   /** Per DECODE_REASONS index. Float64, not Uint32: a long live run must not wrap a counter. */
   private readonly reasonCounts = new Float64Array(DECODE_REASONS.length);
@@ -106,6 +108,7 @@ export class Engine {
       alertSink(alert);
     };
     checkEngineOptions(o);
+    this.options = o;
     // A capture-wide silence longer than the bridge's hold is what the ARP-gap detector calls a hole.
     this.clock = new PacketClock(o.arpThresholdS);
     this.arpGap = new ArpGapDetector(o, this.clock, sink);
@@ -152,6 +155,11 @@ export class Engine {
         if (st !== arpStation) this.arpGap.onFrame(st, d, t);
       }
     }
+  }
+
+  /** Frames handled so far: the cheap part of `finish()`, which a dashboard reads ten times a second. */
+  get packetCount(): number {
+    return this.packets;
   }
 
   /** Live mode: time `t` passed with no frame; timers due by then fire (silence is seen too). */

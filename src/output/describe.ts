@@ -95,5 +95,30 @@ export function describe(a: Alert): Description {
         message: `The ${a.table} table reached its cap of ${a.limit} entries; from now on its oldest entries are evicted.`,
         advice: `Raise the cap (--max-${a.table}) if this host really has that many, or look for a flood of random addresses.`,
       };
+    case 'capture-loss':
+      return {
+        message:
+          `${a.lost} of the ${a.counted} packets the kernel counted on ${a.interface} in the last ${secs(a.window_s)} never reached netgap; ` +
+          'alerts that depend on them may be missing.' +
+          (a.oversize > 0 ? ` ${a.oversize} frame(s) were merged by the NIC's offloads (GRO/TSO), so the count is an estimate.` : ''),
+        advice: 'Raise --buffer-size, give netgap a less busy CPU, or capture on a less busy interface (the README explains how loss is measured).',
+      };
+    case 'capture-idle':
+      return {
+        message: `Nothing was captured on ${a.interface} for ${secs(a.idle_s)}.`,
+        advice: 'Check that the interface is up and carries the traffic to watch (on Hyper-V, the NIC bound to the vSwitch), and that --filter is not too narrow.',
+      };
+    case 'capture-stopped':
+      return {
+        message:
+          `The capture on ${a.interface} stopped: ${a.detail}. ` +
+          (a.retry ? 'netgap opens it again as soon as it is back (every 3 s).' : 'netgap stops.'),
+        advice: a.reason === 'interface-gone' ? 'Bring the interface back, or run netgap on the one that replaced it.' : 'See the message; run netgap again once it is fixed.',
+      };
+    case 'capture-resumed':
+      return {
+        message: `The capture on ${a.interface} runs again after ${secs(a.down_s)}; traffic in that time was not seen.`,
+        advice: '',
+      };
   }
 }

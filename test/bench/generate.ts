@@ -43,7 +43,6 @@ import {
   arpProbe,
   arpReply,
   arpRequest,
-  ethernet,
   ipv4IcmpEcho,
   ipv4Tcp,
   ipv4Udp,
@@ -110,9 +109,9 @@ class Output {
 /** The router: one MAC, one address per VLAN (untagged first). */
 const ROUTER_MAC = '00:15:5d:00:00:01';
 const VLANS = [100, 101, 102, 103] as const;
-const WEB_SERVER = '198.19.0.10';
-const DNS_SERVER = '198.19.0.53';
-const MONITORING_SERVER = '198.19.0.20';
+const WEB_SERVER = '198.19.255.10';
+const DNS_SERVER = '198.19.255.53';
+const MONITORING_SERVER = '198.19.255.20';
 /** A Zabbix-style agent's active-check port; closed here, so every SYN gets a RST. */
 const MONITORING_PORT = 10051;
 /** Linux servers (TTL 64), one hop away. */
@@ -122,8 +121,14 @@ const MSS = 1460;
 /** Time a full-size frame takes on 1 Gb/s (1514 bytes + preamble and gap), µs. */
 const WIRE_US_PER_SEGMENT = 12;
 
+/** Untagged VMs are in 198.18.0.0/16; VLAN k's in 198.19.(60k).0/18-ish; the router is .1 of each. */
+function subnetBase(vlan: number | undefined): string {
+  return vlan === undefined ? '198.18.0' : `198.19.${(vlan - VLANS[0]) * 60}`;
+}
+
 function routerOn(vlan: number | undefined): Host {
-  return vlan === undefined ? { mac: ROUTER_MAC, ip: '198.18.0.1' } : { mac: ROUTER_MAC, ip: `198.18.${vlan}.1`, vlans: [vlan] };
+  const ip = `${subnetBase(vlan)}.1`;
+  return vlan === undefined ? { mac: ROUTER_MAC, ip } : { mac: ROUTER_MAC, ip, vlans: [vlan] };
 }
 
 const CLASS = { VISTA: 0, XP: 1, SYN_KEPT: 2, QUIET: 3 } as const;
@@ -201,33 +206,32 @@ interface Actor {
   step(out: Output): void;
 }
 
-/** The frames of one burst, queued with their times, then sent one per step. */
+/** The frames of one burst with their times, sent in time order one per step. */
 class Burst {
-  private readonly frames: Buffer[] = [];
-  private readonly times: number[] = [];
-  private readonly arp: boolean[] = [];
+  private items: { t: number; frame: Buffer; isArp: boolean }[] = [];
   private pos = 0;
 
   get pending(): boolean {
-    return this.pos < this.frames.length;
+    return this.pos < this.items.length;
   }
   get nextAt(): number {
-    return this.times[this.pos]!;
+    return this.items[this.pos]!.t;
   }
+  /** Starts a new burst (the previous one was sent). */
   clear(): void {
-    this.frames.length = 0;
-    this.times.length = 0;
-    this.arp.length = 0;
+    this.items = [];
     this.pos = 0;
   }
   add(t: number, frame: Buffer, isArp = false): void {
-    this.frames.push(frame);
-    this.times.push(t);
-    this.arp.push(isArp);
+    this.items.push({ t, frame, isArp });
+  }
+  /** The burst is complete: acks and segments of a transfer interleave, so order them by time (stable). */
+  seal(): void {
+    this.items.sort((x, y) => x.t - y.t);
   }
   send(out: Output): void {
-    out.emit(this.times[this.pos]!, this.frames[this.pos]!, this.arp[this.pos]!);
-    this.pos++;
+    const it = this.items[this.pos++]!;
+    out.emit(it.t, it.frame, it.isArp);
   }
 }
 
@@ -241,6 +245,8 @@ class Vm implements Actor {
   private reachable = 0;
   private nextBurst: number;
   private nextMonitoring = Infinity;
+  /** Time of the last frame sent, µs. */
+  private sent = 0;
 
   constructor(
     index: number,
@@ -258,25 +264,30 @@ class Vm implements Actor {
   }
 
   step(out: Output): void {
+    this.sent = this.at;
     this.burst.send(out);
     this.plan();
   }
 
   /** Mean idle time between bursts. */
   private idleUs(): number {
-    return this.cls === CLASS.QUIET ? this.rng.int(300 * S, 900 * S) : this.rng.int(20 * S, 200 * S);
+    return this.cls === CLASS.QUIET ? this.rng.int(300 * S, 900 * S) : this.rng.int(30 * S, 210 * S);
   }
 
-  /** Moves `at` to the next frame, starting the next burst (or monitoring SYN) when due. */
+  /**
+   * Moves `at` to the next frame, starting the next burst (or monitoring SYN) when due. A burst
+   * that came due while the last one was still going starts when that one has ended.
+   */
   private plan(): void {
     while (!this.burst.pending) {
       this.burst.clear();
-      const t = Math.min(this.nextBurst, this.nextMonitoring);
+      const monitoring = this.nextMonitoring <= this.nextBurst;
+      const t = Math.max(this.sent, monitoring ? this.nextMonitoring : this.nextBurst);
       if (t >= this.end) {
         this.at = Infinity;
         return;
       }
-      if (t === this.nextMonitoring) {
+      if (monitoring) {
         this.burst.add(t, this.t.monitoringSyn);
         this.burst.add(t + this.rng.int(200, 900), this.t.monitoringRst);
         this.nextMonitoring = t + this.rng.int(39_700 * MS, 40_300 * MS);
@@ -284,6 +295,7 @@ class Vm implements Actor {
         this.burstAt(t);
         this.nextBurst = t + this.idleUs();
       }
+      this.burst.seal();
     }
     this.at = this.burst.nextAt;
   }
@@ -344,7 +356,7 @@ class Vm implements Actor {
     b.add((t += r.int(20, 80)), t0.ack);
     b.add((t += r.int(20, 200)), t0.request);
     t += rtt;
-    const segments = kind < 0.85 ? r.int(1, 3) : r.int(20, 80);
+    const segments = kind < 0.88 ? r.int(1, 3) : r.int(15, 60);
     for (let i = 1; i <= segments; i++) {
       b.add((t += WIRE_US_PER_SEGMENT), i === segments ? t0.lastSegment : t0.segment);
       if (i % 2 === 0 || i === segments) b.add(t + r.int(30, 120), t0.ack);
@@ -436,11 +448,10 @@ function vmHost(index: number): { cls: VmClass; host: Host } {
   const slot = index % 50; // classes in fixed proportions, spread over the address range
   const cls = slot < 32 ? CLASS.VISTA : slot < 37 ? CLASS.XP : slot < 42 ? CLASS.SYN_KEPT : CLASS.QUIET;
   const mac = `00:15:5d:01:${((index >> 8) & 0xff).toString(16).padStart(2, '0')}:${(index & 0xff).toString(16).padStart(2, '0')}`;
-  const n = index + 10; // .0 to .9 of the first block are the router's and spare
   const vlan = index % 4 === 3 ? VLANS[(index >> 2) % VLANS.length] : undefined;
-  const net = vlan === undefined ? 0 : vlan;
-  // 198.18.0.0/15 holds 128k addresses; a /16 per VLAN, 250 hosts per third octet.
-  const ip = `198.${18 + (net === 0 ? 0 : 1)}.${net === 0 ? Math.floor(n / 250) : (net - VLANS[0]) * 60 + Math.floor(n / 250)}.${(n % 250) + 2}`;
+  // 250 hosts (.2 to .251) per third octet, counted up from the subnet's base.
+  const [a, b, c] = subnetBase(vlan).split('.').map(Number) as [number, number, number];
+  const ip = `${a}.${b}.${c + Math.floor(index / 250)}.${(index % 250) + 2}`;
   return { cls, host: vlan === undefined ? { mac, ip } : { mac, ip, vlans: [vlan] } };
 }
 
@@ -461,42 +472,52 @@ export function writeHypervCapture(writers: readonly FrameWriter[], opts: Hyperv
   return { frames: out.frames, bytes: out.bytes, arpFrames: out.arpFrames };
 }
 
-/** A random unicast, locally administered MAC as colon hex (macof-style flood sources). */
-function randomMac(rng: Rng): string {
-  const bytes = [(rng.int(0, 255) & 0xfc) | 0x02, rng.int(0, 255), rng.int(0, 255), rng.int(0, 255), rng.int(0, 255), rng.int(0, 255)];
-  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
-}
-
-/** A fixed pool of distinct flood frames, reused in a random order (building a million would be slow). */
-const FLOOD_POOL = 65_536;
 /** Floods arrive at 100 kpps: 10 µs apart. */
 const FLOOD_GAP_US = 10;
+/** Offsets in an untagged Ethernet/IPv4/ICMP frame. */
+const IPV4_AT = 14;
+const IPV4_CHECKSUM_AT = IPV4_AT + 10;
+const IPV4_DST_AT = IPV4_AT + 16;
+const ICMP_AT = IPV4_AT + 20;
+/** Offsets in an untagged Ethernet/ARP frame. */
+const ETH_SRC_AT = 6;
+const ARP_SHA_AT = 14 + 8;
+const ARP_SPA_AT = 14 + 14;
+
+/** RFC 1071 checksum of buf[from .. to), with the checksum field at `at` taken as 0, written there. */
+function refreshChecksum(buf: Buffer, from: number, to: number, at: number): void {
+  buf.writeUInt16BE(0, at);
+  let sum = 0;
+  for (let i = from; i < to; i += 2) sum += buf.readUInt16BE(i);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  buf.writeUInt16BE(~sum & 0xffff, at);
+}
 
 /**
- * `frames` ARP requests, each from a different random MAC (and random 198.18/15 sender address),
- * broadcast for the router: a station-table flood. Sources repeat only after 65536 x 1M draws.
+ * `frames` ARP requests for the router, each from a different random MAC with a random sender
+ * address in 198.18.0.0/15: a station-table flood (macof-style), at 100 kpps. One template is
+ * rewritten per frame; the Ethernet source and the ARP sender stay equal, as a real sender's do.
  */
 export function writeArpFlood(writers: readonly FrameWriter[], frames: number): GenStats {
   const rng = new Rng(0xf100d001);
   const out = new Output(writers);
-  // One template whose sender MAC and IP are rewritten per frame: 1M distinct sources. The
-  // Ethernet source (bytes 6..12) and ARP sender (bytes 22..28 and 28..32) stay equal.
-  const frame = arpRequest({ mac: randomMac(rng), ip: '198.18.0.2' }, '198.18.0.1');
+  const frame = arpRequest({ mac: '02:00:00:00:00:00', ip: '198.18.0.2' }, '198.18.0.1');
   for (let i = 0; i < frames; i++) {
-    frame[6] = frame[22] = (rng.int(0, 255) & 0xfc) | 0x02;
-    for (let k = 1; k < 6; k++) frame[6 + k] = frame[22 + k] = rng.int(0, 255);
-    frame[28] = 198;
-    frame[29] = 18 + rng.int(0, 1);
-    frame[30] = rng.int(0, 255);
-    frame[31] = rng.int(1, 254);
+    // A unicast, locally administered address: the low two bits of the first octet are 1 0.
+    frame[ETH_SRC_AT] = frame[ARP_SHA_AT] = (rng.int(0, 255) & 0xfc) | 0x02;
+    for (let k = 1; k < 6; k++) frame[ETH_SRC_AT + k] = frame[ARP_SHA_AT + k] = rng.int(0, 255);
+    frame[ARP_SPA_AT + 1] = 18 + rng.int(0, 1);
+    frame[ARP_SPA_AT + 2] = rng.int(0, 255);
+    frame[ARP_SPA_AT + 3] = rng.int(1, 254);
     out.emit(i * FLOOD_GAP_US, frame, true);
   }
   return { frames: out.frames, bytes: out.bytes, arpFrames: out.arpFrames };
 }
 
 /**
- * One VM (which ARPs first, so it is a station) sends `frames - 1` ICMP echo requests to random
- * IPv4 addresses, none answered: a flood of pending requests for any request/response matcher.
+ * One VM (which ARPs first, so it is a station) sends the rest of `frames` as ICMP echo requests
+ * (Windows ping) to random unicast IPv4 addresses at 100 kpps, none answered: a flood of pending
+ * requests for any request/response matcher. Checksums are kept valid.
  */
 export function writeEchoFlood(writers: readonly FrameWriter[], frames: number): GenStats {
   const rng = new Rng(0xf100d002);
@@ -505,23 +526,18 @@ export function writeEchoFlood(writers: readonly FrameWriter[], frames: number):
   const router = routerOn(undefined);
   out.emit(0, arpRequest(vm, router.ip), true);
   out.emit(300, arpReply(router, vm), true);
-  const pool: Buffer[] = [];
-  for (let i = 0; i < Math.min(FLOOD_POOL, frames); i++) {
-    const dst = `${rng.int(1, 223)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
-    const l2: L2 = { src: vm.mac, dst: router.mac };
-    pool.push(ipv4IcmpEcho(l2, { src: vm.ip, dst, id: i & 0xffff }, { type: 'request', id: 1, seq: i & 0xffff, payload: WINDOWS_PING_PAYLOAD }));
-  }
+  const frame = ipv4IcmpEcho({ src: vm.mac, dst: router.mac }, { src: vm.ip, dst: WEB_SERVER, id: 0 }, { type: 'request', id: 1, seq: 0, payload: WINDOWS_PING_PAYLOAD });
+  const icmpEnd = frame.length;
   for (let i = 2; i < frames; i++) {
-    const frame = pool[rng.int(0, pool.length - 1)]!;
-    // Random targets beyond the pool's: rewrite the last two octets of the destination.
-    frame[32] = rng.int(0, 255);
-    frame[33] = rng.int(1, 254);
+    frame.writeUInt16BE(i & 0xffff, IPV4_AT + 4); // IPv4 identification
+    frame[IPV4_DST_AT] = rng.int(1, 223); // unicast: below the class D multicast range
+    frame[IPV4_DST_AT + 1] = rng.int(0, 255);
+    frame[IPV4_DST_AT + 2] = rng.int(0, 255);
+    frame[IPV4_DST_AT + 3] = rng.int(1, 254);
+    frame.writeUInt16BE(i & 0xffff, ICMP_AT + 6); // echo sequence
+    refreshChecksum(frame, IPV4_AT, ICMP_AT, IPV4_CHECKSUM_AT);
+    refreshChecksum(frame, ICMP_AT, icmpEnd, ICMP_AT + 2);
     out.emit(1000 + i * FLOOD_GAP_US, frame, false);
   }
   return { frames: out.frames, bytes: out.bytes, arpFrames: out.arpFrames };
-}
-
-/** An Ethernet frame of `len` bytes that no decoder goes past (for the generator's own tests). */
-export function opaqueFrame(len: number): Buffer {
-  return ethernet({ src: ROUTER_MAC, dst: 'ff:ff:ff:ff:ff:ff' }, 0x88b5, Buffer.alloc(len));
 }

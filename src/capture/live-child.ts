@@ -1,0 +1,185 @@
+// A capture process of `netgap live` (as dumpcap is Wireshark's): opens one interface with cap, stamps each frame on arrival, writes records to stdout.
+
+import type { Cap } from 'cap';
+import { linkTypeOf, loadCap } from './live-cap';
+import { LiveClock } from './live-clock';
+import { interfaceMtu, interfacePackets, maxWireFrame, oversizeWirePackets } from './live-counters';
+import type { CaptureErrorLine, CaptureErrorReason, CaptureProcessConfig } from './live-stream';
+import { CAPTURE_ERROR_PREFIX, CAPTURE_FAILED_EXIT, RecordWriter } from './live-stream';
+import { dropPrivileges } from './live-user';
+import { LINKTYPE } from './frame';
+import type { TimeOut } from './timestamp';
+
+/**
+ * Why a process of its own: cap aborts the whole process (an assertion in its poll callback) when
+ * the interface goes away, and libpcap writes warnings straight to file descriptor 2. Here both
+ * only end this process and reach the parent through a pipe; the analysis keeps its state, and the
+ * parent starts a new capture process when the interface returns. It also puts the capture on its
+ * own CPU: this process only stamps and copies, the parent decodes.
+ */
+
+/** cap's snaplen (fixed in its binding.cc): a frame never exceeds this buffer. */
+const CAP_SNAPLEN = 65535;
+/** At stop, the wait between the two last counter samples: frames counted before the first are delivered by the second. */
+const FINAL_SAMPLE_GAP_MS = 50;
+const STDOUT_FD = 1;
+
+/** libpcap's messages, sorted into the stable reasons the parent explains. */
+export function classifyOpenError(message: string, filter: string): CaptureErrorReason {
+  if (/operation not permitted|permission denied|don't have permission/i.test(message)) return 'permission';
+  if (/no such device|doesn't exist|not found/i.test(message)) return 'no-device';
+  if (filter !== '' && /filter|expression|syntax|unknown|illegal|not supported/i.test(message)) return 'filter';
+  return 'open-failed';
+}
+
+function fail(reason: CaptureErrorReason, message: string): never {
+  const line: CaptureErrorLine = { reason, message };
+  process.stderr.write(CAPTURE_ERROR_PREFIX + JSON.stringify(line) + '\n');
+  process.exit(CAPTURE_FAILED_EXIT);
+}
+
+class CaptureProcess {
+  private readonly clock: LiveClock;
+  private readonly out = new RecordWriter(STDOUT_FD);
+  /** Held for the life of the process: cap writes every packet into it through a raw pointer. */
+  private readonly buffer = Buffer.alloc(CAP_SNAPLEN);
+  private readonly stamp: TimeOut = { tsSec: 0, tsNsec: 0 };
+  private cap: Cap | null = null;
+  private mtu = 0;
+  private maxFrame = Infinity;
+  private kernelBase = -1;
+  private frames = 0;
+  private oversize = 0;
+  private oversizePackets = 0;
+  private flushPending = false;
+  private lastStatsMs = 0;
+  private stopping = false;
+  private readonly flushAfterDrain = (): void => this.drained();
+
+  constructor(private readonly config: CaptureProcessConfig) {
+    this.clock = new LiveClock(config.anchor);
+  }
+
+  start(): void {
+    const config = this.config;
+    let binding;
+    try {
+      binding = loadCap();
+    } catch (err) {
+      fail('cap-missing', (err as Error).message);
+    }
+    const cap = new binding.Cap();
+    let linkName: string;
+    try {
+      linkName = cap.open(config.device, config.filter, config.bufferBytes, this.buffer);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      fail(classifyOpenError(message, config.filter), message);
+    }
+    this.cap = cap;
+    const linkType = linkTypeOf(linkName);
+    if (config.runAs !== null) {
+      try {
+        dropPrivileges(config.runAs);
+      } catch (err) {
+        cap.close();
+        fail('user', (err as Error).message);
+      }
+    }
+    this.mtu = interfaceMtu(config.device);
+    if (linkType === LINKTYPE.ETHERNET && this.mtu > 0) this.maxFrame = maxWireFrame(this.mtu);
+    // Read after the ring exists: a packet counted between the two is delivered and makes the
+    // count look short by one (clamped away), never a loss that did not happen.
+    if (config.countKernel) this.kernelBase = interfacePackets(config.device);
+
+    this.clock.stamp(this.stamp);
+    this.out.hello(this.stamp, linkType < 0 ? 0 : linkType, this.mtu);
+    this.write();
+    cap.on('packet', (nbytes: number) => this.packet(nbytes));
+
+    setInterval(() => setImmediate(() => this.heartbeat()), this.config.tickMs);
+    process.on('SIGTERM', () => this.stop());
+    // The terminal's ^C reaches the whole process group: the parent decides when to stop.
+    process.on('SIGINT', () => undefined);
+    process.on('SIGHUP', () => undefined);
+    // The parent closes stdin to stop us, and it closes when the parent dies.
+    process.stdin.on('end', () => this.stop());
+    process.stdin.resume();
+  }
+
+  /** Hot path, once per packet (cap's event): stamp, copy into the chunk, count. No allocation. */
+  private packet(nbytes: number): void {
+    this.clock.stamp(this.stamp);
+    this.out.frame(this.stamp, this.buffer, nbytes);
+    this.frames++;
+    if (nbytes > this.maxFrame) this.countOversize(nbytes);
+    if (!this.flushPending) {
+      this.flushPending = true;
+      // cap drains the whole ring in one poll callback; this runs right after it (check phase).
+      setImmediate(this.flushAfterDrain);
+    }
+  }
+
+  /** Rare path: a frame merged by offload stands for several wire packets in the counters. */
+  private countOversize(nbytes: number): void {
+    this.oversize++;
+    this.oversizePackets += oversizeWirePackets(this.buffer, nbytes, this.mtu);
+  }
+
+  /** The ring was just drained: the best moment to compare counters with frames delivered. */
+  private drained(): void {
+    this.flushPending = false;
+    const now = Date.now();
+    if (now - this.lastStatsMs >= this.config.statsMs) this.sample(now);
+    this.write();
+  }
+
+  private heartbeat(): void {
+    if (this.stopping) return;
+    const now = Date.now();
+    if (now - this.lastStatsMs >= this.config.statsMs) this.sample(now);
+    this.clock.stamp(this.stamp);
+    this.out.tick(this.stamp);
+    this.write();
+  }
+
+  private sample(nowMs: number): void {
+    this.lastStatsMs = nowMs;
+    const counted = this.kernelBase < 0 ? -1 : interfacePackets(this.config.device);
+    this.clock.stamp(this.stamp);
+    this.out.stats(this.stamp, counted < 0 ? -1 : counted - this.kernelBase, this.frames, this.oversize, this.oversizePackets);
+  }
+
+  /**
+   * Two last samples FINAL_SAMPLE_GAP_MS apart while the capture still runs, so that the parent's
+   * rule (a loss counts once two consecutive samples show it) also holds for the last one; then
+   * close, a last tick, and exit.
+   */
+  private stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.sample(Date.now());
+    this.write();
+    setTimeout(() => {
+      this.sample(Date.now());
+      this.cap?.close();
+      this.clock.stamp(this.stamp);
+      this.out.tick(this.stamp);
+      this.write();
+      process.exit(0);
+    }, FINAL_SAMPLE_GAP_MS);
+  }
+
+  /** The parent is gone when stdout fails (EPIPE): nothing left to capture for. */
+  private write(): void {
+    try {
+      this.out.flush();
+    } catch {
+      process.exit(0);
+    }
+  }
+}
+
+if (require.main === module) {
+  new CaptureProcess(JSON.parse(process.argv[2] ?? '{}') as CaptureProcessConfig).start();
+}

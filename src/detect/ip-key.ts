@@ -1,0 +1,70 @@
+// Host keys for the detectors' tables: an IPv4 address (RFC 791) as its number, an IPv6 address (RFC 8200) as a 52-bit hash; and IPv6 text (RFC 5952).
+
+import { readU32 } from '../decode/read';
+import { fmix32, key53 } from './key-index';
+
+/*
+ * Why a hash for IPv6: a table keyed by numbers allocates nothing per lookup, and 16 bytes do not
+ * fit in one. A 52-bit hash does, in a range of its own ([2^52, 2^53)) so that it never equals an
+ * IPv4 key (< 2^32). Two addresses can share a hash, so every table that uses one also keeps the
+ * 16 bytes and compares them before it trusts a match (`sameIpv6`).
+ */
+
+/** IPv6 keys lie in [IPV6_KEY_BASE, 2^53); IPv4 keys are the address itself, below 2^32. */
+export const IPV6_KEY_BASE = 2 ** 52;
+export const IPV6_ADDR_LEN = 16;
+
+/** Hot path: the key of the IPv6 address at `buf[off .. off + 16)` (the caller checked the bounds). */
+export function ipv6Key(buf: Buffer, off: number): number {
+  const a = readU32(buf, off);
+  const b = readU32(buf, off + 4);
+  const c = readU32(buf, off + 8);
+  const d = readU32(buf, off + 12);
+  const h1 = fmix32(a ^ fmix32(b ^ fmix32(c ^ fmix32(d ^ 0x27d4eb2f))));
+  const h2 = fmix32(d ^ fmix32(c ^ fmix32(b ^ fmix32(a ^ 0x165667b1))));
+  // 20 bits of h1 above the 32 of h2 make a number below 2^52; the base moves it into [2^52, 2^53).
+  return IPV6_KEY_BASE + key53(h1 & 0xfffff, h2);
+}
+
+export function isIpv6Key(key: number): boolean {
+  return key >= IPV6_KEY_BASE;
+}
+
+/** The collision check: do `a[ao ..)` and `b[bo ..)` hold the same 16 bytes? */
+export function sameIpv6(a: Uint8Array, ao: number, b: Uint8Array, bo: number): boolean {
+  for (let i = 0; i < IPV6_ADDR_LEN; i++) if (a[ao + i] !== b[bo + i]) return false;
+  return true;
+}
+
+/** IPv4 multicast, limited broadcast and the reserved class E: 224.0.0.0 and up. Nobody answers for them as a host. */
+export const IPV4_MULTICAST_FIRST = 0xe0000000;
+/** IPv6 multicast addresses start with 0xff (RFC 4291 §2.7). */
+export const IPV6_MULTICAST_PREFIX = 0xff;
+
+/**
+ * The RFC 5952 text of the IPv6 address at `buf[off ..)`: lower-case hex, leading zeros dropped,
+ * the longest run of two or more zero groups (the first of equal runs) as `::`. Made only when an
+ * alert or a summary row needs it, never per frame.
+ */
+export function formatIpv6(buf: Uint8Array, off: number): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 8; i++) groups.push((buf[off + 2 * i]! << 8) | buf[off + 2 * i + 1]!);
+  let bestAt = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestAt = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = (from: number, to: number) => groups.slice(from, to).map((g) => g.toString(16)).join(':');
+  if (bestAt < 0) return hex(0, 8);
+  return `${hex(0, bestAt)}::${hex(bestAt + bestLen, 8)}`;
+}

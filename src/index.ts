@@ -1,0 +1,14 @@
+// netgap's public API: read captures, run the detectors, render alerts. The CLI is built on exactly this.
+
+export type { Frame, FrameSink } from './capture/frame';
+export { InputError } from './capture/input-error';
+export { readCaptures, type ReadProgress } from './capture/source';
+export { PcapWriter, PcapngWriter } from './capture/capture-writer';
+export { decodeFrame } from './decode/frame';
+export { DecodedFrame, DECODE_REASONS, type DecodeReason } from './decode/decoded-frame';
+export type * from './detect/alerts';
+export { Engine, type EngineOptions, type Summary, type StationSummary } from './detect/engine';
+export { analyze, type AnalysisEvent, type EngineInput } from './pipeline';
+export { alertRecord, summaryRecord } from './output/ndjson';
+export { alertText } from './output/text';
+export { describe, type Description } from './output/describe';
