@@ -14,7 +14,7 @@ export interface MergeHandlers {
   /** A capture process has opened its interface. */
   hello(stream: number, t: number, linkType: number, mtu: number): void;
   /** A counter sample (live-stream.ts STATS_FIELDS). */
-  stats(stream: number, t: number, kernel: number, frames: number, oversize: number, oversizePackets: number): void;
+  stats(stream: number, t: number, kernel: number, seen: number, seenAfter: number, oversize: number): void;
 }
 
 const INITIAL_BYTES = 256 * 1024;
@@ -261,9 +261,9 @@ export class LiveMerge {
             i,
             ts,
             buf.readDoubleLE(body + 8 * STATS_FIELDS.KERNEL),
-            buf.readDoubleLE(body + 8 * STATS_FIELDS.FRAMES),
+            buf.readDoubleLE(body + 8 * STATS_FIELDS.SEEN),
+            buf.readDoubleLE(body + 8 * STATS_FIELDS.SEEN_AFTER),
             buf.readDoubleLE(body + 8 * STATS_FIELDS.OVERSIZE),
-            buf.readDoubleLE(body + 8 * STATS_FIELDS.OVERSIZE_PACKETS),
           );
         }
         break;

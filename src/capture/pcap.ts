@@ -1,5 +1,6 @@
 // Classic pcap reader (draft-ietf-opsawg-pcap; libpcap sf-pcap.c): a push parser that walks records in place.
 
+import { u16, u32 } from './bytes';
 import type { Frame, FrameSink } from './frame';
 import { newFrame } from './frame';
 import { InputError } from './input-error';
@@ -62,14 +63,6 @@ export function isPcapMagic(buf: Buffer, off: number): boolean {
     magic === PCAP_MAGIC.NSEC_BE ||
     magic === PCAP_MAGIC.NSEC_LE
   );
-}
-
-function u16(buf: Buffer, off: number, le: boolean): number {
-  return le ? buf.readUInt16LE(off) : buf.readUInt16BE(off);
-}
-
-function u32(buf: Buffer, off: number, le: boolean): number {
-  return le ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
 }
 
 /**

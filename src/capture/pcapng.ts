@@ -1,5 +1,6 @@
 // pcapng reader (draft-ietf-opsawg-pcapng; libpcap sf-pcapng.c, Wireshark pcapng.c): a push parser that walks blocks in place.
 
+import { u16, u32 } from './bytes';
 import type { Frame, FrameSink } from './frame';
 import { newFrame } from './frame';
 import { InputError } from './input-error';
@@ -70,14 +71,6 @@ interface Interface {
 /** True when `buf[off .. off + 4)` is the type of a Section Header Block (pcapng's magic). */
 export function isPcapngMagic(buf: Buffer, off: number): boolean {
   return buf.length - off >= 4 && buf.readUInt32BE(off) === BLOCK.SHB;
-}
-
-function u16(buf: Buffer, off: number, le: boolean): number {
-  return le ? buf.readUInt16LE(off) : buf.readUInt16BE(off);
-}
-
-function u32(buf: Buffer, off: number, le: boolean): number {
-  return le ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
 }
 
 /** A signed 64-bit integer as a double: exact while |value| < 2^53. */

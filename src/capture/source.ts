@@ -103,24 +103,33 @@ async function readFile(input: CaptureInput, readBytes: number, emit: () => void
   } catch (err) {
     throw ioError(input.file, 0, err);
   }
+  // Two buffers, used in turn: while the parser walks one, the next read fills the other on
+  // libuv's thread pool, so reading and parsing overlap instead of taking turns (the bench's
+  // profile showed the parser waiting for each read). Position null reads on from the file's
+  // offset, so a FIFO given by name works too; with one read in flight, the order is the file's.
+  // A read never rejects here: its error is kept as a value and thrown where it is awaited.
+  const buffers = [Buffer.allocUnsafe(readBytes), Buffer.allocUnsafe(readBytes)] as const;
+  const readInto = (buf: Buffer): Promise<number | Error> =>
+    fh.read(buf, 0, buf.length, null).then(
+      (r) => r.bytesRead,
+      (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+    );
+  let next = readInto(buffers[0]);
   try {
-    const buf = Buffer.allocUnsafe(readBytes);
-    for (;;) {
-      let n: number;
-      try {
-        n = (await fh.read(buf, 0, buf.length, null)).bytesRead;
-      } catch (err) {
-        throw ioError(input.file, input.offset(), err); // EISDIR shows here, not at open
-      }
+    for (let i = 0; ; i ^= 1) {
+      const n = await next;
+      if (typeof n !== 'number') throw ioError(input.file, input.offset(), n); // EISDIR shows here, not at open
       if (input.cancelled) return;
       if (n === 0) break;
-      await input.raw(buf, n);
+      next = readInto(buffers[i ^ 1]!);
+      await input.raw(buffers[i]!, n);
       if (input.cancelled) return;
       emit();
     }
     await input.end();
   } finally {
     input.close();
+    await next; // a read still in flight must finish before its file is closed
     await fh.close();
   }
 }

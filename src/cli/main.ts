@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// netgap's command line: `read` analyses captures; each command lives in its own module.
+// netgap's command line: `read` analyses captures, `live` watches interfaces; each command lives in its own module.
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runInterfaces } from './interfaces';
+import { DEFAULT_BUFFER_MIB, MAX_BUFFER_MIB, runLive, type LiveOptions } from './live';
 import { runRead, type ReadOptions } from './read';
 import { runReplay } from './replay';
 import { readPackageVersion } from './version';
@@ -27,6 +29,17 @@ function count(text: string): number {
   return n;
 }
 
+function mebibytes(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_BUFFER_MIB) throw new InvalidArgumentError(`expected a whole number of MiB from 1 to ${MAX_BUFFER_MIB}`);
+  return n;
+}
+
+/** Repeatable options (`-i a -i b`) gather into a list. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 function program(): Command {
   const cmd = new Command('netgap')
     .description('Find the outages ordinary monitoring misses on virtual switches: ARP-refresh gaps (KB2832644) and post-migration blackouts.')
@@ -43,6 +56,10 @@ function program(): Command {
     .option('--arp-warn <seconds>', 'warn when a talking station has not ARPed for this long', seconds, 240)
     .addOption(new Option('--fail-on <severity>', 'exit 1 when an alert of this severity or worse was raised').choices(['warning', 'critical']))
     .option('--max-stations <n>', 'cap of the station table (the oldest are evicted beyond it)', count, 65536)
+    .option('--response-timeout <seconds>', 'a request with no answer after this long counts as unanswered', seconds, 1)
+    .option('--blackout-min <seconds>', 'unanswered requests to a host must span this long to make a blackout', seconds, 1)
+    .option('--max-hosts <n>', 'cap of the tables of answering hosts and of announcing MACs (the oldest are evicted beyond it)', count, 65536)
+    .option('--max-requests <n>', 'cap of the table of requests waiting for an answer (the oldest are evicted beyond it)', count, 65536)
     .option('--tui', 'replay in the terminal dashboard, which stays open at the end until q')
     .option('--speed <n>', 'with --tui: replay at n times real time from packet timestamps (0: as fast as possible)', speed)
     .action(async (files: string[], opts: ReadOptions & { tui?: boolean; speed?: number }) => {
@@ -56,6 +73,34 @@ function program(): Command {
       if (files.includes('-')) cmd.error('error: --tui reads its keys from the terminal: give capture files, not -', { exitCode: EXIT.USAGE });
       if (process.stdout.isTTY !== true || process.stdin.isTTY !== true) cmd.error('error: --tui needs a terminal', { exitCode: EXIT.USAGE });
       process.exitCode = await runReplay(files, { ...opts, speed: opts.speed ?? 1 });
+    });
+
+  cmd
+    .command('live')
+    .description('capture on host interfaces (libpcap, or Npcap on Windows) and print alerts as they happen; ^C prints the summary')
+    .requiredOption('-i, --interface <name>', 'capture on this device; repeat for several (`netgap interfaces` lists them)', collect)
+    .option('--filter <bpf>', 'capture what this pcap-filter expression keeps, plus every ARP and RARP frame (the detectors need those)')
+    .option('--buffer-size <MiB>', 'capture buffer of each interface (the kernel ring on Linux)', mebibytes, DEFAULT_BUFFER_MIB)
+    .option('--count <n>', 'stop after n frames', count)
+    .option('--duration <seconds>', 'stop after this long', seconds)
+    .option('--write <file>', 'also write the captured frames to this file (pcap; pcapng if it ends in .pcapng), with the same timestamps')
+    .option('--json', 'write NDJSON: one alert object per line, then one summary object')
+    .option('--user <name>', 'once the interfaces are open, drop root and run as this user (as tcpdump -Z does)')
+    .option('--no-retry', 'exit when an interface goes away, instead of reopening it every 3 s')
+    .option('--idle <seconds>', 'raise capture-idle when nothing was captured on an interface for this long', seconds, 60)
+    .option('--arp-threshold <seconds>', "the bridge's forwarding-entry lifetime", seconds, 300)
+    .option('--arp-warn <seconds>', 'warn when a talking station has not ARPed for this long', seconds, 240)
+    .option('--max-stations <n>', 'cap of the station table (the oldest are evicted beyond it)', count, 65536)
+    .action(async (opts: LiveOptions) => {
+      if (opts.arpWarn >= opts.arpThreshold) cmd.error('error: --arp-warn must be lower than --arp-threshold', { exitCode: EXIT.USAGE });
+      process.exitCode = await runLive(opts);
+    });
+
+  cmd
+    .command('interfaces')
+    .description('list the devices `netgap live -i` can capture on, with their addresses')
+    .action(() => {
+      process.exitCode = runInterfaces();
     });
   return cmd;
 }

@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import { InputError } from '../capture/input-error';
 import { readCaptures } from '../capture/source';
 import type { Severity } from '../detect/alerts';
+import type { EngineOptions } from '../detect/options';
 import { describe } from '../output/describe';
 import { LineWriter } from '../output/line-writer';
 import { alertLine, summaryLine } from '../output/ndjson';
@@ -17,6 +18,21 @@ export interface ReadOptions {
   arpWarn: number;
   failOn?: 'warning' | 'critical';
   maxStations: number;
+  /** The blackout detector's options; the engine's defaults when absent. */
+  responseTimeout?: number;
+  blackoutMin?: number;
+  maxHosts?: number;
+  maxRequests?: number;
+}
+
+/** The engine options these command-line options set (an absent one keeps the engine's default). */
+export function engineOptions(opts: ReadOptions): Partial<EngineOptions> {
+  const o: Partial<EngineOptions> = { arpThresholdS: opts.arpThreshold, arpWarnS: opts.arpWarn, maxStations: opts.maxStations };
+  if (opts.responseTimeout !== undefined) o.responseTimeoutS = opts.responseTimeout;
+  if (opts.blackoutMin !== undefined) o.blackoutMinS = opts.blackoutMin;
+  if (opts.maxHosts !== undefined) o.maxHosts = opts.maxHosts;
+  if (opts.maxRequests !== undefined) o.maxRequests = opts.maxRequests;
+  return o;
 }
 
 export interface Io {
@@ -34,11 +50,7 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
   const out = new LineWriter(io.stdout);
   const advice = new Map<string, string>();
   let worst = -1;
-  const events = analyze((input) => readCaptures(files, input.frame), {
-    arpThresholdS: opts.arpThreshold,
-    arpWarnS: opts.arpWarn,
-    maxStations: opts.maxStations,
-  });
+  const events = analyze((input) => readCaptures(files, input.frame), engineOptions(opts));
   try {
     await events.forEach((ev) => {
       if (ev.type === 'alert') {
@@ -47,7 +59,8 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
         out.line(opts.json ? alertLine(alert) : alertText(alert));
         // Text lines leave the advice out; the summary gives it once per station.
         const { advice: todo } = describe(alert);
-        if (todo !== '' && alert.mac !== undefined) advice.set(alert.mac, todo);
+        // A blackout's advice is given by the summary's blackouts section, from each blackout's cause.
+        if (todo !== '' && alert.mac !== undefined && alert.kind !== 'inbound-blackout') advice.set(alert.mac, todo);
       } else if (opts.json) {
         out.line(summaryLine(ev.summary));
       } else {

@@ -12,7 +12,7 @@ import type { Engine } from '../detect/engine';
 import { runDashboard } from '../output/dashboard/dashboard';
 import type { EngineInput } from '../pipeline';
 import { analyze } from '../pipeline';
-import type { ReadOptions } from './read';
+import { engineOptions, type ReadOptions } from './read';
 
 export interface ReplayOptions extends ReadOptions {
   /** Times real time; 0 replays as fast as possible. */
@@ -43,10 +43,14 @@ const FIELDS = 7;
  * Paces a replay: packet time runs at `speed` times the wall clock from the first frame on. A
  * frame whose time has come goes straight to the engine; a frame ahead of the replay clock is
  * copied into a staging area, and the reader waits (`ready`) until a batch timer has released
- * every staged frame. While frames wait, the timer also ticks the engine up to the replay clock
- * (never past the next frame), so ARP ages grow through a silence as they would live; this fires
- * the same timers at the same packet times as reading the file straight through, so the alerts
- * are the same. Speed 0 stages nothing: frames go straight through, and only a pause waits.
+ * every staged frame. Speed 0 stages nothing: frames go straight through, and only a pause waits.
+ *
+ * While a frame waits, the timer also ticks the engine up to the replay clock (never past that
+ * frame), so a deadline that falls in a silence is raised at its time, as live. That fires the
+ * same timers at the same packet times as reading the file straight through, so the alerts are the
+ * same, except in a capture hole (the next frame more than `holeMinS` after the last): there an
+ * alert raised by a timer must come after the hole is known, when its frame arrives, to carry
+ * `capture_hole_s`. So no tick crosses a hole; `displayTime` lets the dashboard's clock run on.
  */
 export class ReplayPacer {
   /** The reader's sink. */
@@ -61,6 +65,8 @@ export class ReplayPacer {
   private pausedAt = 0;
   /** Frames up to this packet time may pass without waiting (the replay clock at the last check). */
   private horizon = -Infinity;
+  /** The latest frame time handed to the engine: the packet clock's last frame, from which a hole is measured. */
+  private lastFrameS = -Infinity;
   // The staging area: frame bytes back to back, and each frame's fields in parallel arrays.
   private bytes = Buffer.alloc(PACED_READ_BYTES * 2);
   private used = 0;
@@ -77,6 +83,8 @@ export class ReplayPacer {
     /** Times real time; 0 for as fast as possible. */
     readonly speed: number,
     private readonly input: EngineInput,
+    /** The engine's capture-hole length (`PacketClock.holeMinS`): no tick crosses a silence longer than this. */
+    private readonly holeMinS: number,
     private readonly wallMs: () => number = () => performance.now(),
   ) {
     this.frame = speed === 0 ? input.frame : (f) => this.paced(f);
@@ -88,6 +96,15 @@ export class ReplayPacer {
     if (Number.isNaN(this.originT)) return -Infinity;
     const wall = this.paused ? this.pausedAt : this.wallMs();
     return this.originT + ((wall - this.originWallMs - this.pausedMs) * this.speed) / 1000;
+  }
+
+  /**
+   * The packet time a dashboard may draw at: the replay clock while a frame waits for it (the
+   * engine's clock stays at the last frame before a hole), never past that frame; -Infinity when
+   * no frame waits, since the next one is not known yet.
+   */
+  displayTime(): number {
+    return this.count > this.head ? Math.min(this.replayTime(), this.fields[this.head * FIELDS]!) : -Infinity;
   }
 
   /** Resolves when the reader may read on: nothing staged, not paused (or stopped). */
@@ -128,11 +145,15 @@ export class ReplayPacer {
       this.originWallMs = this.wallMs();
       this.horizon = t;
     }
-    if (this.count === 0 && t <= this.horizon) this.input.frame(f);
-    else this.stage(f, t);
+    if (this.count === 0 && t <= this.horizon) {
+      if (t > this.lastFrameS) this.lastFrameS = t;
+      this.input.frame(f);
+    } else {
+      this.stage(f, t);
+    }
   }
 
-  /** Rare per batch, once per frame read ahead: copies the frame (the reader reuses its buffer). */
+  /** A frame read ahead of the replay clock: copied (the reader reuses its buffer), with no allocation but the rare doubling of the area. */
   private stage(f: Frame, t: number): void {
     if (this.used + f.capLen > this.bytes.length) {
       const bigger = Buffer.alloc(Math.max(this.bytes.length * 2, this.used + f.capLen));
@@ -183,7 +204,9 @@ export class ReplayPacer {
     out.buf = this.bytes;
     while (this.head < this.count) {
       const k = this.head * FIELDS;
-      if (this.fields[k]! > now) break;
+      const t = this.fields[k]!;
+      if (t > now) break;
+      if (t > this.lastFrameS) this.lastFrameS = t;
       out.off = this.off[this.head]!;
       out.capLen = this.fields[k + 1]!;
       out.origLen = this.fields[k + 2]!;
@@ -196,9 +219,11 @@ export class ReplayPacer {
       if (this.stopped) return;
     }
     if (this.head < this.count) {
-      // The next frame is still ahead: time runs on to the replay clock, as silence does live.
-      this.input.tick(now);
-      this.schedule(this.delayMs(this.fields[this.head * FIELDS]!));
+      // The next frame is still ahead: time runs on to the replay clock, as silence does live,
+      // unless that frame ends a capture hole (see the class comment).
+      const next = this.fields[this.head * FIELDS]!;
+      if (next - this.lastFrameS <= this.holeMinS) this.input.tick(now);
+      this.schedule(this.delayMs(next));
       return;
     }
     this.used = this.count = this.head = 0;
@@ -254,11 +279,12 @@ export async function runReplay(files: string[], opts: ReplayOptions, io: Replay
   let engine: Engine | undefined;
   let pacer: ReplayPacer | undefined;
   const events = analyze(
+    // `inspect` below runs first, so the engine is there when the source is made.
     (input) => {
-      pacer = new ReplayPacer(opts.speed, input);
+      pacer = new ReplayPacer(opts.speed, input, engine!.clock.holeMinS);
       return replaySource(files, pacer);
     },
-    { arpThresholdS: opts.arpThreshold, arpWarnS: opts.arpWarn, maxStations: opts.maxStations },
+    engineOptions(opts),
     (e) => (engine = e),
   );
   const result = await runDashboard(
@@ -267,6 +293,7 @@ export async function runReplay(files: string[], opts: ReplayOptions, io: Replay
       mode: opts.speed === 0 ? 'max' : `x${opts.speed}`,
       events,
       engine: () => engine,
+      clock: () => pacer?.displayTime() ?? -Infinity,
       pause: (paused) => pacer?.pause(paused),
     },
     { input: io.stdin, output: io.stdout },

@@ -2,7 +2,7 @@
 
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
-import { readU32, readU48 } from './read';
+import { readU16, readU32, readU48 } from './read';
 
 /** hrd (2), pro (2), hln (1), pln (1), op (2); the addresses follow. */
 export const ARP_FIXED_LEN = 8;
@@ -33,8 +33,8 @@ export function decodeRarp(buf: Buffer, off: number, end: number, out: DecodedFr
 function decodeArpPacket(buf: Buffer, off: number, end: number, out: DecodedFrame, rarp: boolean): number {
   if (end - off < ARP_FIXED_LEN) return stop(out, 'truncated-arp');
   // The fixed-field reads lie inside [off, off + ARP_FIXED_LEN), checked just above.
-  const hrd = buf.readUInt16BE(off + ARP_HRD);
-  const pro = buf.readUInt16BE(off + ARP_PRO);
+  const hrd = readU16(buf, off + ARP_HRD);
+  const pro = readU16(buf, off + ARP_PRO);
   const hln = buf[off + ARP_HLN]!;
   const pln = buf[off + ARP_PLN]!;
   out.isArp = true;
@@ -43,7 +43,7 @@ function decodeArpPacket(buf: Buffer, off: number, end: number, out: DecodedFram
   out.arpPtype = pro;
   out.arpHlen = hln;
   out.arpPlen = pln;
-  out.arpOp = buf.readUInt16BE(off + ARP_OP);
+  out.arpOp = readU16(buf, off + ARP_OP);
   // A length that contradicts its own type (Zeek's "corrupt-arp-header"): the address layout
   // cannot be trusted, so no address is read.
   if (((hrd === ARP_HRD_ETHERNET || hrd === ARP_HRD_IEEE802) && hln !== MAC_LEN) || (pro === ARP_PRO_IPV4 && pln !== IPV4_ADDR_LEN)) {

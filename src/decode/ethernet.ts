@@ -3,7 +3,7 @@
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
 import { decodeEtherPayload } from './ethertype';
-import { readU48 } from './read';
+import { readU16, readU48 } from './read';
 
 /** Destination (6) + source (6) + EtherType/length (2). */
 export const ETH_HLEN = 14;
@@ -20,6 +20,6 @@ export function decodeEthernet(buf: Buffer, off: number, end: number, out: Decod
   out.linkSrc = readU48(buf, off + ETH_SRC);
   out.hasLinkSrc = true;
   // An 802.3 length here instead of an EtherType is handled by decodeEtherPayload.
-  out.etherType = buf.readUInt16BE(off + ETH_TYPE);
+  out.etherType = readU16(buf, off + ETH_TYPE);
   return decodeEtherPayload(buf, off + ETH_HLEN, end, out);
 }

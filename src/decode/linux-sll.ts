@@ -3,7 +3,7 @@
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
 import { decodeEtherPayload } from './ethertype';
-import { readU48 } from './read';
+import { readU16, readU48 } from './read';
 
 /** Packet type (2), ARPHRD_ type (2), address length (2), address (8), protocol type (2). */
 export const SLL_HLEN = 16;
@@ -18,11 +18,11 @@ const MAC_LEN = 6;
 export function decodeLinuxSll(buf: Buffer, off: number, end: number, out: DecodedFrame): number {
   if (end - off < SLL_HLEN) return stop(out, 'truncated-sll');
   // All reads below lie inside [off, off + SLL_HLEN), checked just above.
-  if (buf.readUInt16BE(off + SLL_HALEN) === MAC_LEN) {
+  if (readU16(buf, off + SLL_HALEN) === MAC_LEN) {
     out.linkSrc = readU48(buf, off + SLL_ADDR);
     out.hasLinkSrc = true;
   }
   // Values below 0x0600 are Linux pseudo-types (ETH_P_802_2 ...): decodeEtherPayload ends there.
-  out.etherType = buf.readUInt16BE(off + SLL_PROTOCOL);
+  out.etherType = readU16(buf, off + SLL_PROTOCOL);
   return decodeEtherPayload(buf, off + SLL_HLEN, end, out);
 }

@@ -3,7 +3,7 @@
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
 import { decodeEtherPayload } from './ethertype';
-import { readU48 } from './read';
+import { readU16, readU48 } from './read';
 
 /**
  * Protocol type (2), reserved (2), interface index (4), ARPHRD_ type (2), packet type (1),
@@ -26,6 +26,6 @@ export function decodeLinuxSll2(buf: Buffer, off: number, end: number, out: Deco
     out.hasLinkSrc = true;
   }
   // Values below 0x0600 are Linux pseudo-types (ETH_P_802_2 ...): decodeEtherPayload ends there.
-  out.etherType = buf.readUInt16BE(off + SLL2_PROTOCOL);
+  out.etherType = readU16(buf, off + SLL2_PROTOCOL);
   return decodeEtherPayload(buf, off + SLL2_HLEN, end, out);
 }

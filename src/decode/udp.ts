@@ -2,6 +2,7 @@
 
 import type { DecodedFrame } from './decoded-frame';
 import { L4, stop } from './decoded-frame';
+import { readU16 } from './read';
 
 /** Source port, destination port, length, checksum: 2 octets each. */
 export const UDP_HLEN = 8;
@@ -12,7 +13,7 @@ export function decodeUdp(buf: Buffer, off: number, end: number, out: DecodedFra
   if (end - off < UDP_HLEN) return stop(out, 'truncated-udp');
   // Both reads lie inside [off, off + UDP_HLEN), checked just above.
   out.l4 = L4.UDP;
-  out.srcPort = buf.readUInt16BE(off + UDP_SRC_PORT);
-  out.dstPort = buf.readUInt16BE(off + UDP_DST_PORT);
+  out.srcPort = readU16(buf, off + UDP_SRC_PORT);
+  out.dstPort = readU16(buf, off + UDP_DST_PORT);
   return off + UDP_HLEN;
 }

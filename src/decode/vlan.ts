@@ -2,6 +2,7 @@
 
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
+import { readU16 } from './read';
 
 /** Tag Control Information (2) + the EtherType it wraps (2); the TPID was read as an EtherType. */
 export const VLAN_TAG_LEN = 4;
@@ -21,10 +22,10 @@ export function decodeVlanTag(buf: Buffer, off: number, end: number, out: Decode
   if (out.vlanDepth === VLAN_MAX_DEPTH) return stop(out, 'vlan-too-deep');
   if (end - off < VLAN_TAG_LEN) return stop(out, 'truncated-vlan');
   // Both reads lie inside [off, off + VLAN_TAG_LEN), checked just above.
-  const vid = buf.readUInt16BE(off) & VLAN_VID_MASK;
+  const vid = readU16(buf, off) & VLAN_VID_MASK;
   if (out.vlanDepth === 0) out.vlan = vid;
   else out.innerVlan = vid;
   out.vlanDepth++;
-  out.etherType = buf.readUInt16BE(off + 2);
+  out.etherType = readU16(buf, off + 2);
   return off + VLAN_TAG_LEN;
 }

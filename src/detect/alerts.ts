@@ -85,7 +85,7 @@ export interface ArpGapRecoveredAlert extends AlertBase, ArpGapFields {
 export interface TableFullAlert extends AlertBase {
   kind: 'table-full';
   severity: 'warning';
-  /** Which table: "stations", ... */
+  /** Which table: "stations", "hosts", "requests", "announcers", ... */
   table: string;
   /** Its cap, entries. */
   limit: number;
@@ -109,12 +109,12 @@ export interface CaptureLossAlert extends AlertBase, CaptureFields {
   kind: 'capture-loss';
   severity: 'warning';
   /** Packets lost in the window. */
-  lost: number;
+  packets_lost: number;
   /** Packets the kernel counted on the interface (received + sent) in the window. */
-  counted: number;
+  packets_counted: number;
   /** Length of the window, seconds: since the previous capture-loss alert, or since the capture opened. */
   window_s: number;
-  /** Frames longer than the MTU in the window (merged by GRO/LRO/TSO offloads): when > 0, `lost` rests on an estimate. */
+  /** Frames longer than the MTU in the window (merged by GRO/LRO/TSO offloads): when > 0, `packets_lost` rests on an estimate. */
   oversize: number;
 }
 
@@ -146,6 +146,81 @@ export interface CaptureResumedAlert extends AlertBase, CaptureFields {
   down_s: number;
 }
 
+/** What a network-change marker frame was. */
+export type MarkerKind =
+  /** ARP request or reply whose sender IP equals its target IP: the RFC 5227 ARP Announcement, or a gratuitous reply (RFC 5944 §4.6). */
+  | 'gratuitous-arp'
+  /** ARP request with sender IP 0.0.0.0, checking an address before use (RFC 5227 §2.1.1). */
+  | 'arp-probe'
+  /** Reverse ARP request (RFC 903), which QEMU and VMware hosts send for a guest after moving it. */
+  | 'rarp'
+  /** IPv6 Neighbor Advertisement without the Solicited flag (RFC 4861 §7.2.6). */
+  | 'unsolicited-na';
+
+/** A station announced its address after being quiet in announcements: a live migration, a reconnected link, a new address. */
+export interface NetworkChangeAlert extends AlertBase {
+  kind: 'network-change';
+  severity: 'info';
+  /** The announcing MAC: the ARP/RARP sender hardware address, or the NA's link-layer source. */
+  mac: string;
+  /** What the first frame of the burst was. The announced address is `ip` (absent for RARP). */
+  marker: MarkerKind;
+}
+
+/** Requests lost in a blackout, by protocol. */
+export interface LostCounts {
+  /** ICMP and ICMPv6 echo requests that got no reply. */
+  icmp: number;
+  /** UDP datagrams to a port that had answered before, with nothing back from it. */
+  udp: number;
+  /** TCP SYNs (retransmissions included) to a port that had answered before, with no SYN-ACK or RST. */
+  tcp_syn: number;
+}
+
+/** Why inbound traffic stopped, as far as the traffic shows. */
+export type BlackoutCause =
+  /** A network-change marker of the host within 2 s of the start, and 7 s +- 1.5 s of silence: Windows Firewall's interface quarantine after a live migration (KB4338822). */
+  | 'interface-quarantine'
+  /** Anything else. */
+  | 'unknown';
+
+/** Fields shared by the two blackout kinds. */
+interface BlackoutFields {
+  /** The host whose inbound requests went unanswered (IPv4 or IPv6). */
+  ip: string;
+  /** Packet time of the first unanswered request, epoch seconds. */
+  start_ts: number;
+  /** Requests lost so far, by protocol. */
+  lost: LostCounts;
+  /** TCP SYNs sent again to the host during the blackout. */
+  syn_retransmissions: number;
+  /** The network-change marker of the host (by MAC) that lies within 2 s of `start_ts`; absent when none. */
+  marker?: MarkerKind;
+  /** Seconds from `start_ts` to that marker: negative when it came first. */
+  marker_offset_s?: number;
+}
+
+/** A host that had answered stopped answering: --blackout-min of unanswered requests (raised as soon as that is known). */
+export interface InboundBlackoutStartAlert extends AlertBase, BlackoutFields {
+  kind: 'inbound-blackout-start';
+  severity: 'warning';
+  /** Required here (optional in AlertBase): restated so that both bases agree. */
+  ip: string;
+}
+
+/** The host answered again: the whole blackout, from its first unanswered request to its first answered one. */
+export interface InboundBlackoutAlert extends AlertBase, BlackoutFields {
+  kind: 'inbound-blackout';
+  severity: 'critical';
+  /** Required here (optional in AlertBase): restated so that both bases agree. */
+  ip: string;
+  /** Seconds from the first unanswered request to the first answered one (both send times). */
+  duration_s: number;
+  /** TCP connection attempts whose SYN was lost in the blackout and that got an answer on a retransmission, by the time of this alert. */
+  tcp_through_on_retry: number;
+  cause: BlackoutCause;
+}
+
 export type Alert =
   | ArpGapWarningAlert
   | ArpGapExpiredAlert
@@ -154,7 +229,10 @@ export type Alert =
   | CaptureLossAlert
   | CaptureIdleAlert
   | CaptureStoppedAlert
-  | CaptureResumedAlert;
+  | CaptureResumedAlert
+  | NetworkChangeAlert
+  | InboundBlackoutStartAlert
+  | InboundBlackoutAlert;
 export type AlertKind = Alert['kind'];
 
 /** Where detectors send alerts; the pipeline wraps it in an RxJS Subject. */

@@ -4,18 +4,23 @@ import type { Frame } from '../capture/frame';
 import { frameTimeS } from '../capture/frame';
 import { formatIpv4, formatMac } from '../decode/address';
 import type { DecodeReason } from '../decode/decoded-frame';
-import { DECODE_REASONS, DecodedFrame } from '../decode/decoded-frame';
+import { DECODE_REASONS, DecodedFrame, L4 } from '../decode/decoded-frame';
 import { decodeFrame } from '../decode/frame';
 import type { AlertSink, ArpGapCause, Severity } from './alerts';
 import type { ArpGapStatus } from './arp-gap';
 import { ArpGapDetector } from './arp-gap';
+import type { BlackoutSummary } from './blackout';
+import { BlackoutDetector } from './blackout';
 import { PacketClock } from './clock';
 import type { EngineOptions } from './options';
 import { checkEngineOptions, DEFAULT_ENGINE_OPTIONS } from './options';
+import { NetworkChangeDetector } from './network-change';
+import { ResponseMatcher } from './responses';
 import type { Station } from './stations';
 import { arpSenderMac, StationTable } from './stations';
 
 export type { EngineOptions } from './options';
+export type { BlackoutSummary } from './blackout';
 
 /** One station row of the summary (output adds `vendor` and renders it). */
 export interface StationSummary {
@@ -65,12 +70,17 @@ export interface Summary {
   end_ts: number | null;
   /** Frames stamped earlier than the clock, handled at the clock's time. */
   ts_backwards: number;
-  /** Entries evicted from each bounded table. */
-  evicted: { stations: number };
+  /**
+   * Entries evicted from each bounded table: stations, hosts that answered requests, requests
+   * waiting for an answer, announcing MACs, and blackout rows of this summary.
+   */
+  evicted: { stations: number; hosts: number; requests: number; announcers: number; blackouts: number };
   /** Alerts raised, by severity. */
   alerts: Record<Severity, number>;
   /** In order of first ARP. */
   stations: StationSummary[];
+  /** Inbound blackouts, in order of start (the last MAX_BLACKOUT_ROWS). */
+  blackouts: BlackoutSummary[];
 }
 
 /** How each decode reason is counted in the summary's totals. */
@@ -88,6 +98,9 @@ export class Engine {
   readonly clock: PacketClock;
   readonly stations: StationTable;
   readonly arpGap: ArpGapDetector;
+  readonly responses: ResponseMatcher;
+  readonly networkChange: NetworkChangeDetector;
+  readonly blackout: BlackoutDetector;
   /** The options in force, defaults filled in (the dashboard draws its bars against them). */
   readonly options: Readonly<EngineOptions>;
   private readonly decoded = new DecodedFrame();
@@ -113,6 +126,11 @@ export class Engine {
     this.clock = new PacketClock(o.arpThresholdS);
     this.arpGap = new ArpGapDetector(o, this.clock, sink);
     this.stations = new StationTable(o.maxStations, sink, (st) => this.arpGap.forget(st));
+    // A MAC that sent ARP before, or an address that answered requests, is a station netgap knew.
+    const known = (mac: number, ip4: number, buf: Buffer, ip6Off: number) => this.stations.get(mac) !== undefined || this.blackout.knows(ip4, buf, ip6Off);
+    this.networkChange = new NetworkChangeDetector(o, this.clock, known, sink);
+    this.blackout = new BlackoutDetector(o, this.clock, this.networkChange, sink);
+    this.responses = new ResponseMatcher(o, this.clock, this.blackout, sink);
   }
 
   /** Hot path: decode one frame into the reused DecodedFrame and run the detectors on it. */
@@ -139,6 +157,8 @@ export class Engine {
     }
 
     const t = this.clock.advance(frameTs);
+    // Network-change markers, before the station table learns from this frame (it asks whether the station was known).
+    if (d.isArp || d.l4 === L4.ICMPV6) this.networkChange.onFrame(d, t);
 
     // The ARP's sender refreshes its entry; the frame's link-layer source (usually the same MAC)
     // sent traffic. An ARP is the refresh itself, so it is not traffic at risk for its own sender.
@@ -155,6 +175,8 @@ export class Engine {
         if (st !== arpStation) this.arpGap.onFrame(st, d, t);
       }
     }
+    // Inbound blackouts: requests and their answers.
+    if (d.l4 !== L4.NONE) this.responses.onFrame(d);
   }
 
   /** Frames handled so far: the cheap part of `finish()`, which a dashboard reads ten times a second. */
@@ -186,9 +208,16 @@ export class Engine {
       last_ts: this.packets > 0 ? this.lastTs : null,
       end_ts: this.packets > 0 ? end : null,
       ts_backwards: this.clock.tsBackwards,
-      evicted: { stations: this.stations.evicted },
+      evicted: {
+        stations: this.stations.evicted,
+        hosts: this.blackout.evicted,
+        requests: this.responses.evicted,
+        announcers: this.networkChange.evicted,
+        blackouts: this.blackout.evictedRows,
+      },
       alerts: { ...this.alertCounts },
       stations: rows.map((st) => this.stationSummary(st, end)),
+      blackouts: this.blackout.summary(end),
     };
   }
 

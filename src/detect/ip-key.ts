@@ -1,7 +1,5 @@
 // Host keys for the detectors' tables: an IPv4 address (RFC 791) as its number, an IPv6 address (RFC 8200) as a 52-bit hash; and IPv6 text (RFC 5952).
 
-import { readU32 } from '../decode/read';
-import { fmix32, key53 } from './key-index';
 
 /*
  * Why a hash for IPv6: a table keyed by numbers allocates nothing per lookup, and 16 bytes do not
@@ -14,16 +12,35 @@ import { fmix32, key53 } from './key-index';
 export const IPV6_KEY_BASE = 2 ** 52;
 export const IPV6_ADDR_LEN = 16;
 
-/** Hot path: the key of the IPv6 address at `buf[off .. off + 16)` (the caller checked the bounds). */
+/** The key of the IPv6 address at `buf[off .. off + 16)` (the caller checked the bounds). */
 export function ipv6Key(buf: Buffer, off: number): number {
-  const a = readU32(buf, off);
-  const b = readU32(buf, off + 4);
-  const c = readU32(buf, off + 8);
-  const d = readU32(buf, off + 12);
-  const h1 = fmix32(a ^ fmix32(b ^ fmix32(c ^ fmix32(d ^ 0x27d4eb2f))));
-  const h2 = fmix32(d ^ fmix32(c ^ fmix32(b ^ fmix32(a ^ 0x165667b1))));
+  ipv6KeyInto(buf, off, scratch, 0);
+  return scratch[0]!;
+}
+const scratch = new Float64Array(1);
+
+/**
+ * Hot path: `ipv6Key` into `out[slot]`, so that the double is not boxed on its way out of a call
+ * (nor the uint32 steps: they are written out, with no helper calls).
+ */
+export function ipv6KeyInto(buf: Buffer, off: number, out: Float64Array, slot: number): void {
+  let h1 = 0x27d4eb2f;
+  let h2 = 0x165667b1;
+  // Four big-endian words; h1 mixes them last to first, h2 first to last (MurmurHash3's fmix32 after each).
+  for (let i = 0; i < 4; i++) {
+    const w1 = (buf[off + 12 - 4 * i]! << 24) | (buf[off + 13 - 4 * i]! << 16) | (buf[off + 14 - 4 * i]! << 8) | buf[off + 15 - 4 * i]!;
+    const w2 = (buf[off + 4 * i]! << 24) | (buf[off + 4 * i + 1]! << 16) | (buf[off + 4 * i + 2]! << 8) | buf[off + 4 * i + 3]!;
+    h1 ^= w1;
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b);
+    h1 = Math.imul(h1 ^ (h1 >>> 13), 0xc2b2ae35);
+    h1 ^= h1 >>> 16;
+    h2 ^= w2;
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 0x85ebca6b);
+    h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
+    h2 ^= h2 >>> 16;
+  }
   // 20 bits of h1 above the 32 of h2 make a number below 2^52; the base moves it into [2^52, 2^53).
-  return IPV6_KEY_BASE + key53(h1 & 0xfffff, h2);
+  out[slot] = IPV6_KEY_BASE + (h1 & 0xfffff) * 0x1_0000_0000 + (h2 >>> 0);
 }
 
 export function isIpv6Key(key: number): boolean {

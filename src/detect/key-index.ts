@@ -5,6 +5,9 @@
  * frames, and its keys (IPv4 addresses above 2^30, IPv6 hashes, composite request keys) are not
  * small integers, so a Map would box each key as a heap number on every lookup. Here keys stay
  * doubles in a Float64Array, the slots are an Int32Array, and nothing is allocated per lookup.
+ * For the same reason a hot caller does not pass the key as an argument (a double crossing a call
+ * that is not inlined is boxed): it writes the key to `key[0]`, then calls `find` or `add`.
+ * `lookup` and `insert` take the key as an argument, for rare paths and tests.
  *
  * Entries are named by dense ids in [0, capacity): callers keep their own per-entry data in
  * arrays indexed by id. A doubly linked list over the ids keeps them in order of last `touch`, so
@@ -20,30 +23,9 @@ const NONE = -1;
 const SLOTS_PER_ENTRY = 2;
 const INITIAL_ENTRIES = 256;
 
-/** 32-bit finaliser of MurmurHash3: spreads every input bit over the result. */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** Low and high 32 bits of an exact integer key below 2^53 (`>>> 0` is ToUint32: the key mod 2^32). */
-export function lo32(key: number): number {
-  return key >>> 0;
-}
-export function hi32(key: number): number {
-  return (key / 0x1_0000_0000) >>> 0;
-}
-
-/** Two 32-bit halves to one exact integer below 2^53 (the high half keeps 21 bits). */
-export function key53(hi: number, lo: number): number {
-  return (hi & 0x1fffff) * 0x1_0000_0000 + (lo >>> 0);
-}
-
 export class KeyIndex {
+  /** The key register: the key that `find` and `add` take. */
+  readonly key = new Float64Array(1);
   /** Entries in use. */
   size = 0;
   private slots: Int32Array;
@@ -79,19 +61,21 @@ export class KeyIndex {
     return this.keys.length;
   }
 
-  /** Hot path: the id holding `key`, or -1. */
-  find(key: number): number {
+  /** Hot path: the id holding the key in `key[0]`, or -1. */
+  find(): number {
+    const key = this.key[0]!;
     const slots = this.slots;
     const mask = this.mask;
-    for (let s = slotHash(key) & mask; ; s = (s + 1) & mask) {
+    for (let s = homeSlot(this.key, 0, mask); ; s = (s + 1) & mask) {
       const v = slots[s]!;
       if (v === EMPTY) return NONE;
       if (this.keys[v - 1] === key) return v - 1;
     }
   }
 
-  /** Add `key` (which must be absent) as the newest entry; returns its id. The caller evicts first when full. */
-  add(key: number): number {
+  /** Add the key in `key[0]` (which must be absent) as the newest entry; returns its id. The caller evicts first when full. */
+  add(): number {
+    const key = this.key[0]!;
     if (this.size >= this.capacity) throw new RangeError('KeyIndex is full: evict oldest() first');
     let id: number;
     if (this.freeCount > 0) {
@@ -131,10 +115,22 @@ export class KeyIndex {
     return this.keys[id]!;
   }
 
+  /** `find` for a key given as an argument. */
+  lookup(key: number): number {
+    this.key[0] = key;
+    return this.find();
+  }
+
+  /** `add` for a key given as an argument. */
+  insert(key: number): number {
+    this.key[0] = key;
+    return this.add();
+  }
+
   /** Put `id` (its key set) into the first free slot of its probe sequence. */
   private place(id: number): void {
     const mask = this.mask;
-    let s = slotHash(this.keys[id]!) & mask;
+    let s = homeSlot(this.keys, id, mask);
     while (this.slots[s] !== EMPTY) s = (s + 1) & mask;
     this.slots[s] = id + 1;
     this.slotOf[id] = s;
@@ -151,7 +147,7 @@ export class KeyIndex {
     slots[hole] = EMPTY;
     for (let s = (hole + 1) & mask; slots[s] !== EMPTY; s = (s + 1) & mask) {
       const moved = slots[s]! - 1;
-      const home = slotHash(this.keys[moved]!) & mask;
+      const home = homeSlot(this.keys, moved, mask);
       // The entry may move into the hole only if the hole lies on its probe path [home, s].
       const onPath = hole <= s ? home <= hole || home > s : home <= hole && home > s;
       if (!onPath) continue;
@@ -205,7 +201,16 @@ function slotCount(entries: number): number {
   return n;
 }
 
-/** Hot path: the slot hash of a key (both halves mixed, so IPv4 keys and 53-bit hashes spread alike). */
-function slotHash(key: number): number {
-  return fmix32(lo32(key) ^ Math.imul(hi32(key), 0x9e3779b1));
+/**
+ * Hot path: the home slot of the key at `keys[i]`: both 32-bit halves mixed (MurmurHash3's
+ * fmix32), so that IPv4 keys and 53-bit hashes spread alike. The key is read from the array and
+ * the slot returned is small, so no double crosses the call.
+ */
+function homeSlot(keys: Float64Array, i: number, mask: number): number {
+  const key = keys[i]!;
+  // `>>> 0` is ToUint32: the low 32 bits of an exact integer below 2^53.
+  let h = (key >>> 0) ^ Math.imul((key / 0x1_0000_0000) >>> 0, 0x9e3779b1);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) & mask;
 }

@@ -1,4 +1,4 @@
-// Options of the detection core, units in their names, with the KB behind each default (KB2832644).
+// Options of the detection core, units in their names, with the KB behind each default (KB2832644, KB4338822).
 
 export interface EngineOptions {
   /**
@@ -10,6 +10,24 @@ export interface EngineOptions {
   arpWarnS: number;
   /** Cap of the station table; beyond it the least recently active station is evicted. */
   maxStations: number;
+  /**
+   * Seconds a request may wait for its answer (echo reply, SYN-ACK or RST, a datagram back);
+   * after that it counts as unanswered, and a later answer is ignored.
+   */
+  responseTimeoutS: number;
+  /** A blackout needs unanswered requests whose send times span at least this many seconds. */
+  blackoutMinS: number;
+  /** ... and at least this many of them: one lost request is not a blackout. */
+  blackoutMinLost: number;
+  /**
+   * Announcements from one MAC less than this many seconds apart are one network change: a burst
+   * (RFC 5227 sends five within about 8 s) or a periodic refresh (gateways every 60 s) says it once.
+   */
+  announceQuietS: number;
+  /** Cap of the table of hosts that have answered requests, and of the table of announcing MACs. */
+  maxHosts: number;
+  /** Cap of the table of requests waiting for their answer (and of TCP attempts waiting for a retransmission). */
+  maxRequests: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = {
@@ -17,6 +35,14 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = {
   // KB2832644's own workaround value for ArpCacheMinReferencedLife: a guest at 240 s is safe.
   arpWarnS: 240,
   maxStations: 65536,
+  // Two ping intervals of Windows and Linux; a LAN answers in milliseconds.
+  responseTimeoutS: 1,
+  blackoutMinS: 1,
+  blackoutMinLost: 2,
+  // Twice the 60 s at which the gateways that refresh by gratuitous ARP commonly do it.
+  announceQuietS: 120,
+  maxHosts: 65536,
+  maxRequests: 65536,
 };
 
 /** Throws a RangeError naming the first option that cannot work (at construction, never per frame). */
@@ -24,4 +50,10 @@ export function checkEngineOptions(o: EngineOptions): void {
   if (!(o.arpThresholdS > 0 && Number.isFinite(o.arpThresholdS))) throw new RangeError(`arpThresholdS must be a finite number > 0, got ${o.arpThresholdS}`);
   if (!(o.arpWarnS > 0 && o.arpWarnS < o.arpThresholdS)) throw new RangeError(`arpWarnS must be > 0 and < arpThresholdS (${o.arpThresholdS}), got ${o.arpWarnS}`);
   if (!(Number.isInteger(o.maxStations) && o.maxStations >= 1)) throw new RangeError(`maxStations must be a whole number >= 1, got ${o.maxStations}`);
+  if (!(o.responseTimeoutS > 0 && Number.isFinite(o.responseTimeoutS))) throw new RangeError(`responseTimeoutS must be a finite number > 0, got ${o.responseTimeoutS}`);
+  if (!(o.blackoutMinS >= 0 && Number.isFinite(o.blackoutMinS))) throw new RangeError(`blackoutMinS must be a finite number >= 0, got ${o.blackoutMinS}`);
+  if (!(Number.isInteger(o.blackoutMinLost) && o.blackoutMinLost >= 1)) throw new RangeError(`blackoutMinLost must be a whole number >= 1, got ${o.blackoutMinLost}`);
+  if (!(o.announceQuietS >= 0 && Number.isFinite(o.announceQuietS))) throw new RangeError(`announceQuietS must be a finite number >= 0, got ${o.announceQuietS}`);
+  if (!(Number.isInteger(o.maxHosts) && o.maxHosts >= 1)) throw new RangeError(`maxHosts must be a whole number >= 1, got ${o.maxHosts}`);
+  if (!(Number.isInteger(o.maxRequests) && o.maxRequests >= 1)) throw new RangeError(`maxRequests must be a whole number >= 1, got ${o.maxRequests}`);
 }

@@ -1,6 +1,19 @@
-// Turns an alert's typed fields into the one-sentence message and the advice users read (KB2832644).
+// Turns an alert's typed fields into the one-sentence message and the advice users read (KB2832644, KB4338822).
 
-import type { Alert, ArpGapCause, ArpGapExpiredAlert, ArpGapRecoveredAlert, ArpGapWarningAlert } from '../detect/alerts';
+import type {
+  Alert,
+  ArpGapCause,
+  ArpGapExpiredAlert,
+  ArpGapRecoveredAlert,
+  ArpGapWarningAlert,
+  BlackoutCause,
+  InboundBlackoutAlert,
+  InboundBlackoutStartAlert,
+  LostCounts,
+  MarkerKind,
+  NetworkChangeAlert,
+} from '../detect/alerts';
+import { isoTime } from './iso-time';
 
 /** What a person reads for an alert: what happened, and what to change (empty when nothing). */
 export interface Description {
@@ -82,6 +95,89 @@ function recovered(a: ArpGapRecoveredAlert): Description {
   };
 }
 
+/** Markers in words. */
+const MARKER_TEXT: Readonly<Record<MarkerKind, string>> = {
+  'gratuitous-arp': 'a gratuitous ARP',
+  'arp-probe': 'an ARP probe',
+  rarp: 'a RARP, which QEMU and VMware send for a guest they moved',
+  'unsolicited-na': 'an unsolicited IPv6 neighbour advertisement',
+};
+
+/**
+ * The fixes for Windows Firewall's interface quarantine after a live migration: the host-side
+ * fix of KB4338822, or one of the two guest-side workarounds.
+ */
+export const QUARANTINE_ADVICE =
+  'On the Hyper-V host, install KB4338822 and set ' +
+  'HKLM\\System\\CurrentControlSet\\Services\\VmsMp\\Parameters\\SendLmNetworkChangeIndication (REG_DWORD) to 0. ' +
+  'Or, in the guest, set HKLM\\SYSTEM\\CurrentControlSet\\services\\SharedAccess\\Parameters\\FirewallPolicy\\IntfQuarantineEnabled ' +
+  '(REG_DWORD) to 0, or disable DHCP media sense: `netsh interface ipv4 set global dhcpmediasense=disabled`.';
+
+/** What to change for a blackout of this cause: the fixes for the quarantine; nothing known otherwise. */
+export function blackoutAdvice(cause: BlackoutCause | null): string {
+  return cause === 'interface-quarantine' ? QUARANTINE_ADVICE : '';
+}
+
+/** "35 echo requests, 3 UDP datagrams and 7 TCP SYNs" (only the protocols that lost any). */
+export function lostText(lost: LostCounts): string {
+  const parts: string[] = [];
+  const add = (n: number, what: string) => {
+    if (n > 0) parts.push(`${n} ${what}${n === 1 ? '' : 's'}`);
+  };
+  add(lost.icmp, 'echo request');
+  add(lost.udp, 'UDP datagram');
+  add(lost.tcp_syn, 'TCP SYN');
+  if (parts.length === 0) return 'no request';
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+/** "0.1 s before" / "0.3 s after" the start. */
+function offsetText(offsetS: number): string {
+  return offsetS < 0 ? `${secs(-offsetS)} before` : `${secs(offsetS)} after`;
+}
+
+function networkChange(a: NetworkChangeAlert): Description {
+  return {
+    message: `${who(a)} announced itself with ${MARKER_TEXT[a.marker]}: a network change, such as a live migration, a reconnected link or a new address.`,
+    advice: '',
+  };
+}
+
+function blackoutStart(a: InboundBlackoutStartAlert): Description {
+  const marker =
+    a.marker !== undefined && a.marker_offset_s !== undefined
+      ? ` It announced a network change ${offsetText(a.marker_offset_s)} the first lost request: if this lasts about 7 s, it is Windows Firewall's interface quarantine after a live migration.`
+      : '';
+  return {
+    message: `${who(a)} has answered no new request since ${isoTime(a.start_ts)} (${lostText(a.lost)} unanswered so far): its inbound traffic is being dropped.${marker}`,
+    advice: '',
+  };
+}
+
+function blackout(a: InboundBlackoutAlert): Description {
+  const retries =
+    a.syn_retransmissions > 0
+      ? `; ${a.syn_retransmissions} TCP SYN retransmission(s), ${a.tcp_through_on_retry} attempt(s) through on a retry so far`
+      : '';
+  let why: string;
+  if (a.cause === 'interface-quarantine') {
+    why =
+      ` It announced a network change (${MARKER_TEXT[a.marker!]}) ${offsetText(a.marker_offset_s!)} the blackout began, and the blackout lasted` +
+      " about the 7 s of Windows Firewall's interface-quarantine safety timeout after a live migration.";
+  } else if (a.marker !== undefined && a.marker_offset_s !== undefined) {
+    why = ` A network change came ${offsetText(a.marker_offset_s)} it began, but ${secs(a.duration_s)} is not the 7 s of the interface quarantine.`;
+  } else {
+    why = ' No network change was seen near its start: look at what drops inbound traffic to it (firewall, filter, path).';
+  }
+  return {
+    message: `${who(a)} answered no new request for ${secs(a.duration_s)} from ${isoTime(a.start_ts)} (${lostText(a.lost)} unanswered${retries}).${why}`,
+    advice: blackoutAdvice(a.cause),
+  };
+}
+
+/** The option that sets each table's cap (announcing MACs share the host table's). */
+const TABLE_OPTION: Readonly<Record<string, string>> = { announcers: 'hosts' };
+
 export function describe(a: Alert): Description {
   switch (a.kind) {
     case 'arp-gap-warning':
@@ -93,12 +189,12 @@ export function describe(a: Alert): Description {
     case 'table-full':
       return {
         message: `The ${a.table} table reached its cap of ${a.limit} entries; from now on its oldest entries are evicted.`,
-        advice: `Raise the cap (--max-${a.table}) if this host really has that many, or look for a flood of random addresses.`,
+        advice: `Raise the cap (--max-${TABLE_OPTION[a.table] ?? a.table}) if this host really has that many, or look for a flood of random addresses.`,
       };
     case 'capture-loss':
       return {
         message:
-          `${a.lost} of the ${a.counted} packets the kernel counted on ${a.interface} in the last ${secs(a.window_s)} never reached netgap; ` +
+          `${a.packets_lost} of the ${a.packets_counted} packets the kernel counted on ${a.interface} in the last ${secs(a.window_s)} never reached netgap; ` +
           'alerts that depend on them may be missing.' +
           (a.oversize > 0 ? ` ${a.oversize} frame(s) were merged by the NIC's offloads (GRO/TSO), so the count is an estimate.` : ''),
         advice: 'Raise --buffer-size, give netgap a less busy CPU, or capture on a less busy interface (the README explains how loss is measured).',
@@ -120,5 +216,11 @@ export function describe(a: Alert): Description {
         message: `The capture on ${a.interface} runs again after ${secs(a.down_s)}; traffic in that time was not seen.`,
         advice: '',
       };
+    case 'network-change':
+      return networkChange(a);
+    case 'inbound-blackout-start':
+      return blackoutStart(a);
+    case 'inbound-blackout':
+      return blackout(a);
   }
 }

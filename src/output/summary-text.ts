@@ -1,6 +1,7 @@
 // Renders the end-of-run summary as a text table, stations in trouble first, then what to change.
 
-import type { Summary, StationSummary } from '../detect/engine';
+import type { BlackoutSummary, Summary, StationSummary } from '../detect/engine';
+import { blackoutAdvice } from './describe';
 import { isoTime } from './iso-time';
 import { sanitize } from './sanitize';
 import { vendorOf } from './vendor';
@@ -96,9 +97,12 @@ export function summaryText(s: Summary, advice: AdviceBook): string[] {
   );
   if (s.ts_backwards > 0) lines.push(`  clock:    ${s.ts_backwards} frames stamped earlier than the one before (handled at the later time)`);
   if (s.evicted.stations > 0) lines.push(`  evicted:  ${s.evicted.stations} stations (table full: raise --max-stations)`);
+  const evicted = blackoutEvictions(s);
+  if (evicted !== '') lines.push(`  evicted:  ${evicted}`);
   lines.push('');
   if (s.stations.length === 0) {
     lines.push('No station sent ARP: nothing to say about ARP refresh gaps.');
+    lines.push(...blackoutLines(s.blackouts));
     return lines.map(sanitize);
   }
   const rows = [...s.stations].sort(byTrouble);
@@ -111,5 +115,53 @@ export function summaryText(s: Summary, advice: AdviceBook): string[] {
     lines.push('', 'What to change:');
     for (const st of todo) lines.push(`  ${st.mac}${st.ips[0] ? ` (${st.ips[0]})` : ''}: ${advice.get(st.mac)}`);
   }
+  lines.push(...blackoutLines(s.blackouts));
   return lines.map(sanitize);
+}
+
+/** The blackout tables' evictions, in words; '' when none. */
+function blackoutEvictions(s: Summary): string {
+  const e = s.evicted;
+  const parts: string[] = [];
+  if (e.hosts > 0) parts.push(`${e.hosts} hosts (raise --max-hosts)`);
+  if (e.requests > 0) parts.push(`${e.requests} requests waiting for an answer (raise --max-requests)`);
+  if (e.announcers > 0) parts.push(`${e.announcers} announcing MACs (raise --max-hosts)`);
+  if (e.blackouts > 0) parts.push(`${e.blackouts} old blackouts left out of this summary`);
+  return parts.join(', ');
+}
+
+/** One blackout: where, when, how long, what was lost, and why. */
+function blackoutRow(b: BlackoutSummary, ipWidth: number): string {
+  const lost = `${b.lost.icmp}/${b.lost.udp}/${b.lost.tcp_syn}`;
+  const marker = b.marker !== null && b.marker_offset_s !== null ? ` (${b.marker} ${Math.abs(b.marker_offset_s).toFixed(1)}s ${b.marker_offset_s < 0 ? 'before' : 'after'})` : '';
+  return [
+    cell(b.ip, ipWidth, false),
+    cell(b.mac ?? '-', 17, false),
+    cell(isoTime(b.start_ts), 24, false),
+    cell(`${b.duration_s.toFixed(1)}s${b.open ? '+' : ''}`, 8, true),
+    cell(lost, 12, false),
+    `${b.open ? 'open (input ended inside it)' : b.cause}${marker}`,
+  ]
+    .join('  ')
+    .trimEnd();
+}
+
+/** The blackouts section, then what to change for them; nothing when there were none. */
+function blackoutLines(rows: readonly BlackoutSummary[]): string[] {
+  if (rows.length === 0) return [];
+  const ipWidth = Math.max(15, ...rows.map((b) => b.ip.length));
+  const lines = ['', 'Inbound blackouts (LOST: echo requests/UDP datagrams/TCP SYNs):'];
+  lines.push([cell('IP', ipWidth, false), cell('MAC', 17, false), cell('START', 24, false), cell('DURATION', 8, true), cell('LOST', 12, false), 'CAUSE'].join('  '));
+  for (const b of rows) lines.push(blackoutRow(b, ipWidth));
+  // Once per host and cause: a host that went through the quarantine ten times needs one fix.
+  const todo = new Map<string, string>();
+  for (const b of rows) {
+    const advice = blackoutAdvice(b.cause);
+    if (advice !== '') todo.set(b.ip, advice);
+  }
+  if (todo.size > 0) {
+    lines.push('', 'What to change for the blackouts:');
+    for (const [ip, advice] of todo) lines.push(`  ${ip}: ${advice}`);
+  }
+  return lines;
 }

@@ -131,6 +131,14 @@ function routerOn(vlan: number | undefined): Host {
   return vlan === undefined ? { mac: ROUTER_MAC, ip } : { mac: ROUTER_MAC, ip, vlans: [vlan] };
 }
 
+/** A busy VM's small exchanges come every 15-60 s, its transfers every 3-15 minutes. */
+const CHATTER_MIN_US = 15 * S;
+const CHATTER_MAX_US = 60 * S;
+const TRANSFER_MIN_US = 180 * S;
+const TRANSFER_MAX_US = 900 * S;
+const BULK_MIN_SEGMENTS = 20;
+const BULK_MAX_SEGMENTS = 100;
+
 const CLASS = { VISTA: 0, XP: 1, SYN_KEPT: 2, QUIET: 3 } as const;
 type VmClass = (typeof CLASS)[keyof typeof CLASS];
 
@@ -235,6 +243,10 @@ class Burst {
   }
 }
 
+/** What a VM does next: a small exchange, a transfer, or (SYN-kept) its monitoring agent's SYN. */
+const ACTIVITY = { CHATTER: 0, TRANSFER: 1, MONITORING: 2 } as const;
+type Activity = (typeof ACTIVITY)[keyof typeof ACTIVITY];
+
 class Vm implements Actor {
   at = Infinity;
   private readonly t: Templates;
@@ -242,9 +254,10 @@ class Vm implements Actor {
   private readonly rng: Rng;
   /** When its router entry was last confirmed by ARP, µs (XP's lies before the capture). */
   private lastArp = -Infinity;
+  /** Vista+: the entry's reachable time, drawn anew at each ARP. */
   private reachable = 0;
-  private nextBurst: number;
-  private nextMonitoring = Infinity;
+  /** When each activity is next due, µs, indexed by ACTIVITY. */
+  private readonly due = [Infinity, Infinity, Infinity];
   /** Time of the last frame sent, µs. */
   private sent = 0;
 
@@ -257,7 +270,8 @@ class Vm implements Actor {
   ) {
     this.rng = new Rng(0x5eed0000 + index);
     this.t = templates(host, router);
-    this.nextBurst = this.rng.int(0, this.idleUs());
+    if (cls !== CLASS.QUIET) this.due[ACTIVITY.CHATTER] = this.rng.int(0, CHATTER_MAX_US);
+    this.due[ACTIVITY.TRANSFER] = this.rng.int(0, this.transferIdleUs());
     if (cls === CLASS.XP) this.lastArp = -this.rng.int(0, 600 * S);
     if (cls === CLASS.SYN_KEPT) this.boot(this.rng.int(0, 600 * S));
     this.plan();
@@ -269,31 +283,40 @@ class Vm implements Actor {
     this.plan();
   }
 
-  /** Mean idle time between bursts. */
-  private idleUs(): number {
-    return this.cls === CLASS.QUIET ? this.rng.int(300 * S, 900 * S) : this.rng.int(30 * S, 210 * S);
+  private transferIdleUs(): number {
+    return this.cls === CLASS.QUIET ? this.rng.int(300 * S, 900 * S) : this.rng.int(TRANSFER_MIN_US, TRANSFER_MAX_US);
   }
 
   /**
-   * Moves `at` to the next frame, starting the next burst (or monitoring SYN) when due. A burst
-   * that came due while the last one was still going starts when that one has ended.
+   * Moves `at` to the next frame, starting the next activity when its burst is sent. One that
+   * came due while the last burst was still going starts when that one has ended.
    */
   private plan(): void {
     while (!this.burst.pending) {
       this.burst.clear();
-      const monitoring = this.nextMonitoring <= this.nextBurst;
-      const t = Math.max(this.sent, monitoring ? this.nextMonitoring : this.nextBurst);
+      const d = this.due;
+      let next: Activity = ACTIVITY.CHATTER;
+      if (d[ACTIVITY.TRANSFER]! < d[next]!) next = ACTIVITY.TRANSFER;
+      if (d[ACTIVITY.MONITORING]! < d[next]!) next = ACTIVITY.MONITORING;
+      const t = Math.max(this.sent, d[next]!);
       if (t >= this.end) {
         this.at = Infinity;
         return;
       }
-      if (monitoring) {
-        this.burst.add(t, this.t.monitoringSyn);
-        this.burst.add(t + this.rng.int(200, 900), this.t.monitoringRst);
-        this.nextMonitoring = t + this.rng.int(39_700 * MS, 40_300 * MS);
-      } else {
-        this.burstAt(t);
-        this.nextBurst = t + this.idleUs();
+      switch (next) {
+        case ACTIVITY.CHATTER:
+          this.chatter(this.refresh(t));
+          d[next] = t + this.rng.int(CHATTER_MIN_US, CHATTER_MAX_US);
+          break;
+        case ACTIVITY.TRANSFER:
+          this.transfer(this.refresh(t));
+          d[next] = t + this.transferIdleUs();
+          break;
+        default:
+          this.burst.add(t, this.t.monitoringSyn);
+          this.burst.add(t + this.rng.int(200, 900), this.t.monitoringRst);
+          d[next] = t + this.rng.int(39_700 * MS, 40_300 * MS);
+          break;
       }
       this.burst.seal();
     }
@@ -307,8 +330,21 @@ class Vm implements Actor {
     this.burst.add(t, this.t.announce, true);
     t += 2 * S;
     this.resolve(t, false);
-    this.nextMonitoring = t + 5 * S;
-    this.nextBurst = Math.max(this.nextBurst, t + S);
+    this.due[ACTIVITY.MONITORING] = t + 5 * S;
+    for (const a of [ACTIVITY.CHATTER, ACTIVITY.TRANSFER]) this.due[a] = Math.max(this.due[a]!, t + S);
+  }
+
+  /** Before sending at `t`: ARP for the router if the class's cache says so. Returns when to send. */
+  private refresh(t: number): number {
+    switch (this.cls) {
+      case CLASS.VISTA:
+      case CLASS.QUIET:
+        return t - this.lastArp > this.reachable ? this.resolve(t, this.lastArp !== -Infinity) : t;
+      case CLASS.XP:
+        return t - this.lastArp >= 600 * S ? this.resolve(t, false) : t;
+      default:
+        return t; // SYN-kept: its SYNs keep the entry; it never re-resolves
+    }
   }
 
   /** Asks for the router (unicast re-validation or broadcast); the router answers. */
@@ -321,34 +357,31 @@ class Vm implements Actor {
     return reply + this.rng.int(20, 100);
   }
 
-  private burstAt(t: number): void {
+  /** A DNS lookup or one ping: what keeps a busy guest's ARP entry in use between transfers. */
+  private chatter(t: number): void {
     const r = this.rng;
-    switch (this.cls) {
-      case CLASS.VISTA:
-      case CLASS.QUIET:
-        if (t - this.lastArp > this.reachable) t = this.resolve(t, this.lastArp !== -Infinity);
-        break;
-      case CLASS.XP:
-        if (t - this.lastArp >= 600 * S) t = this.resolve(t, false);
-        break;
-      default:
-        break; // SYN-kept: its SYNs keep the entry; it never re-resolves
+    const b = this.burst;
+    if (r.next() < 0.5) {
+      b.add(t, this.t.dnsQuery);
+      b.add(t + r.int(500, 5000), this.t.dnsResponse);
+    } else {
+      b.add(t, this.t.pingRequest);
+      b.add(t + r.int(300, 2000), this.t.pingReply);
     }
-    const kind = r.next();
+  }
+
+  /** Four pings, or a TCP exchange (short, or a bulk download), at 1 Gb/s, acked every second segment. */
+  private transfer(t: number): void {
+    const r = this.rng;
     const b = this.burst;
     const t0 = this.t;
-    if (kind < 0.3) {
+    const kind = r.next();
+    if (kind < 0.2) {
       for (let i = 0; i < 4; i++, t += S) {
         b.add(t, t0.pingRequest);
         b.add(t + r.int(300, 2000), t0.pingReply);
       }
       return;
-    }
-    if (kind < 0.55) {
-      b.add(t, t0.dnsQuery);
-      t += r.int(500, 5000);
-      b.add(t, t0.dnsResponse);
-      t += r.int(100, 500);
     }
     const rtt = r.int(300, 2000);
     b.add(t, t0.syn);
@@ -356,7 +389,7 @@ class Vm implements Actor {
     b.add((t += r.int(20, 80)), t0.ack);
     b.add((t += r.int(20, 200)), t0.request);
     t += rtt;
-    const segments = kind < 0.88 ? r.int(1, 3) : r.int(15, 60);
+    const segments = kind < 0.5 ? r.int(1, 3) : r.int(BULK_MIN_SEGMENTS, BULK_MAX_SEGMENTS);
     for (let i = 1; i <= segments; i++) {
       b.add((t += WIRE_US_PER_SEGMENT), i === segments ? t0.lastSegment : t0.segment);
       if (i % 2 === 0 || i === segments) b.add(t + r.int(30, 120), t0.ack);

@@ -8,6 +8,7 @@ import type { Summary } from '../../detect/engine';
 import type { AnalysisEvent } from '../../pipeline';
 import type { EngineView, SortKey, StationRow } from './rows';
 import { SORTS, stationRows, TextCache } from './rows';
+import { blackoutLines } from './blackouts';
 import { DashboardState } from './state';
 import { bodyLines, detailLines, footerLine, headerLine, helpLines, layout } from './view';
 
@@ -21,6 +22,12 @@ export interface DashboardFeed {
   readonly events: Observable<AnalysisEvent>;
   /** The engine behind `events`, handed over by `analyze()`'s `inspect` at subscription; read only when a frame is drawn. */
   readonly engine: () => EngineView | undefined;
+  /**
+   * The packet time to draw at when the source knows better than the engine's clock (a replay
+   * waiting through a capture hole, where the engine waits for the next frame). The later of the
+   * two is drawn. Left out, the engine's clock.
+   */
+  readonly clock?: () => number;
   /** Frames the capture lost so far, when the source can tell (live); files leave it out. */
   readonly drops?: () => number | null;
   /**
@@ -92,6 +99,8 @@ export class Dashboard {
   private lastClock = NaN;
   /** The sort or the filter changed since the last frame. */
   private reorder = false;
+  /** Alert-log rows in the last frame: what PgUp scrolls by. */
+  private logRows = 1;
   private frameCostMs = 0;
   private lastFrameAt = -Infinity;
   private readonly samples: Array<[number, number]> = [];
@@ -167,15 +176,15 @@ export class Dashboard {
     const engine = this.feed.engine();
     // Paused, the table holds still; a new sort or filter still reorders it.
     if (engine !== undefined && this.state.paused && this.reorder) {
-      this.rows = stationRows(engine, this.texts, this.state.sort, this.state.reverse, this.state.filter);
+      this.rows = stationRows(engine, this.lastClock, this.texts, this.state.sort, this.state.reverse, this.state.filter);
     } else if (engine !== undefined && !this.state.paused) {
       const packets = engine.packetCount;
-      const clock = engine.clock.now;
+      const clock = Math.max(engine.clock.now, this.feed.clock?.() ?? -Infinity);
       this.measureRate(started, packets);
       if (!this.dirty && packets === this.lastPackets && clock === this.lastClock) return;
       this.lastPackets = packets;
       this.lastClock = clock;
-      this.rows = stationRows(engine, this.texts, this.state.sort, this.state.reverse, this.state.filter);
+      this.rows = stationRows(engine, clock, this.texts, this.state.sort, this.state.reverse, this.state.filter);
       this.total = engine.stations.byMac.size;
     } else if (!this.dirty) {
       return;
@@ -233,20 +242,10 @@ export class Dashboard {
     if (engine === undefined) {
       this.body.setContent('{gray-fg}Waiting for the analysis to start.{/gray-fg}');
     } else {
-      this.body.setContent(
-        bodyLines(
-          {
-            state: s,
-            rows: this.rows,
-            total: this.total,
-            text: (row) => this.texts.of(row.station),
-            opts: engine.options,
-            blackouts: ['{gray-fg}no blackout detector{/gray-fg}'],
-          },
-          width,
-          Math.max(1, height - 2),
-        ).join('\n'),
-      );
+      const blackouts = blackoutLines(s.blackouts, this.lastClock, s.ended, width);
+      this.logRows = layout(this.body.height, blackouts.length).log;
+      const body = { state: s, rows: this.rows, total: this.total, text: (row: StationRow) => this.texts.of(row.station), opts: engine.options, blackouts };
+      this.body.setContent(bodyLines(body, width, this.body.height).join('\n'));
     }
     this.renderOverlay(engine, width, height);
     this.screen.render();
@@ -280,7 +279,7 @@ export class Dashboard {
     this.dirty = true;
     if (key.full === 'C-c') return this.close();
     if (s.editing !== null) return this.onFilterKey(ch, key);
-    const logRows = layout(Math.max(1, (this.screen.height as number) - 2), 1).log;
+    const logRows = this.logRows;
     switch (key.full) {
       case 'escape':
         s.overlay = 'none';

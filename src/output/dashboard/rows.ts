@@ -85,14 +85,13 @@ export class TextCache {
 }
 
 /** The filter matches a station whose MAC, vendor, IPs, `vlanN`, state or cause contain it (case-insensitive). */
-export function matches(row: StationRow, text: StationText, needle: string): boolean {
+function matches(row: StationRow, text: StationText, needle: string): boolean {
   if (needle === '') return true;
   return text.search.includes(needle) || row.gap.status.includes(needle) || (row.gap.cause ?? '').includes(needle);
 }
 
-/** The stations at the engine's packet time, filtered by `filter` and sorted by `sort`. */
-export function stationRows(engine: EngineView, texts: TextCache, sort: SortKey, reverse: boolean, filter: string): StationRow[] {
-  const now = engine.clock.now;
+/** The stations at packet time `now` (the engine's clock, or later), filtered by `filter` and sorted by `sort`. */
+export function stationRows(engine: EngineView, now: number, texts: TextCache, sort: SortKey, reverse: boolean, filter: string): StationRow[] {
   const needle = filter.toLowerCase();
   const rows: StationRow[] = [];
   for (const station of engine.stations.byMac.values()) {

@@ -4,6 +4,7 @@ import type { Alert, Severity } from '../../detect/alerts';
 import type { Summary } from '../../detect/engine';
 import { describe } from '../describe';
 import { alertText } from '../text';
+import { Blackouts } from './blackouts';
 import type { SortKey } from './rows';
 
 /** Alerts kept for the log (between this and twice this); older ones go (the NDJSON output keeps them all). */
@@ -33,6 +34,7 @@ export class DashboardState {
   readonly counts: Record<Severity, number> = { info: 0, warning: 0, critical: 0 };
   /** Per station MAC (colon hex). */
   readonly diagnoses = new Map<string, Diagnosis>();
+  readonly blackouts = new Blackouts();
   /** The summary that ended the analysis, null while it runs. */
   summary: Summary | null = null;
   /** Why the analysis stopped early (a damaged input), null when it did not. */
@@ -58,13 +60,15 @@ export class DashboardState {
   onAlert(alert: Alert): void {
     this.counts[alert.severity]++;
     this.log.push({ alert, line: alertText(alert) });
+    this.blackouts.onAlert(alert);
     // Scrolled back or paused, the reader keeps looking at the same lines while new ones arrive below.
     if (this.logBack > 0 || this.paused) this.logBack++;
     if (this.log.length > 2 * ALERT_LOG_MAX) {
       this.log.splice(0, this.log.length - ALERT_LOG_MAX);
       this.logBack = Math.min(this.logBack, this.log.length - 1);
     }
-    if (alert.mac === undefined) return;
+    // Diagnoses are about stations: ARP-gap alerts (a blackout is about a host's inbound traffic).
+    if (alert.kind !== 'arp-gap-warning' && alert.kind !== 'arp-gap-expired' && alert.kind !== 'arp-gap-recovered') return;
     const { message, advice } = describe(alert);
     const before = this.diagnoses.get(alert.mac);
     // Delete first so that the Map's order is the order of the latest alert: the oldest goes first.

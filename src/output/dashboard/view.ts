@@ -119,18 +119,32 @@ function clockText(t: number, width: number): string {
 
 function rateText(rate: number | null): string {
   if (rate === null) return '- pkt/s';
-  return rate < 10_000 ? `${Math.round(rate)} pkt/s` : `${(rate / 1000).toFixed(rate < 100_000 ? 1 : 0)}k pkt/s`;
+  if (rate < 10_000) return `${Math.round(rate)} pkt/s`;
+  return rate < 999_500 ? `${(rate / 1000).toFixed(rate < 99_950 ? 1 : 0)}k pkt/s` : `${(rate / 1e6).toFixed(1)}M pkt/s`;
 }
 
-/** `netgap SOURCE ... CLOCK  RATE  drops N  n CRIT n WARN n INFO  STATUS`: the facts at the right, the source cut to fit. */
+/**
+ * `netgap SOURCE ... CLOCK  RATE  drops N  n CRIT n WARN n INFO  STATUS`: the facts at the right,
+ * the source cut to fit. When even that is too wide (big counts at 80 columns), the name
+ * `netgap`, an unknown drop count and the unit of the rate go, in that order.
+ */
 export function headerLine(h: HeaderInfo, width: number): string {
-  const facts = `${clockText(h.clock, width)}  ${rateText(h.rate)}  drops ${h.drops === null ? '-' : h.drops}  `;
-  const counts = [`${h.counts.critical} CRIT`, `${h.counts.warning} WARN`, `${h.counts.info} INFO`];
+  const counts = [`${shortCount(h.counts.critical)} CRIT`, `${shortCount(h.counts.warning)} WARN`, `${shortCount(h.counts.info)} INFO`];
   const status = h.status !== '' ? `  ${h.status}` : '';
-  const room = Math.max(4, width - 'netgap '.length - 2 - facts.length - counts.join(' ').length - status.length);
+  let brand = 'netgap ';
+  let drops = `drops ${h.drops === null ? '-' : shortCount(h.drops)}  `;
+  let rate = rateText(h.rate);
+  const room = (): number => width - brand.length - 2 - `${clockText(h.clock, width)}  ${rate}  ${drops}`.length - counts.join(' ').length - status.length;
+  const MIN_NAME = 4;
+  if (room() < MIN_NAME) brand = '';
+  if (room() < MIN_NAME && h.drops === null) drops = '';
+  if (room() < MIN_NAME) rate = rate.replace(' pkt/s', '/s');
   const crit = h.counts.critical > 0 ? `{red-fg}{bold}${counts[0]}{/bold}{/red-fg}` : counts[0];
   const warn = h.counts.warning > 0 ? `{yellow-fg}${counts[1]}{/yellow-fg}` : counts[1];
-  return `{bold}netgap{/bold} ${safe(fit(h.source, room))}  ${facts}${crit} ${warn} ${counts[2]}${status !== '' ? `  {inverse}${safe(h.status)}{/inverse}` : ''}`;
+  return (
+    `${brand !== '' ? '{bold}netgap{/bold} ' : ''}${safe(fit(h.source, Math.max(MIN_NAME, room())))}  ` +
+    `${clockText(h.clock, width)}  ${rate}  ${drops}${crit} ${warn} ${counts[2]}${status !== '' ? `  {inverse}${safe(h.status)}{/inverse}` : ''}`
+  );
 }
 
 const SEVERITY_STYLE: Readonly<Record<Severity, [string, string]>> = {
@@ -198,7 +212,8 @@ export function bodyLines(b: BodyInput, width: number, height: number): string[]
     else lines.push('');
   }
 
-  lines.push(title('BLACKOUTS', false, ''));
+  const bk = s.blackouts;
+  lines.push(title('BLACKOUTS', false, bk.size > 0 ? `${bk.ongoing.size} ongoing, ${bk.past.length} past` : ''));
   for (let i = 0; i < size.blackouts; i++) lines.push(b.blackouts[i] ?? '');
 
   const where = s.paused ? '{yellow-fg}paused{/yellow-fg}' : s.logBack > 0 ? `{yellow-fg}scrolled back ${s.logBack}: G goes live{/yellow-fg}` : 'live';

@@ -4,7 +4,7 @@ import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../../src/capture/input-error';
 import { Engine } from '../../../src/detect/engine';
-import type { Alert } from '../../../src/detect/alerts';
+import type { Alert, InboundBlackoutAlert, InboundBlackoutStartAlert } from '../../../src/detect/alerts';
 import type { AnalysisEvent } from '../../../src/pipeline';
 import { arp, GUEST, GUEST_IP, udp } from '../../detect/facts';
 import { runDashboard } from '../../../src/output/dashboard/dashboard';
@@ -223,6 +223,41 @@ describe('pause', () => {
     expect(h.row('00:15:5d:0a:00:01').text).toMatch(/310s █████ .* expired$/);
     expect(h.text()).toContain('CRIT arp-gap-expired');
   });
+});
+
+it('shows an ongoing blackout counting up on the packet clock, then ended with its duration and cause', async () => {
+  const events = new Subject<AnalysisEvent>();
+  const engine = new Engine({}, () => undefined);
+  const h = new Harness({ source: 'eth0', mode: 'live', events, engine: () => engine });
+  open.push(h);
+  h.dashboard.start();
+  const start: InboundBlackoutStartAlert = {
+    ts: T0 + 11,
+    severity: 'warning',
+    kind: 'inbound-blackout-start',
+    ip: '198.51.100.10',
+    start_ts: T0 + 10,
+    lost: { icmp: 2, udp: 0, tcp_syn: 0 },
+    syn_retransmissions: 0,
+    marker: 'gratuitous-arp',
+    marker_offset_s: -0.3,
+  };
+  engine.handleDecoded(arp(GUEST, GUEST_IP), T0 + 11);
+  events.next({ type: 'alert', alert: start });
+  h.dashboard.draw();
+  expect(h.row('BLACKOUTS').text).toContain('1 ongoing, 0 past');
+  expect(h.row('▶ 198.51.100.10').text).toMatch(/08:00:10 +1\.0s ongoing {2}lost icmp 2 {2}after gratuitous-arp/);
+  expect(h.fg(0, h.row('▶').y)).toBe(COLOUR.red);
+  engine.tick(T0 + 14.5);
+  h.dashboard.draw();
+  expect(h.row('▶ 198.51.100.10').text).toContain('4.5s ongoing');
+  const end: InboundBlackoutAlert = { ...start, ts: T0 + 17, severity: 'critical', kind: 'inbound-blackout', duration_s: 7, lost: { icmp: 35, udp: 0, tcp_syn: 2 }, tcp_through_on_retry: 1, cause: 'interface-quarantine' };
+  events.next({ type: 'alert', alert: end });
+  engine.tick(T0 + 20);
+  h.dashboard.draw();
+  expect(h.row('BLACKOUTS').text).toContain('0 ongoing, 1 past');
+  expect(h.row('  198.51.100.10').text).toMatch(/08:00:10 +7\.0s interface-quarantine {2}lost icmp 35, tcp syn 2$/);
+  expect(h.text()).toContain('CRIT inbound-blackout');
 });
 
 describe('quitting', () => {

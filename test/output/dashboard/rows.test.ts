@@ -23,7 +23,7 @@ const macs = (rows: ReturnType<typeof stationRows>): number[] => rows.map((r) =>
 describe('stationRows', () => {
   it('reads each station at the packet clock: its ARP age and state as the summary would give them', () => {
     const e = table();
-    const rows = stationRows(e, new TextCache(), 'age', false, '');
+    const rows = stationRows(e, e.clock.now, new TextCache(), 'age', false, '');
     expect(rows.map((r) => [r.station.mac, r.gap.arp_age_s, r.gap.status])).toStrictEqual([
       [GUEST, 400, 'expired'],
       [ROUTER, 300, 'silent'],
@@ -36,23 +36,23 @@ describe('stationRows', () => {
   it('sorts by each key, the worst or largest first (MAC and IP ascending), and reverses on request', () => {
     const e = table();
     const t = new TextCache();
-    expect(macs(stationRows(e, t, 'mac', false, ''))).toStrictEqual([ROUTER, GUEST, OTHER]);
-    expect(macs(stationRows(e, t, 'mac', true, ''))).toStrictEqual([OTHER, GUEST, ROUTER]);
-    expect(macs(stationRows(e, t, 'ip', false, ''))).toStrictEqual([ROUTER, GUEST, OTHER]);
-    expect(macs(stationRows(e, t, 'arps', false, ''))).toStrictEqual([OTHER, GUEST, ROUTER]);
-    expect(macs(stationRows(e, t, 'gap', false, ''))).toStrictEqual([OTHER, GUEST, ROUTER]);
-    expect(macs(stationRows(e, t, 'state', false, ''))).toStrictEqual([GUEST, ROUTER, OTHER]);
+    expect(macs(stationRows(e, e.clock.now, t, 'mac', false, ''))).toStrictEqual([ROUTER, GUEST, OTHER]);
+    expect(macs(stationRows(e, e.clock.now, t, 'mac', true, ''))).toStrictEqual([OTHER, GUEST, ROUTER]);
+    expect(macs(stationRows(e, e.clock.now, t, 'ip', false, ''))).toStrictEqual([ROUTER, GUEST, OTHER]);
+    expect(macs(stationRows(e, e.clock.now, t, 'arps', false, ''))).toStrictEqual([OTHER, GUEST, ROUTER]);
+    expect(macs(stationRows(e, e.clock.now, t, 'gap', false, ''))).toStrictEqual([OTHER, GUEST, ROUTER]);
+    expect(macs(stationRows(e, e.clock.now, t, 'state', false, ''))).toStrictEqual([GUEST, ROUTER, OTHER]);
   });
 
   it('filters on MAC, vendor, IP, vlanN, state and cause, ignoring case', () => {
     const e = table();
     const t = new TextCache();
-    expect(macs(stationRows(e, t, 'age', false, '00:15:5D:0A:00:02'))).toStrictEqual([OTHER]);
-    expect(macs(stationRows(e, t, 'age', false, 'hyper-v'))).toStrictEqual([GUEST, OTHER]);
-    expect(macs(stationRows(e, t, 'age', false, '198.51.100.21'))).toStrictEqual([OTHER]);
-    expect(macs(stationRows(e, t, 'age', false, 'vlan42'))).toStrictEqual([ROUTER]);
-    expect(macs(stationRows(e, t, 'age', false, 'silent'))).toStrictEqual([ROUTER]);
-    expect(macs(stationRows(e, t, 'age', false, 'long-arp'))).toStrictEqual([GUEST]);
+    expect(macs(stationRows(e, e.clock.now, t, 'age', false, '00:15:5D:0A:00:02'))).toStrictEqual([OTHER]);
+    expect(macs(stationRows(e, e.clock.now, t, 'age', false, 'hyper-v'))).toStrictEqual([GUEST, OTHER]);
+    expect(macs(stationRows(e, e.clock.now, t, 'age', false, '198.51.100.21'))).toStrictEqual([OTHER]);
+    expect(macs(stationRows(e, e.clock.now, t, 'age', false, 'vlan42'))).toStrictEqual([ROUTER]);
+    expect(macs(stationRows(e, e.clock.now, t, 'age', false, 'silent'))).toStrictEqual([ROUTER]);
+    expect(macs(stationRows(e, e.clock.now, t, 'age', false, 'long-arp'))).toStrictEqual([GUEST]);
   });
 });
 

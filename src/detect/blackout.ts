@@ -1,0 +1,472 @@
+// Inbound-blackout detector: a host that answered stops answering new requests, e.g. Windows Firewall's interface quarantine after a Hyper-V live migration (KB4338822).
+
+import { formatIpv4, formatMac } from '../decode/address';
+import type { DecodedFrame } from '../decode/decoded-frame';
+import type { AlertSink, BlackoutCause, InboundBlackoutAlert, InboundBlackoutStartAlert, LostCounts, MarkerKind } from './alerts';
+import { formatIpv6, IPV6_ADDR_LEN, ipv6Key, sameIpv6 } from './ip-key';
+import { KeyIndex } from './key-index';
+import type { NetworkChangeDetector } from './network-change';
+import { MARKER_KINDS } from './network-change';
+import type { PendingRequest, RequestKind, ResponseListener } from './responses';
+import type { PacketClock } from './clock';
+import type { TimerOwner } from './timer-queue';
+import { REQUEST } from './responses';
+
+/*
+ * What happens (KB4338822; "Hyper-V: LiveMigration cause network problems"): after a live
+ * migration the guest gets a network-change indication, and Windows Firewall puts the interface
+ * in quarantine, refusing every new inbound connection until the network is classified. When the
+ * event that should end it never comes, a hard-coded safety timeout ends it 7 s after the last
+ * network event. Pings and UDP fail for those 7 s; TCP gets through on a SYN retransmission.
+ * With the firewall off, at most one ping is lost.
+ *
+ * In packets, per host H (the IP requests are sent to):
+ * - H becomes a host when it first answers a request (responses.ts). It remembers which services
+ *   answered: echo, and up to SERVICE_PORTS TCP and UDP ports each. A lost request to a service
+ *   that never answered (a filtered port, a syslog collector) says nothing about H.
+ * - A run is unanswered requests to H with no answered request sent between them; it starts at
+ *   the first. It is a blackout once at least `blackoutMinLost` requests are unanswered and their
+ *   send times span `blackoutMinS`: inbound-blackout-start, raised then (a run of one is an
+ *   isolated loss).
+ * - It ends at the first answered request sent after its last unanswered one; the duration is
+ *   between the send times of its first unanswered and that answered request. Losses are known
+ *   only at their timeouts, after the answers to later requests, so H keeps the send times of
+ *   its last ANSWER_RING answers to find that first answer. The run then settles for --response-timeout: by then every request sent
+ *   before that answer has been answered or has timed out, so the lost counts are complete, and a
+ *   short run whose losses were still waiting for their timeouts when the answer came is
+ *   confirmed too. inbound-blackout is raised when it has settled; a run that settles
+ *   unconfirmed (one lost ping) is dropped. A newer loss settles it at once.
+ * - Marker: H's MAC (the link source of its answers) announced itself (network-change.ts) within
+ *   MARKER_WINDOW_S of the start. It is looked up when the run starts, when it is confirmed and
+ *   when it ends, so a marker up to 2 s after the start is seen by the end of a 7 s blackout.
+ * - Cause: interface-quarantine with a marker and a duration of QUARANTINE_S +- QUARANTINE_
+ *   TOLERANCE_S; otherwise unknown.
+ * - Input that ends inside a confirmed blackout leaves it open: the summary gives its duration
+ *   so far (no alert: the summary may be a snapshot, and the blackout may go on). One that ended
+ *   less than --response-timeout before the input did is in the summary only.
+ *
+ * TCP retries. The attempts whose SYN was lost during the blackout and that got an answer on a
+ * retransmission are counted; the alert counts those answered by its time (pings usually end a
+ * blackout first, and Linux's retransmissions come up to 4 s later), the summary all of them.
+ *
+ * Bounded memory: hosts in a KeyIndex capped at `maxHosts` (least recently used evicted, counted),
+ * summary rows capped at MAX_BLACKOUT_ROWS (oldest dropped, counted). A host evicted during a
+ * confirmed blackout leaves its row open.
+ */
+
+/** Seconds between a network-change marker and the start of the blackout for them to be related (issue 5). */
+export const MARKER_WINDOW_S = 2;
+/** The quarantine's hard-coded safety timeout, seconds, and the slack allowed around it. */
+export const QUARANTINE_S = 7;
+export const QUARANTINE_TOLERANCE_S = 1.5;
+/** TCP and UDP ports remembered per host as having answered (most recent first wins). */
+export const SERVICE_PORTS = 8;
+/**
+ * Send times of answered requests kept per host. A run's boundaries are exact while the host
+ * answers at most this many requests within --response-timeout; beyond that, the end is the
+ * latest answer the ring let go of, a little late.
+ */
+export const ANSWER_RING = 16;
+/** Blackouts kept for the summary; beyond, the oldest is dropped. */
+export const MAX_BLACKOUT_ROWS = 1024;
+
+/** One blackout in the summary. */
+export interface BlackoutSummary {
+  /** The host (IPv4 or IPv6). */
+  ip: string;
+  /** Its MAC, the link-layer source of its answers; null when the capture has no link layer. */
+  mac: string | null;
+  /** Packet time of the first unanswered request, epoch seconds. */
+  start_ts: number;
+  /** Seconds from there to the first answered request; for an open blackout, to `end_ts`. */
+  duration_s: number;
+  /** True when the input ended inside the blackout. */
+  open: boolean;
+  /** Requests lost, by protocol. */
+  lost: LostCounts;
+  /** TCP SYNs sent again to the host during the blackout. */
+  syn_retransmissions: number;
+  /** TCP attempts whose SYN was lost in the blackout and that got through on a retransmission, up to the end of input. */
+  tcp_through_on_retry: number;
+  /** The network-change marker within 2 s of the start, null when none. */
+  marker: MarkerKind | null;
+  /** Seconds from `start_ts` to that marker (negative: it came first); null when none. */
+  marker_offset_s: number | null;
+  /** Null while open. */
+  cause: BlackoutCause | null;
+}
+
+export interface BlackoutOptions {
+  responseTimeoutS: number;
+  blackoutMinS: number;
+  blackoutMinLost: number;
+  maxHosts: number;
+}
+
+/** One run of unanswered requests to a host: a candidate until confirmed, then a blackout. Its timer settles it. */
+class Blackout implements TimerOwner {
+  timerSlot = -1;
+  timerKey = Infinity;
+  timerSeq = 0;
+  timerDue = Infinity;
+  startS = 0;
+  lastLostS = 0;
+  lostTotal = 0;
+  readonly lost: LostCounts = { icmp: 0, udp: 0, tcp_syn: 0 };
+  synRetransmissions = 0;
+  tcpThroughOnRetry = 0;
+  /** Index into MARKER_KINDS, -1 when no marker was found. */
+  markerKind = -1;
+  markerS = 0;
+  confirmed = false;
+  /** Send time of the first answered request that ended it; NaN while open. */
+  endS = NaN;
+  /** True once the end alert was raised (or the unconfirmed run dropped). */
+  settled = false;
+  cause: BlackoutCause | null = null;
+  /** The host's MAC when it was confirmed. */
+  mac: string | null = null;
+
+  constructor(
+    private readonly detector: BlackoutDetector,
+    readonly host: Host,
+  ) {}
+
+  onTimer(t: number): void {
+    this.detector.settle(this, t);
+  }
+
+  reset(startS: number): void {
+    this.startS = startS;
+    this.endS = NaN;
+    this.settled = false;
+    this.confirmed = false;
+    this.cause = null;
+    this.lastLostS = startS;
+    this.lostTotal = 0;
+    this.lost.icmp = 0;
+    this.lost.udp = 0;
+    this.lost.tcp_syn = 0;
+    this.synRetransmissions = 0;
+    this.tcpThroughOnRetry = 0;
+    this.markerKind = -1;
+    this.markerS = 0;
+  }
+}
+
+/** A host that has answered a request. */
+class Host {
+  /** MAC of its latest answer's link-layer source, -1 when none. */
+  mac = -1;
+  vlan = -1;
+  echo = false;
+  /** Rings of the TCP and UDP ports that answered; counts grow past SERVICE_PORTS, writes wrap. */
+  readonly tcpPorts = new Int32Array(SERVICE_PORTS);
+  readonly udpPorts = new Int32Array(SERVICE_PORTS);
+  tcpCount = 0;
+  udpCount = 0;
+  /** Send times of its last ANSWER_RING answered requests, in arrival order (a ring). */
+  readonly answered = new Float64Array(ANSWER_RING);
+  answeredCount = 0;
+  /** The latest send time the ring has let go of, -Infinity while it has let go of none. */
+  answeredDroppedS = -Infinity;
+  /** The current run of unanswered requests (a candidate or a confirmed blackout), null when none. */
+  current: Blackout | null = null;
+  /** A candidate object to reuse: an unconfirmed run leaves its object here. */
+  spare: Blackout | null = null;
+  /** The last blackout that ended, for TCP retries that get through after it. */
+  previous: Blackout | null = null;
+
+  constructor(
+    /** Its address, as text. */
+    readonly ip: string,
+    /** IPv6: its 16 bytes (the collision check of its hashed key); null for IPv4. */
+    readonly ip6: Uint8Array | null,
+  ) {}
+
+  serves(kind: RequestKind, port: number): boolean {
+    if (kind === REQUEST.ICMP) return this.echo;
+    const ports = kind === REQUEST.TCP_SYN ? this.tcpPorts : this.udpPorts;
+    const n = Math.min(kind === REQUEST.TCP_SYN ? this.tcpCount : this.udpCount, SERVICE_PORTS);
+    for (let i = 0; i < n; i++) if (ports[i] === port) return true;
+    return false;
+  }
+
+  /** Hot path (answers): remember the request of `p` (sent at `p.eventS`) as answered. */
+  noteAnswered(p: PendingRequest): void {
+    const slot = this.answeredCount++ % ANSWER_RING;
+    if (this.answeredCount > ANSWER_RING && this.answered[slot]! > this.answeredDroppedS) this.answeredDroppedS = this.answered[slot]!;
+    this.answered[slot] = p.eventS;
+  }
+
+  /** The send time of the first answered request sent after `s` (Infinity when none is known). */
+  firstAnsweredAfter(s: number): number {
+    let first = Infinity;
+    const n = Math.min(this.answeredCount, ANSWER_RING);
+    for (let i = 0; i < n; i++) {
+      const a = this.answered[i]!;
+      if (a > s && a < first) first = a;
+    }
+    // An answer the ring let go of may have come earlier: it was no later than the latest of them.
+    return this.answeredDroppedS > s && this.answeredDroppedS < first ? this.answeredDroppedS : first;
+  }
+
+  /** Hot path (answers): remember that this service answered. */
+  served(kind: RequestKind, port: number): void {
+    if (kind === REQUEST.ICMP) {
+      this.echo = true;
+    } else if (!this.serves(kind, port)) {
+      if (kind === REQUEST.TCP_SYN) this.tcpPorts[this.tcpCount++ % SERVICE_PORTS] = port;
+      else this.udpPorts[this.udpCount++ % SERVICE_PORTS] = port;
+    }
+  }
+}
+
+export class BlackoutDetector implements ResponseListener {
+  /** Hosts evicted to stay under the cap. */
+  evicted = 0;
+  /** Summary rows dropped to stay under MAX_BLACKOUT_ROWS. */
+  evictedRows = 0;
+  private readonly index: KeyIndex;
+  private readonly hosts: (Host | undefined)[] = [];
+  /** Confirmed blackouts, oldest first. */
+  private readonly rows: Blackout[] = [];
+  /** The table id `find` found. */
+  private foundId = -1;
+
+  constructor(
+    private readonly opts: BlackoutOptions,
+    private readonly clock: PacketClock,
+    private readonly changes: NetworkChangeDetector,
+    private readonly sink: AlertSink,
+  ) {
+    this.index = new KeyIndex(opts.maxHosts);
+  }
+
+  /** Hosts in the table. */
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Hot path: `d` answered the request of `p` sent at `p.eventS`. */
+  answered(p: PendingRequest, d: DecodedFrame): void {
+    let h = this.find(p);
+    if (h === undefined) h = this.create(p);
+    else this.index.touch(this.foundId);
+    if (d.hasLinkSrc) h.mac = d.linkSrc;
+    h.vlan = d.vlan;
+    h.served(p.kind, p.serverPort);
+    h.noteAnswered(p);
+    const sentS = p.eventS;
+    const b = h.current;
+    if (p.kind === REQUEST.TCP_SYN && p.retries > 0) {
+      // An attempt that began in this blackout, or in the last one, got through on a retry.
+      const through = b !== null && p.firstSentS >= b.startS ? b : h.previous;
+      if (through !== null && p.firstSentS >= through.startS && !(p.firstSentS >= through.endS)) through.tcpThroughOnRetry++;
+    }
+    // The first answer sent after the run's last loss (answers may arrive out of order) ends it.
+    if (b !== null && sentS > b.lastLostS && !(sentS >= b.endS)) this.endAt(b, sentS);
+  }
+
+  /** The request of `p` sent at `p.eventS` went unanswered (seen at the packet clock's time). */
+  unanswered(p: PendingRequest): void {
+    const sentS = p.eventS;
+    const t = this.clock.now;
+    const h = this.find(p);
+    // Not a host yet, or a service of it that never answered: nothing to say.
+    if (h === undefined || !h.serves(p.kind, p.serverPort)) return;
+    this.index.touch(this.foundId);
+    let b = h.current;
+    if (b !== null) {
+      if (sentS > b.lastLostS) {
+        // An answer sent in between ends the run before this loss, which starts the next one.
+        if (h.firstAnsweredAfter(b.lastLostS) < sentS) {
+          this.settle(b, t);
+          b = null;
+        }
+      } else if (sentS < b.startS) {
+        // Reported late (a TCP SYN): it belongs to the run unless an answer came in between.
+        if (h.firstAnsweredAfter(sentS) < b.startS) return;
+        b.startS = sentS;
+      }
+    }
+    if (b === null) {
+      b = h.spare ?? new Blackout(this, h);
+      h.spare = null;
+      b.reset(sentS);
+      h.current = b;
+      this.findMarker(h, b);
+    }
+    b.lostTotal++;
+    if (p.kind === REQUEST.ICMP) b.lost.icmp++;
+    else if (p.kind === REQUEST.UDP) b.lost.udp++;
+    else b.lost.tcp_syn++;
+    if (sentS > b.lastLostS) b.lastLostS = sentS;
+    // Answers to requests sent after this one may have come already.
+    const after = h.firstAnsweredAfter(b.lastLostS);
+    if (after < Infinity && !(after >= b.endS)) this.endAt(b, after);
+    if (!b.confirmed && b.lostTotal >= this.opts.blackoutMinLost && b.lastLostS - b.startS >= this.opts.blackoutMinS) this.confirm(h, b, t);
+  }
+
+  /** The run ends at the answered request sent at `endS`; it settles once every request sent before that has had its time. */
+  private endAt(b: Blackout, endS: number): void {
+    if (Number.isNaN(b.endS)) this.clock.timers.arm(b, endS + this.opts.responseTimeoutS);
+    b.endS = endS;
+  }
+
+  /** The client of `p` sent its SYN again, at `p.eventS`. */
+  synRetransmitted(p: PendingRequest): void {
+    const b = this.find(p)?.current;
+    if (b !== undefined && b !== null && !(p.eventS >= b.endS)) b.synRetransmissions++;
+  }
+
+  /**
+   * The run `b` has ended and every request sent before its end has resolved (its timer), or a
+   * newer loss came first: raise inbound-blackout for a confirmed run, drop an unconfirmed one.
+   */
+  settle(b: Blackout, t: number): void {
+    if (b.settled) return;
+    b.settled = true;
+    this.clock.timers.disarm(b);
+    const h = b.host;
+    if (h.current === b) h.current = null;
+    if (!b.confirmed) {
+      h.spare = b;
+      return;
+    }
+    h.previous = b;
+    this.findMarker(h, b);
+    const duration = b.endS - b.startS;
+    b.cause = causeOf(b, duration);
+    const a: InboundBlackoutAlert = {
+      ts: t,
+      severity: 'critical',
+      kind: 'inbound-blackout',
+      ...this.who(h, b),
+      start_ts: b.startS,
+      duration_s: duration,
+      lost: { ...b.lost },
+      syn_retransmissions: b.synRetransmissions,
+      tcp_through_on_retry: b.tcpThroughOnRetry,
+      ...this.marker(b),
+      cause: b.cause,
+    };
+    this.sink(a);
+  }
+
+  /** Has the IPv4 address `ip4`, or the IPv6 address at `buf[ip6Off ..)`, answered a request? (ip4 -1 / ip6Off 0: none) */
+  knows(ip4: number, buf: Buffer, ip6Off: number): boolean {
+    if (ip4 >= 0) return this.index.lookup(ip4) >= 0;
+    if (ip6Off === 0) return false;
+    const id = this.index.lookup(ipv6Key(buf, ip6Off));
+    return id >= 0 && sameIpv6(this.hosts[id]!.ip6!, 0, buf, ip6Off);
+  }
+
+  /** The summary rows at packet time `end`, oldest first. */
+  summary(end: number): BlackoutSummary[] {
+    return this.rows.map((b) => {
+      const open = Number.isNaN(b.endS);
+      return {
+        ip: b.host.ip,
+        mac: b.mac,
+        start_ts: b.startS,
+        duration_s: micro((open ? end : b.endS) - b.startS),
+        open,
+        lost: { ...b.lost },
+        syn_retransmissions: b.synRetransmissions,
+        tcp_through_on_retry: b.tcpThroughOnRetry,
+        marker: b.markerKind >= 0 ? MARKER_KINDS[b.markerKind]! : null,
+        marker_offset_s: b.markerKind >= 0 ? micro(b.markerS - b.startS) : null,
+        cause: open ? null : causeOf(b, b.endS - b.startS),
+      };
+    });
+  }
+
+  /** The host asked by `p`, if it is one (IPv6: only after the collision check). */
+  private find(p: PendingRequest): Host | undefined {
+    const index = this.index;
+    index.key[0] = p.serverKey;
+    const id = (this.foundId = index.find());
+    if (id < 0) return undefined;
+    const h = this.hosts[id]!;
+    if (p.isIpv6 && !sameIpv6(h.ip6!, 0, p.ip6!, IPV6_ADDR_LEN)) return undefined;
+    return h;
+  }
+
+  /** Rare: a host's first answer (or an IPv6 address whose key another one held). */
+  private create(p: PendingRequest): Host {
+    const index = this.index;
+    const t = this.clock.now;
+    const taken = index.lookup(p.serverKey);
+    if (taken >= 0) this.evict(taken, t);
+    else if (index.size >= index.capacity) this.evict(index.oldest(), t);
+    const id = index.insert(p.serverKey);
+    const ip6 = p.isIpv6 ? Uint8Array.from(p.ip6!.subarray(IPV6_ADDR_LEN)) : null;
+    const h = new Host(ip6 !== null ? formatIpv6(ip6, 0) : formatIpv4(p.serverKey), ip6);
+    this.hosts[id] = h;
+    return h;
+  }
+
+  private evict(id: number, t: number): void {
+    this.index.remove(id);
+    this.hosts[id] = undefined;
+    if (this.evicted++ === 0) this.sink({ ts: t, severity: 'warning', kind: 'table-full', table: 'hosts', limit: this.opts.maxHosts });
+  }
+
+  /** The latest burst of announcements from the host's MAC, if it lies within MARKER_WINDOW_S of the start. */
+  private findMarker(h: Host, b: Blackout): void {
+    if (b.markerKind >= 0 || h.mac < 0) return;
+    const a = this.changes.announcer(h.mac);
+    if (a === undefined) return;
+    const from = b.startS - MARKER_WINDOW_S;
+    const to = b.startS + MARKER_WINDOW_S;
+    // Announcements in a burst are less than 3 s apart and the window is 4 s wide: a burst that
+    // overlaps the window has an announcement inside it.
+    if (a.burstFirstS > to || a.lastS < from) return;
+    b.markerKind = a.burstKind;
+    b.markerS = a.burstFirstS >= from ? a.burstFirstS : a.lastS <= to ? a.lastS : b.startS;
+  }
+
+  /** Rare: enough unanswered requests: a blackout, said at once. */
+  private confirm(h: Host, b: Blackout, t: number): void {
+    b.confirmed = true;
+    b.mac = h.mac >= 0 ? formatMac(h.mac) : null;
+    this.findMarker(h, b);
+    if (this.rows.length >= MAX_BLACKOUT_ROWS) {
+      this.rows.shift();
+      this.evictedRows++;
+    }
+    this.rows.push(b);
+    const a: InboundBlackoutStartAlert = {
+      ts: t,
+      severity: 'warning',
+      kind: 'inbound-blackout-start',
+      ...this.who(h, b),
+      start_ts: b.startS,
+      lost: { ...b.lost },
+      syn_retransmissions: b.synRetransmissions,
+      ...this.marker(b),
+    };
+    this.sink(a);
+  }
+
+  /** The host's address fields (MAC and VLAN only when known). */
+  private who(h: Host, b: Blackout): { ip: string; mac?: string; vlan?: number } {
+    return { ...(b.mac !== null ? { mac: b.mac } : {}), ip: h.ip, ...(h.vlan >= 0 ? { vlan: h.vlan } : {}) };
+  }
+
+  /** The marker fields, present only when a marker was found. */
+  private marker(b: Blackout): { marker?: MarkerKind; marker_offset_s?: number } {
+    return b.markerKind >= 0 ? { marker: MARKER_KINDS[b.markerKind]!, marker_offset_s: b.markerS - b.startS } : {};
+  }
+}
+
+/** The cause a run supports: the quarantine needs its marker and its duration. */
+function causeOf(b: Blackout, durationS: number): BlackoutCause {
+  return b.markerKind >= 0 && Math.abs(durationS - QUARANTINE_S) <= QUARANTINE_TOLERANCE_S ? 'interface-quarantine' : 'unknown';
+}
+
+/** Durations in the summary rounded to the microsecond, as the NDJSON renders those of alerts. */
+function micro(s: number): number {
+  return Math.round(s * 1e6) / 1e6;
+}

@@ -1,0 +1,182 @@
+// Network-change markers: gratuitous ARP and ARP probes (RFC 5227, RFC 5944 §4.6), RARP (RFC 903), unsolicited IPv6 Neighbor Advertisements (RFC 4861 §7.2.6).
+
+import { ARP_HRD_ETHERNET, ARP_HRD_IEEE802 } from '../decode/arp';
+import { formatIpv4, formatMac } from '../decode/address';
+import type { DecodedFrame } from '../decode/decoded-frame';
+import { L4 } from '../decode/decoded-frame';
+import { ICMPV6_TYPE } from '../decode/icmpv6';
+import type { AlertSink, MarkerKind, NetworkChangeAlert } from './alerts';
+import type { PacketClock } from './clock';
+import { formatIpv6 } from './ip-key';
+import { KeyIndex } from './key-index';
+
+/*
+ * What a moved or reconnected guest sends: a Linux guest announces itself with a gratuitous ARP
+ * (arp_notify) and an unsolicited Neighbor Advertisement (ndisc_notify) when its carrier returns;
+ * QEMU and VMware hosts send RARP for the guest after a live migration; a booting guest probes
+ * and announces (RFC 5227); Hyper-V guests announce as they reconnect. Each is a marker: the
+ * station says "I am here now", which is what a network change looks like in packets.
+ *
+ * One network-change alert per change, not per frame: announcements from one MAC less than
+ * `announceQuietS` apart (120 s by default) are one change. That folds an RFC 5227 sequence
+ * (three probes and two announcements in about 8 s), QEMU's five RARPs, and a gateway that
+ * refreshes its neighbours by gratuitous ARP every 60 s into one each.
+ *
+ * A change is something that happens to a station already on the network: the first burst of a
+ * MAC raises an alert only if netgap knew the station before the burst (it sent ARP, or the
+ * address it announces answered requests). A capture that starts mid-way cannot tell a booting
+ * guest or a gateway's routine refresh from a move, and a moved guest has been talking before.
+ * Nor is a quiet that contains a capture hole (clock.ts) evidence: the announcements may be the
+ * frames missing from the capture.
+ *
+ * The blackout detector asks for the latest burst of a MAC (announcements less than
+ * MARKER_BURST_GAP_S apart) to find a marker near the start of a blackout.
+ */
+
+/** Marker kinds by index (the table stores the index). */
+export const MARKER_KINDS: readonly MarkerKind[] = ['gratuitous-arp', 'arp-probe', 'rarp', 'unsolicited-na'];
+const MARKER = { GRATUITOUS_ARP: 0, ARP_PROBE: 1, RARP: 2, UNSOLICITED_NA: 3 } as const;
+
+/**
+ * Announcements closer than this are one burst. RFC 5227 spaces its probes 1-2 s and its
+ * announcements 2 s apart (PROBE_MAX, ANNOUNCE_INTERVAL): 3 s holds a whole sequence.
+ */
+export const MARKER_BURST_GAP_S = 3;
+
+const ARP_OP_REQUEST = 1;
+const ARP_OP_REPLY = 2;
+/** RFC 903: "request reverse", what QEMU's and VMware's self-announcements use. */
+const RARP_OP_REQUEST_REVERSE = 3;
+/** Neighbor Advertisement flag Solicited (RFC 4861 §4.4). */
+const NA_FLAG_SOLICITED = 0x40;
+
+/** One announcing MAC. Pooled by table id. */
+export class Announcer {
+  mac = 0;
+  /** Time of its latest announcement. */
+  lastS = -Infinity;
+  /** First announcement of its latest burst, and that frame's marker index. */
+  burstFirstS = -Infinity;
+  burstKind = 0;
+}
+
+/**
+ * Did netgap know the station before this frame? `mac` announced `ip4` (-1 when none) or the IPv6
+ * address at `buf[ip6Off ..)` (ip6Off 0 when none).
+ */
+export type KnownStation = (mac: number, ip4: number, buf: Buffer, ip6Off: number) => boolean;
+
+export interface NetworkChangeOptions {
+  announceQuietS: number;
+  /** Cap of the announcer table (shared with the host table's cap). */
+  maxHosts: number;
+}
+
+export class NetworkChangeDetector {
+  /** Announcers dropped to stay under the cap. */
+  evicted = 0;
+  private readonly index: KeyIndex;
+  private readonly pool: Announcer[] = [];
+  /** The marker found by `classify`: its index, MAC, and announced address. */
+  private kind = -1;
+  private mac = 0;
+  private ip4 = -1;
+  private ip6Off = 0;
+
+  constructor(
+    private readonly opts: NetworkChangeOptions,
+    private readonly clock: PacketClock,
+    private readonly known: KnownStation,
+    private readonly sink: AlertSink,
+  ) {
+    this.index = new KeyIndex(opts.maxHosts);
+  }
+
+  /**
+   * Hot path (ARP, RARP and ICMPv6 frames only, before the station table sees the frame): note a
+   * marker, and raise network-change at the start of a change.
+   */
+  onFrame(d: DecodedFrame, t: number): void {
+    if (!this.classify(d)) return;
+    const index = this.index;
+    let id = index.lookup(this.mac);
+    let fresh = false;
+    if (id < 0) {
+      if (index.size >= index.capacity) this.evictOldest(t);
+      id = index.insert(this.mac);
+      const a = (this.pool[id] ??= new Announcer());
+      a.mac = this.mac;
+      a.lastS = -Infinity;
+      a.burstFirstS = -Infinity;
+      fresh = true;
+    } else {
+      index.touch(id);
+    }
+    const a = this.pool[id]!;
+    const change = fresh
+      ? this.known(this.mac, this.ip4, d.buf, this.ip6Off)
+      : t - a.lastS >= this.opts.announceQuietS && this.clock.holeStartS < a.lastS;
+    if (t - a.lastS > MARKER_BURST_GAP_S) {
+      a.burstFirstS = t;
+      a.burstKind = this.kind;
+    }
+    a.lastS = t;
+    if (change) this.raise(d, t);
+  }
+
+  /** The latest announcements of `mac`, or undefined when it has not announced (or was evicted). */
+  announcer(mac: number): Announcer | undefined {
+    const id = this.index.lookup(mac);
+    return id < 0 ? undefined : this.pool[id];
+  }
+
+  /**
+   * Hot path: is `d` a marker? Sets `kind`, `mac`, and the announced address (`ip4`, or
+   * `ip6Off` for an NA's target). Only 6-byte hardware addresses of Ethernet/IEEE 802 count.
+   */
+  private classify(d: DecodedFrame): boolean {
+    this.ip4 = -1;
+    this.ip6Off = 0;
+    if (d.isArp) {
+      if (d.arpSha < 0 || (d.arpHtype !== ARP_HRD_ETHERNET && d.arpHtype !== ARP_HRD_IEEE802)) return false;
+      this.mac = d.arpSha;
+      if (d.isRarp) {
+        this.kind = MARKER.RARP;
+        return d.arpOp === RARP_OP_REQUEST_REVERSE;
+      }
+      if (d.arpSpa > 0 && d.arpSpa === d.arpTpa && (d.arpOp === ARP_OP_REQUEST || d.arpOp === ARP_OP_REPLY)) {
+        this.kind = MARKER.GRATUITOUS_ARP;
+        this.ip4 = d.arpSpa;
+        return true;
+      }
+      if (d.arpSpa === 0 && d.arpTpa > 0 && d.arpOp === ARP_OP_REQUEST) {
+        this.kind = MARKER.ARP_PROBE;
+        this.ip4 = d.arpTpa;
+        return true;
+      }
+      return false;
+    }
+    if (d.l4 === L4.ICMPV6 && d.icmpType === ICMPV6_TYPE.NEIGHBOR_ADVERTISEMENT && d.ndTargetOff > 0 && d.hasLinkSrc && (d.ndFlags & NA_FLAG_SOLICITED) === 0) {
+      this.kind = MARKER.UNSOLICITED_NA;
+      this.mac = d.linkSrc;
+      this.ip6Off = d.ndTargetOff;
+      return true;
+    }
+    return false;
+  }
+
+  /** Rare: the start of a change. */
+  private raise(d: DecodedFrame, t: number): void {
+    const a: NetworkChangeAlert = { ts: t, severity: 'info', kind: 'network-change', mac: formatMac(this.mac), marker: MARKER_KINDS[this.kind]! };
+    if (this.ip4 >= 0) a.ip = formatIpv4(this.ip4);
+    else if (this.ip6Off > 0) a.ip = formatIpv6(d.buf, this.ip6Off);
+    if (d.vlan >= 0) a.vlan = d.vlan;
+    this.sink(a);
+  }
+
+  /** Rare: the table is full; forget the MAC that announced least recently (the first eviction raises table-full). */
+  private evictOldest(t: number): void {
+    this.index.remove(this.index.oldest());
+    if (this.evicted++ === 0) this.sink({ ts: t, severity: 'warning', kind: 'table-full', table: 'announcers', limit: this.opts.maxHosts });
+  }
+}

@@ -1,0 +1,247 @@
+// `npm run bench`: netgap's full analysis side by side with tcpdump and arpwatch on large generated captures; prints one table and the targets.
+
+/*
+ * Method.
+ * - Inputs (inputs.ts, generate.ts): a deterministic hour of a busy Hyper-V vSwitch (~1M frames),
+ *   the same frames cut to a 96-byte snaplen, as pcapng and gzip-compressed, ten hours of the same
+ *   switch (the 10x file), and two floods of 1M frames. They are written once to a folder under
+ *   the system's temporary directory and reused while the generator version is unchanged; they
+ *   are never in the repository. The files sit in the page cache: the bench measures the
+ *   programs, not the disk.
+ * - Commands, each a separate process, as a user runs them:
+ *   `node dist/cli/main.js read --json F > /dev/null` (every detector on), the same from a pipe
+ *   (`cat F | ... read --json -`), `TZ=UTC tcpdump -nn -r F 'arp or (vlan and arp)' > /dev/null`
+ *   (for the gzip file: `gzip -dc F | tcpdump -r -`), and `arpwatch -r F -f <fresh empty file> -Q
+ *   -N` in a network namespace of its own (`unshare -n`): arpwatch looks up the name of every new
+ *   station in the DNS, which would measure the resolver, not arpwatch, and send a query per
+ *   station; in an empty namespace each lookup fails at once. `-Q` sends no mail, `-N` reports no
+ *   bogons. arpwatch skips VLAN-tagged ARP.
+ * - Rounds: every command runs once per round, in turn, so that a change in the machine's load
+ *   falls on all of them alike; the table shows the median of the rounds. A command whose first
+ *   run takes longer than SLOW_S runs once; one still running after --timeout is killed and shown
+ *   as "> N s".
+ * - Wall time is taken around the child's spawn. Peak RSS is GNU time's %M (ru_maxrss, which
+ *   covers the waited-for descendants, so for a pipeline it is its largest process), the largest
+ *   over the rounds. Frames per second are the file's frames over the median wall time, start-up
+ *   included. "Time vs tcpdump" divides by tcpdump's median on the same input.
+ * - After the rounds, netgap runs once more per input with its output kept, and the summary's
+ *   packet count is checked against the generator's; the evicted counts are printed.
+ * - The runner runs with --expose-gc and collects its own garbage before each measured child, so
+ *   that its heap (the generator's templates) does not grow while the children are measured.
+ *
+ * Options: --quick (no 10x file, 3 rounds), --runs N (default 5), --timeout S (default 60),
+ * --dir DIR (default $TMPDIR/netgap-bench), --fresh (regenerate the inputs).
+ */
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { BenchInput } from './inputs';
+import { prepareInputs } from './inputs';
+import type { Command, Measurement, Sample } from './measure';
+import { GNU_TIME, installed, runOnce, summarize } from './measure';
+import type { Row } from './table';
+import { benchTable, mib, seconds } from './table';
+
+const ROOT = join(__dirname, '..', '..');
+const NETGAP = join(ROOT, 'dist', 'cli', 'main.js');
+const NODE = process.execPath;
+/** A command whose first run takes longer than this runs only once. */
+const SLOW_S = 15;
+/** What the issue asks of netgap (issue 4). */
+const TARGET = { maxTcpdumpRatio: 1.0, minMFramesPerS: 2, maxRssMiB: 150, maxPipeRatio: 1.1, maxLinearRatio: 1.1, maxRssGrowthMiB: 10 } as const;
+const MAIN_INPUT = 'hyperv-1h.pcap';
+const LONG_INPUT = 'hyperv-10h.pcap';
+
+const ARP_FILTER = 'arp or (vlan and arp)';
+
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    timeout: { type: 'string', default: '60' },
+    dir: { type: 'string', default: join(tmpdir(), 'netgap-bench') },
+    fresh: { type: 'boolean', default: false },
+  },
+});
+const runs = Number(opts.runs ?? (opts.quick ? 3 : 5));
+const timeoutS = Number(opts.timeout);
+
+/** Runs the garbage collector of this process (the runner), when started with --expose-gc. */
+function collect(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function log(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
+
+function firstLine(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0]!.trim();
+  } catch (err) {
+    return ((err as { stdout?: string; stderr?: string }).stderr ?? '').split('\n')[0]!.trim();
+  }
+}
+
+/** arpwatch runs in an empty network namespace (see the method); that needs root. */
+function arpwatchUsable(): boolean {
+  return installed('arpwatch') && installed('unshare') && execFileSync('sh', ['-c', 'unshare -n true 2>/dev/null && echo ok || true'], { encoding: 'utf8' }).trim() === 'ok';
+}
+
+function commandsFor(input: BenchInput, scratch: string, peers: { tcpdump: boolean; arpwatch: boolean }): Command[] {
+  const f = input.file;
+  const cmds: Command[] = [];
+  const utc = { TZ: 'UTC' };
+  if (peers.tcpdump) {
+    cmds.push(
+      input.format === 'pcap.gz'
+        ? { label: `gzip -dc F | tcpdump -nn -r - '${ARP_FILTER}'`, argv: ['sh', '-c', `gzip -dc "$1" | tcpdump -nn -r - '${ARP_FILTER}'`, 'sh', f], env: utc, okCodes: [0] }
+        : { label: `tcpdump -nn -r F '${ARP_FILTER}'`, argv: ['tcpdump', '-nn', '-r', f, ARP_FILTER], env: utc, okCodes: [0] },
+    );
+  }
+  if (peers.arpwatch && input.format !== 'pcap.gz') {
+    const dat = join(scratch, 'arp.dat');
+    cmds.push({ label: 'arpwatch -r F', argv: ['unshare', '-n', 'arpwatch', '-r', f, '-f', dat, '-Q', '-N'], before: () => writeFileSync(dat, ''), okCodes: [0] });
+  }
+  cmds.push({ label: 'netgap read --json F', argv: [NODE, NETGAP, 'read', '--json', f], okCodes: [0] });
+  if (input.name === MAIN_INPUT || input.name === LONG_INPUT) {
+    cmds.push({ label: 'cat F | netgap read --json -', argv: ['sh', '-c', 'cat "$1" | "$2" "$3" read --json -', 'sh', f, NODE, NETGAP], okCodes: [0] });
+  }
+  return cmds;
+}
+
+/** Every command, `runs` rounds, each command once per round. */
+function measure(cmds: readonly Command[], scratch: string): Measurement[] {
+  const samples: Sample[][] = cmds.map(() => []);
+  for (let round = 0; round < runs; round++) {
+    cmds.forEach((cmd, i) => {
+      const done = samples[i]!;
+      const first = done[0];
+      if (first !== undefined && (first.timedOut || first.wallS > SLOW_S)) return;
+      collect();
+      done.push(runOnce(cmd, scratch, timeoutS));
+    });
+  }
+  return samples.map((s) => summarize(s, timeoutS));
+}
+
+interface SummaryLine {
+  type: string;
+  packets: number;
+  evicted: Record<string, number>;
+  alerts: Record<string, number>;
+  stations: unknown[];
+}
+
+/** netgap once more with its output kept: the summary must count every frame of the file. */
+function check(input: BenchInput, scratch: string): string {
+  const out = join(scratch, 'netgap.ndjson');
+  execFileSync('sh', ['-c', '"$1" "$2" read --json "$3" > "$4"', 'sh', NODE, NETGAP, input.file, out]);
+  const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
+  const summary = JSON.parse(lines[lines.length - 1]!) as SummaryLine;
+  rmSync(out);
+  if (summary.type !== 'summary' || summary.packets !== input.frames) {
+    throw new Error(`${input.name}: netgap's summary counts ${summary.packets} packets, the generator wrote ${input.frames}`);
+  }
+  const alerts = Object.entries(summary.alerts).map(([k, v]) => `${v} ${k}`).join(', ');
+  return `${input.name}: ${summary.packets} packets counted, ${summary.stations.length} stations, alerts ${alerts}; evicted ${JSON.stringify(summary.evicted)}`;
+}
+
+function verdict(ok: boolean): string {
+  return ok ? 'met' : 'NOT MET';
+}
+
+function targets(rows: readonly Row[]): string[] {
+  const find = (input: string, prefix: string): Row | undefined => rows.find((r) => r.input === input && r.command.startsWith(prefix));
+  const out: string[] = [];
+  const main = find(MAIN_INPUT, 'netgap');
+  if (main !== undefined) {
+    const ratio = main.tcpdumpS === undefined ? NaN : main.m.medianS / main.tcpdumpS;
+    if (!Number.isNaN(ratio)) out.push(`- full analysis <= ${TARGET.maxTcpdumpRatio.toFixed(1)}x tcpdump's time on ${MAIN_INPUT}: ${ratio.toFixed(2)}x: ${verdict(ratio <= TARGET.maxTcpdumpRatio)}`);
+    const rate = main.frames / main.m.medianS / 1e6;
+    out.push(`- >= ${TARGET.minMFramesPerS} M frames/s on ${MAIN_INPUT}: ${rate.toFixed(2)}: ${verdict(rate >= TARGET.minMFramesPerS)}`);
+    const pipe = find(MAIN_INPUT, 'cat F');
+    if (pipe !== undefined) {
+      const p = pipe.m.medianS / main.m.medianS;
+      out.push(`- read - from a pipe as fast as from the file (<= ${TARGET.maxPipeRatio}x): ${p.toFixed(2)}x: ${verdict(p <= TARGET.maxPipeRatio)}`);
+    }
+    const long = find(LONG_INPUT, 'netgap');
+    if (long !== undefined && main.m.peakRssKiB !== null && long.m.peakRssKiB !== null) {
+      const perFrame = long.m.medianS / long.frames / (main.m.medianS / main.frames);
+      const growth = (long.m.peakRssKiB - main.m.peakRssKiB) / 1024;
+      out.push(
+        `- 10x file: time per frame ${perFrame.toFixed(2)}x the 1 h file's (linear: <= ${TARGET.maxLinearRatio}x), peak RSS ${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MiB (flat: <= +${TARGET.maxRssGrowthMiB}): ${verdict(perFrame <= TARGET.maxLinearRatio && growth <= TARGET.maxRssGrowthMiB)}`,
+      );
+    }
+  }
+  const netgapRss = rows.filter((r) => r.command.includes('netgap') && r.m.peakRssKiB !== null);
+  if (netgapRss.length > 0) {
+    const worst = netgapRss.reduce((a, b) => (b.m.peakRssKiB! > a.m.peakRssKiB! ? b : a));
+    out.push(`- peak RSS <= ${TARGET.maxRssMiB} MiB on every input, floods included: largest ${mib(worst.m.peakRssKiB!)} (${worst.input}): ${verdict(worst.m.peakRssKiB! / 1024 <= TARGET.maxRssMiB)}`);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const peers = { tcpdump: installed('tcpdump'), arpwatch: arpwatchUsable() };
+  if (!peers.tcpdump) log('tcpdump is not installed (Debian: apt-get install tcpdump): no ratios');
+  if (!peers.arpwatch) log('arpwatch is not installed, or unshare -n is not allowed (needs root; Debian: apt-get install arpwatch): no arpwatch rows');
+  if (!installed(GNU_TIME)) log('GNU time is not installed (Debian: apt-get install time): no peak RSS');
+
+  if (opts.fresh) rmSync(opts.dir, { recursive: true, force: true });
+  const inputs = await prepareInputs(opts.dir, !opts.quick, log);
+  collect();
+  const scratch = mkdtempSync(join(tmpdir(), 'netgap-bench-run-'));
+  const load0 = loadavg()[0]!;
+  const rows: Row[] = [];
+  const checks: string[] = [];
+  try {
+    // What the Node process costs before reading a frame: the runtime alone, then netgap's modules.
+    const baseline: Command[] = [
+      { label: 'node -e 0', argv: [NODE, '-e', '0'], okCodes: [0] },
+      { label: 'netgap --version', argv: [NODE, NETGAP, '--version'], okCodes: [0] },
+    ];
+    measure(baseline, scratch).forEach((m, i) => rows.push({ input: '(start-up)', frames: 0, command: baseline[i]!.label, m }));
+
+    for (const input of inputs) {
+      log(`measuring ${input.name} (${(input.frames / 1e6).toFixed(2)}M frames, ${(input.bytes / 2 ** 20).toFixed(0)} MiB) ...`);
+      const cmds = commandsFor(input, scratch, peers);
+      const ms = measure(cmds, scratch);
+      const tcpdump = ms[cmds.findIndex((c) => c.label.includes('tcpdump'))];
+      cmds.forEach((c, i) => {
+        const isTcpdump = c.label.includes('tcpdump');
+        rows.push({ input: input.name, frames: input.frames, command: c.label, m: ms[i]!, tcpdumpS: isTcpdump ? undefined : tcpdump?.medianS });
+      });
+      checks.push(check(input, scratch));
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  const cpu = cpus();
+  const out = [
+    `netgap bench: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores; node ${process.version}; ${firstLine('tcpdump', ['--version'])}; ` +
+      `load average ${load0.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end; median of ${runs} rounds`,
+    '',
+    ...benchTable(rows),
+    '',
+    'Inputs:',
+    ...inputs.map((i) => `- \`${i.name}\` (${(i.bytes / 2 ** 20).toFixed(0)} MiB, ${i.arpFrames} ARP frames): ${i.what}`),
+    '',
+    'Checks:',
+    ...checks.map((c) => `- ${c}`),
+    '',
+    'Targets (issue 4):',
+    ...targets(rows),
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+  log(`done; inputs kept in ${opts.dir} (${seconds(process.uptime())} in all)`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
