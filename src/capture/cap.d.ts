@@ -35,6 +35,11 @@ declare module 'cap' {
     open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
     /** Stops capturing; true when a capture was open. */
     close(): boolean;
+    /**
+     * Windows only (absent elsewhere): Npcap's minimum bytes to gather before it wakes the reader
+     * (pcap_setmintocopy). Its default holds packets back until the buffer has that much.
+     */
+    setMinBytes?(nBytes: number): void;
     on(event: 'packet', listener: (nbytes: number, truncated: boolean) => void): this;
     static deviceList(): CapDevice[];
     static findDevice(ip?: string): string | undefined;

@@ -1,6 +1,7 @@
 // A capture process of `netgap live` (as dumpcap is Wireshark's): opens one interface with cap, stamps each frame on arrival, writes records to stdout.
 
 import type { Cap } from 'cap';
+import type { CapBinding } from './live-cap';
 import { linkTypeOf, loadCap } from './live-cap';
 import { LiveClock } from './live-clock';
 import { interfaceMtu, interfacePackets, maxWireFrame, oversizeWirePackets } from './live-counters';
@@ -9,14 +10,6 @@ import { CAPTURE_ERROR_PREFIX, CAPTURE_FAILED_EXIT, RecordWriter } from './live-
 import { dropPrivileges } from './live-user';
 import { LINKTYPE } from './frame';
 import type { TimeOut } from './timestamp';
-
-/**
- * Why a process of its own: cap aborts the whole process (an assertion in its poll callback) when
- * the interface goes away, and libpcap writes warnings straight to file descriptor 2. Here both
- * only end this process and reach the parent through a pipe; the analysis keeps its state, and the
- * parent starts a new capture process when the interface returns. It also puts the capture on its
- * own CPU: this process only stamps and copies, the parent decodes.
- */
 
 /** cap's snaplen (fixed in its binding.cc): a frame never exceeds this buffer. */
 const CAP_SNAPLEN = 65535;
@@ -29,7 +22,7 @@ const CAP_SNAPLEN = 65535;
  * (100 frames at 100 kpps).
  */
 const COALESCE_MS = 1;
-/** At stop, the wait between the two last counter samples: frames counted before the first are delivered by the second. */
+/** At stop, the wait between the last counter sample and its completion (live-loss.ts): the ring is drained in between. */
 const FINAL_SAMPLE_GAP_MS = 50;
 const STDOUT_FD = 1;
 
@@ -47,6 +40,13 @@ function fail(reason: CaptureErrorReason, message: string): never {
   process.exit(CAPTURE_FAILED_EXIT);
 }
 
+/**
+ * Why a process of its own: cap aborts the whole process (an assertion in its poll callback) when
+ * the interface goes away, and libpcap writes warnings straight to file descriptor 2. Here both
+ * only end this process and reach the parent through a pipe; the analysis keeps its state, and the
+ * parent starts a new capture process when the interface returns. It also puts the capture on its
+ * own CPU: this process only stamps and copies, the parent decodes.
+ */
 class CaptureProcess {
   private readonly clock: LiveClock;
   /** The parent is gone when a write fails (EPIPE): nothing left to capture for. */
@@ -78,7 +78,7 @@ class CaptureProcess {
 
   start(): void {
     const config = this.config;
-    let binding;
+    let binding: CapBinding;
     try {
       binding = loadCap();
     } catch (err) {
@@ -93,6 +93,8 @@ class CaptureProcess {
       fail(classifyOpenError(message, config.filter), message);
     }
     this.cap = cap;
+    // Npcap only: hand over each packet at once, as immediate mode does for libpcap on Linux.
+    cap.setMinBytes?.(0);
     const linkType = linkTypeOf(linkName);
     if (config.runAs !== null) {
       try {
@@ -123,7 +125,10 @@ class CaptureProcess {
     process.stdin.resume();
   }
 
-  /** Hot path, once per packet (cap's event): stamp, copy into the chunk, count. No allocation. */
+  /**
+   * Hot path, once per packet (cap's event): stamp, copy into the chunk, count. Nothing is
+   * allocated but one setImmediate per drain of the ring (many packets under load).
+   */
   private packet(nbytes: number): void {
     this.clock.stamp(this.stamp);
     // A frame the queue has no room for is not counted: the kernel counters show it as lost.
@@ -220,7 +225,6 @@ class CaptureProcess {
     this.out.tick(this.stamp);
     this.out.end(() => process.exit(0));
   }
-
 }
 
 if (require.main === module) {

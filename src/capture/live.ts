@@ -118,7 +118,7 @@ const HEARTBEAT_MS = 250;
 /** A stream that vouched for nothing this long no longer holds the merge back. */
 const STALL_S = 2;
 /** Time between attempts to open an interface that went away. */
-export const RETRY_S = 3;
+const RETRY_S = 3;
 /** At most one capture-loss alert per interface in this many seconds (the next one sums up the rest). */
 const LOSS_ALERT_EVERY_S = 10;
 /** How long a capture process may take to open its device. */
@@ -153,6 +153,8 @@ class Interface {
   /** It died on cap's poll assertion: the device went away under it. */
   sawGone = false;
   restarts = 0;
+  /** HELLO records merged: the first opens the capture, each later one is a capture process that reopened it. */
+  hellos = 0;
   downSinceS = NaN;
   retryTimer: Subscription | null = null;
   readonly loss = new LossMeter();
@@ -196,14 +198,13 @@ export class LiveCapture {
     private readonly options: LiveCaptureOptions,
     /** Called synchronously, in packet-time order with the frames, for each capture health fact. */
     private readonly onHealth: (h: CaptureHealth) => void,
-    /** Called with a line the capture processes printed that netgap does not recognise (already prefixed by nothing). */
+    /** Called with each line a capture process printed that netgap does not recognise. */
     private readonly onWarning: (iface: string, line: string) => void,
   ) {
     this.clock = new LiveClock(anchorClock());
     this.merge = new LiveMerge(options.interfaces.length);
-    const counters = hasInterfaceCounters();
     this.ifaces = options.interfaces.map((name, i) => {
-      const method: LossMethod = options.userFilter ? 'not-measured-filter' : counters && interfaceIndex(name) >= 0 ? 'kernel-counters' : 'not-measured-no-counters';
+      const method: LossMethod = options.userFilter ? 'not-measured-filter' : this.counters && interfaceIndex(name) >= 0 ? 'kernel-counters' : 'not-measured-no-counters';
       return new Interface(i, name, method);
     });
   }
@@ -411,7 +412,8 @@ export class LiveCapture {
   }
 
   private hello(f: Interface, t: number, linkType: number): void {
-    f.state = 'capturing';
+    // A HELLO merged late (after its process already died) must not mark the interface as capturing.
+    if (f.state === 'starting') f.state = 'capturing';
     if (f.linkType < 0) f.linkType = linkType;
     f.openedS = t;
     f.idleAlerted = false;
@@ -420,10 +422,9 @@ export class LiveCapture {
     f.oversizeAtLossAlert = f.loss.oversize;
     f.lossAlerted = f.loss.lost;
     f.lossWindowStartS = t;
-    if (!Number.isNaN(f.downSinceS)) {
+    if (f.hellos++ > 0) {
       f.restarts++;
       this.onHealth({ kind: 'resumed', ts: t, iface: f.name, downS: t - f.downSinceS });
-      f.downSinceS = NaN;
     }
   }
 
@@ -483,8 +484,9 @@ export class LiveCapture {
   }
 
   private stopChild(child: CaptureChild): void {
+    // Closing stdin asks it to stop; on Windows kill() would terminate it before it sent its last records.
     child.stdin.end();
-    child.kill('SIGTERM');
+    if (process.platform !== 'win32') child.kill('SIGTERM');
     const kill = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
     child.once('close', () => clearTimeout(kill));
   }

@@ -45,11 +45,7 @@ export function runInterfaces(stdout: Writable = process.stdout, stderr: Writabl
   try {
     devices = loadCap().Cap.deviceList();
   } catch (err) {
-    if (!(err instanceof CapMissingError)) {
-      stderr.write(`netgap: ${sanitize(`cannot list interfaces: ${(err as Error).message}`)}\n`);
-      return 2;
-    }
-    stderr.write(`netgap: ${err.message}\n`);
+    stderr.write(`netgap: ${sanitize(err instanceof CapMissingError ? err.message : `cannot list interfaces: ${(err as Error).message}`)}\n`);
     return 2;
   }
   for (const line of interfaceLines(devices)) stdout.write(line + '\n');

@@ -160,6 +160,8 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
     io.stderr.write(`netgap: ${sanitize(text)}\n`);
     return 2;
   };
+  const twice = opts.interface.find((name, i) => opts.interface.indexOf(name) !== i);
+  if (twice !== undefined) return fail(`-i ${twice} is given twice: each frame would be seen twice`);
   try {
     loadCap();
   } catch (err) {

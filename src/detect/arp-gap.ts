@@ -50,6 +50,8 @@ import type { TimerOwner } from './timer-queue';
 
 /** Recent connection attempts kept per entry to find the SYN pattern; no allocation per SYN. */
 export const SYN_RING = 8;
+/** Spare entries kept for reuse: enough for the evictions between two new stations (one station's entries at most). */
+const SPARE_ENTRIES = 64;
 /** Per-station VLAN entries tracked; beyond, ARP on a further VLAN is not tracked (bounded per-frame scan). */
 export const ARP_GAP_MAX_VLANS = 64;
 
@@ -126,13 +128,38 @@ export class ArpGapEntry implements TimerOwner {
   /** Made at its first SYN: most stations never need one. */
   syn: SynRing | null = null;
 
+  /** Its station; it changes only when an evicted station's entry is reused (see `reuse`). */
+  station: Station;
+  vlan: number;
+
   constructor(
     private readonly detector: ArpGapDetector,
-    readonly station: Station,
-    readonly vlan: number,
+    station: Station,
+    vlan: number,
     arpS: number,
   ) {
+    this.station = station;
+    this.vlan = vlan;
     this.lastArpS = arpS;
+  }
+
+  /** Rare: an evicted station's entry (its timer already removed) for a new station; every field as the constructor gives it. */
+  reuse(station: Station, vlan: number, arpS: number): this {
+    this.timerSlot = -1;
+    this.timerKey = Infinity;
+    this.timerSeq = 0;
+    this.timerDue = Infinity;
+    this.lastArpS = arpS;
+    this.framesSinceArp = 0;
+    this.phase = PHASE.OK;
+    this.warnings = 0;
+    this.expiries = 0;
+    this.cause = null;
+    this.causeS = -Infinity;
+    this.syn = null;
+    this.station = station;
+    this.vlan = vlan;
+    return this;
   }
 
   onTimer(t: number): void {
@@ -151,6 +178,12 @@ export class ArpGapEntry implements TimerOwner {
 const intervals = new Float64Array(SYN_RING);
 
 export class ArpGapDetector {
+  /**
+   * Entries of evicted stations, handed to new ones: under a flood of new MACs the table evicts
+   * one station per new one, and reusing its entry allocates nothing (the bench's ARP flood
+   * allocated a quarter of a kilobyte per frame here, all of it garbage that grew the heap).
+   */
+  private readonly spare: ArpGapEntry[] = [];
   /** Set by `findCause` for the alert being built. */
   private synPeer = 0;
   private synIntervalS = 0;
@@ -166,29 +199,35 @@ export class ArpGapDetector {
     let e = entryFor(st, vlan);
     if (e === undefined) {
       if (st.arpGap.length >= ARP_GAP_MAX_VLANS) return;
-      e = new ArpGapEntry(this, st, vlan, t);
-      st.arpGap.push(e);
+      e = this.spare.pop()?.reuse(st, vlan, t) ?? new ArpGapEntry(this, st, vlan, t);
+      st.addArpGapEntry(e);
     } else {
       if (e.phase !== PHASE.OK) this.recovered(e, t);
       e.lastArpS = t;
       e.framesSinceArp = 0;
       e.phase = PHASE.OK;
       if (e.syn !== null) e.syn.count = 0;
+      // The deadline is armed again by the next frame (see onFrame).
+      this.clock.timers.disarm(e);
     }
-    this.clock.timers.arm(e, t + this.opts.arpWarnS);
   }
 
   /** Hot path: the station sent a non-ARP frame (or an ARP naming another sender) at packet time `t`. */
   onFrame(st: Station, d: DecodedFrame, t: number): void {
     const e = entryFor(st, d.vlan);
     if (e === undefined) return; // never ARPed on this VLAN: its age is unknown
-    e.framesSinceArp++;
+    // The warning deadline matters only once the station has sent since its ARP, so it is armed
+    // by the first frame, not by the ARP: a flood of MACs that each send one ARP arms no timer
+    // (the bench's ARP flood spent a sixth of its time sifting the timer heap). A deadline
+    // already reached is this frame's to act on, below.
+    const warnAt = e.lastArpS + this.opts.arpWarnS;
+    if (e.framesSinceArp++ === 0 && t < warnAt) this.clock.timers.arm(e, warnAt);
     if (d.l4 === L4.TCP && (d.tcpFlags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN && d.ip4Dst >= 0) {
       (e.syn ??= new SynRing()).record(d.ip4Dst, d.srcPort, t);
     }
     if (e.phase === PHASE.EXPIRED) return;
     if (t > e.lastArpS + this.opts.arpThresholdS) this.expired(e, t);
-    else if (e.phase === PHASE.OK && t >= e.lastArpS + this.opts.arpWarnS) this.warning(e, t);
+    else if (e.phase === PHASE.OK && t >= warnAt) this.warning(e, t);
   }
 
   /** The warning deadline of `e` was reached at `t` (from the packet clock). */
@@ -196,9 +235,12 @@ export class ArpGapDetector {
     if (e.phase === PHASE.OK && e.framesSinceArp > 0) this.warning(e, t);
   }
 
-  /** The station is being dropped (table eviction): drop its timers with it. */
+  /** The station is being dropped (table eviction): drop its timers with it, and keep its entries for reuse. */
   forget(st: Station): void {
-    for (const e of st.arpGap) this.clock.timers.remove(e);
+    for (const e of st.arpGap) {
+      this.clock.timers.remove(e);
+      if (this.spare.length < SPARE_ENTRIES) this.spare.push(e);
+    }
   }
 
   /** The station's gap state at packet time `t`. */

@@ -7,7 +7,7 @@ import { formatIpv6, IPV6_ADDR_LEN, ipv6Key, sameIpv6 } from './ip-key';
 import { KeyIndex } from './key-index';
 import type { NetworkChangeDetector } from './network-change';
 import { MARKER_KINDS } from './network-change';
-import type { PendingRequest, RequestKind, ResponseListener } from './responses';
+import type { PendingRequest, ResponseListener } from './responses';
 import type { PacketClock } from './clock';
 import type { TimerOwner } from './timer-queue';
 import { REQUEST } from './responses';
@@ -184,12 +184,11 @@ class Host {
     readonly ip6: Uint8Array | null,
   ) {}
 
-  serves(kind: RequestKind, port: number): boolean {
-    if (kind === REQUEST.ICMP) return this.echo;
-    const ports = kind === REQUEST.TCP_SYN ? this.tcpPorts : this.udpPorts;
-    const n = Math.min(kind === REQUEST.TCP_SYN ? this.tcpCount : this.udpCount, SERVICE_PORTS);
-    for (let i = 0; i < n; i++) if (ports[i] === port) return true;
-    return false;
+  /** Has the service that `p` asked answered before? */
+  serves(p: PendingRequest): boolean {
+    if (p.kind === REQUEST.ICMP) return this.echo;
+    if (p.kind === REQUEST.TCP_SYN) return hasPort(this.tcpPorts, this.tcpCount, p.serverPort);
+    return hasPort(this.udpPorts, this.udpCount, p.serverPort);
   }
 
   /** Hot path (answers): remember the request of `p` (sent at `p.eventS`) as answered. */
@@ -211,14 +210,13 @@ class Host {
     return this.answeredDroppedS > s && this.answeredDroppedS < first ? this.answeredDroppedS : first;
   }
 
-  /** Hot path (answers): remember that this service answered. */
-  served(kind: RequestKind, port: number): void {
-    if (kind === REQUEST.ICMP) {
-      this.echo = true;
-    } else if (!this.serves(kind, port)) {
-      if (kind === REQUEST.TCP_SYN) this.tcpPorts[this.tcpCount++ % SERVICE_PORTS] = port;
-      else this.udpPorts[this.udpCount++ % SERVICE_PORTS] = port;
-    }
+  /** Hot path (answers): remember that the service `p` asked answered. */
+  served(p: PendingRequest): void {
+    const port = p.serverPort;
+    if (p.kind === REQUEST.ICMP) this.echo = true;
+    else if (p.kind === REQUEST.TCP_SYN) {
+      if (!hasPort(this.tcpPorts, this.tcpCount, port)) this.tcpPorts[this.tcpCount++ % SERVICE_PORTS] = port;
+    } else if (!hasPort(this.udpPorts, this.udpCount, port)) this.udpPorts[this.udpCount++ % SERVICE_PORTS] = port;
   }
 }
 
@@ -255,7 +253,7 @@ export class BlackoutDetector implements ResponseListener {
     else this.index.touch(this.foundId);
     if (d.hasLinkSrc) h.mac = d.linkSrc;
     h.vlan = d.vlan;
-    h.served(p.kind, p.serverPort);
+    h.served(p);
     h.noteAnswered(p);
     const sentS = p.eventS;
     const b = h.current;
@@ -274,7 +272,7 @@ export class BlackoutDetector implements ResponseListener {
     const t = this.clock.now;
     const h = this.find(p);
     // Not a host yet, or a service of it that never answered: nothing to say.
-    if (h === undefined || !h.serves(p.kind, p.serverPort)) return;
+    if (h === undefined || !h.serves(p)) return;
     this.index.touch(this.foundId);
     let b = h.current;
     if (b !== null) {
@@ -459,6 +457,13 @@ export class BlackoutDetector implements ResponseListener {
   private marker(b: Blackout): { marker?: MarkerKind; marker_offset_s?: number } {
     return b.markerKind >= 0 ? { marker: MARKER_KINDS[b.markerKind]!, marker_offset_s: b.markerS - b.startS } : {};
   }
+}
+
+/** Hot path: is `port` among the first min(count, SERVICE_PORTS) entries of `ports`? */
+function hasPort(ports: Int32Array, count: number, port: number): boolean {
+  const n = count < SERVICE_PORTS ? count : SERVICE_PORTS;
+  for (let i = 0; i < n; i++) if (ports[i] === port) return true;
+  return false;
 }
 
 /** The cause a run supports: the quarantine needs its marker and its duration. */

@@ -121,10 +121,15 @@ export interface ResponseOptions {
 const REG = { SRC: 0, DST: 1, IDS: 2, NOW: 3 } as const;
 
 /**
- * Hot path: the composite key of a request (kind, client, server, ids), hashed to 53 bits, into
- * `out[0]`; a match is then confirmed field by field (`PendingRequest` keeps them).
+ * Hot path: the composite key of a request of `kind` from the host key in `reg[clientSlot]` to
+ * the one in `reg[serverSlot]`, with `reg[REG.IDS]`, hashed to 53 bits into `out[0]`; a match is
+ * then confirmed field by field (`PendingRequest` keeps them). Its inputs are read from `reg`, not
+ * passed: they are doubles (addresses and ids above 2^30), boxed if the call is not inlined.
  */
-function requestKey(kind: number, client: number, server: number, ids: number, out: Float64Array): void {
+function requestKey(kind: number, reg: Float64Array, clientSlot: number, serverSlot: number, out: Float64Array): void {
+  const client = reg[clientSlot]!;
+  const server = reg[serverSlot]!;
+  const ids = reg[REG.IDS]!;
   // Written out (no helper calls): a uint32 returned by a call V8 does not inline is boxed.
   // Each step is MurmurHash3's fmix32 over the low half xor the high half times an odd constant.
   let a = (client >>> 0) ^ Math.imul((client / 0x1_0000_0000) >>> 0, 0x01000193);
@@ -244,7 +249,7 @@ export class ResponseMatcher {
     // No single host answers for a multicast or broadcast destination.
     if (d.ipVersion === 4 ? reg[REG.DST]! >= IPV4_MULTICAST_FIRST || reg[REG.DST] === 0 : d.buf[d.ip6DstOff] === IPV6_MULTICAST_PREFIX) return;
     const index = this.index;
-    requestKey(kind, reg[REG.SRC]!, reg[REG.DST]!, reg[REG.IDS]!, index.key);
+    requestKey(kind, reg, REG.SRC, REG.DST, index.key);
     const id = index.find();
     if (id < 0) {
       this.open(d, kind, serverPort);
@@ -320,7 +325,7 @@ export class ResponseMatcher {
   private answer(d: DecodedFrame, kind: RequestKind): boolean {
     const reg = this.reg;
     const index = this.index;
-    requestKey(kind, reg[REG.DST]!, reg[REG.SRC]!, reg[REG.IDS]!, index.key);
+    requestKey(kind, reg, REG.DST, REG.SRC, index.key);
     const id = index.find();
     if (id < 0) return false;
     const p = this.pool[id]!;

@@ -29,6 +29,23 @@ export function arpSenderMac(d: DecodedFrame): number {
 }
 
 /**
+ * The empty list every new station starts with. Lists grow by copy, exactly to size: they change
+ * only when a station claims a new address or VLAN (rare). A pushed array would hold 17 slots for
+ * the one address most stations claim, and under a flood of new MACs that is what each costs.
+ */
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * `list` with `x` appended, as a new exact-size array; the first element goes into `first`, a
+ * one-element array its owner keeps for the object's life (see `Station.reuse`).
+ */
+function appended<T>(list: readonly T[], x: T, first: T[]): readonly T[] {
+  if (list.length > 0) return [...list, x];
+  first[0] = x;
+  return first;
+}
+
+/**
  * One station. Two clocks appear here on purpose: `*Seen*` fields are packet-clock time
  * (monotonic, what the detectors use), while the ARP statistics use each frame's own timestamp
  * in file order, as the corpus oracle defines `max_arp_gap_s`, so they match it even in a file
@@ -36,9 +53,9 @@ export function arpSenderMac(d: DecodedFrame): number {
  */
 export class Station {
   /** Outer VLAN IDs its frames carried (untagged frames add nothing), in order first seen. */
-  readonly vlans: number[] = [];
+  vlans: readonly number[] = EMPTY;
   /** IPv4 addresses it claimed as ARP sender (0.0.0.0 probes excluded), in order first claimed. */
-  readonly ips: number[] = [];
+  ips: readonly number[] = EMPTY;
   /** The IPv4 it claimed most recently, -1 when none. */
   lastIp = -1;
   arpSent = 0;
@@ -50,8 +67,8 @@ export class Station {
   lastArpTs = NaN;
   /** Largest difference between the own timestamps of two consecutive ARP frames; meaningful when arpSent >= 2. */
   maxArpGapS = -Infinity;
-  /** Per-VLAN ARP-gap state (one bridge entry per MAC and VLAN), owned by ArpGapDetector. */
-  readonly arpGap: ArpGapEntry[] = [];
+  /** Per-VLAN ARP-gap state (one bridge entry per MAC and VLAN), owned by ArpGapDetector (`addArpGapEntry`). */
+  arpGap: readonly ArpGapEntry[] = EMPTY;
   /** Second-chance bit: set by activity, cleared when the eviction hand passes. */
   referenced = false;
   /** The last VLAN recorded, so the common case (same VLAN again) is one comparison. */
@@ -59,16 +76,53 @@ export class Station {
   /** Ring of recent ARP intervals; made at the second ARP, so one-ARP stations cost nothing. */
   private intervals: Float32Array | null = null;
   private intervalCount = 0;
+  /**
+   * The one-element arrays that hold a list's first element, made once per object: a recycled
+   * station (see `reuse`) claims its first address and VLAN entry without allocating, so a flood
+   * of new MACs makes no garbage here.
+   */
+  private readonly firstVlan: number[] = [0];
+  private readonly firstIp: number[] = [0];
+  private firstEntry: ArpGapEntry[] | null = null;
 
-  constructor(
-    /** The MAC, 48 bits as a number. */
-    readonly mac: number,
-    /** Creation order, for a stable summary order. */
-    readonly seq: number,
-    /** Packet-clock time of its first ARP. */
-    readonly firstSeenS: number,
-  ) {
+  /** The MAC, 48 bits as a number. */
+  mac: number;
+  /** Creation order, for a stable summary order; a recycled object gets a new one (see `reuse`). */
+  seq: number;
+  /** Packet-clock time of its first ARP. */
+  firstSeenS: number;
+
+  constructor(mac: number, seq: number, firstSeenS: number) {
+    this.mac = mac;
+    this.seq = seq;
+    this.firstSeenS = firstSeenS;
     this.lastSeenS = firstSeenS;
+  }
+
+  /**
+   * Rare: the table evicted this station and gives its object to a new MAC (see StationTable).
+   * Every field goes back to what the constructor gives; `seq` tells the new station apart from
+   * the old one to anyone who kept the object.
+   */
+  reuse(mac: number, seq: number, firstSeenS: number): this {
+    this.vlans = EMPTY;
+    this.ips = EMPTY;
+    this.lastIp = -1;
+    this.arpSent = 0;
+    this.frames = 0;
+    this.lastSeenS = firstSeenS;
+    this.firstArpTs = NaN;
+    this.lastArpTs = NaN;
+    this.maxArpGapS = -Infinity;
+    this.arpGap = EMPTY;
+    this.referenced = false;
+    this.lastVlan = -1;
+    this.intervals = null;
+    this.intervalCount = 0;
+    this.mac = mac;
+    this.seq = seq;
+    this.firstSeenS = firstSeenS;
+    return this;
   }
 
   /** The last (up to ARP_INTERVAL_RING) intervals between its ARPs, oldest first, seconds. */
@@ -85,7 +139,13 @@ export class Station {
   noteVlan(vlan: number): void {
     if (vlan < 0 || vlan === this.lastVlan) return;
     this.lastVlan = vlan;
-    if (!this.vlans.includes(vlan) && this.vlans.length < STATION_MAX_VLANS) this.vlans.push(vlan);
+    if (!this.vlans.includes(vlan) && this.vlans.length < STATION_MAX_VLANS) this.vlans = appended(this.vlans, vlan, this.firstVlan);
+  }
+
+  /** Rare: the station's first ARP on another VLAN. */
+  addArpGapEntry(e: ArpGapEntry): void {
+    this.firstEntry ??= [e];
+    this.arpGap = appended(this.arpGap, e, this.firstEntry);
   }
 
   /** Hot path: an ARP frame whose own timestamp is `frameTs`. */
@@ -104,7 +164,7 @@ export class Station {
     const ip = d.arpSpa;
     if (ip > 0) {
       this.lastIp = ip;
-      if (!this.ips.includes(ip) && this.ips.length < STATION_MAX_IPS) this.ips.push(ip);
+      if (!this.ips.includes(ip) && this.ips.length < STATION_MAX_IPS) this.ips = appended(this.ips, ip, this.firstIp);
     }
   }
 }
@@ -123,10 +183,18 @@ export class Station {
  * profile had `Map.get` as the largest single cost of the station table). The index's use order
  * is the CLOCK's insertion order: the hand reads its oldest entry, and a second chance `touch`es
  * the entry to the back.
+ *
+ * Bounded memory: once the table is full, the evicted station's object becomes the new one
+ * (`Station.reuse`, with a new `seq`), and the ARP-gap detector reuses its entry likewise. A flood
+ * of new MACs then allocates nothing per frame; making a new object each time left the old ones
+ * for the garbage collector, and V8 let the heap grow to four times the live table before it
+ * collected (the bench's ARP flood: 310 MiB at the default cap, 130 MiB with reuse). So whoever
+ * is told of an eviction must read what it needs then, and whoever keeps a Station across frames
+ * must check its `seq`.
  */
 export class StationTable {
-  /** Every station by MAC, for the summary and the dashboard to iterate (in no particular order). */
-  readonly byMac = new Map<number, Station>();
+  /** Every station by MAC, for the summary and the dashboard to read (iterated in no particular order). */
+  readonly byMac: ReadonlyMap<number, Station>;
   /** Stations evicted to stay under the cap. */
   evicted = 0;
   private seq = 0;
@@ -137,10 +205,11 @@ export class StationTable {
   constructor(
     readonly maxStations: number,
     private readonly sink: AlertSink,
-    /** Told before a station is dropped, so detectors can drop their state and timers. */
+    /** Told before a station is dropped, so detectors can drop their state and timers; the object is reused right after. */
     private readonly onEvict: (s: Station) => void,
   ) {
     this.index = new KeyIndex(maxStations);
+    this.byMac = new StationsByMac(this, this.byId);
   }
 
   get size(): number {
@@ -159,10 +228,9 @@ export class StationTable {
   arp(mac: number, d: DecodedFrame, now: number, frameTs: number): Station {
     let st = this.get(mac);
     if (st === undefined) {
-      if (this.index.size >= this.maxStations) this.evictOne(now);
-      st = new Station(mac, this.seq++, now);
+      const victim = this.index.size >= this.maxStations ? this.evictOne(now) : undefined;
+      st = victim === undefined ? new Station(mac, this.seq++, now) : victim.reuse(mac, this.seq++, now);
       this.byId[this.index.insert(mac)] = st;
-      this.byMac.set(mac, st);
     } else {
       st.referenced = true;
       st.lastSeenS = now;
@@ -181,8 +249,8 @@ export class StationTable {
     st.noteVlan(d.vlan);
   }
 
-  /** Rare: the table is full. */
-  private evictOne(now: number): void {
+  /** Rare: the table is full. Returns the evicted station, whose object the caller reuses. */
+  private evictOne(now: number): Station | undefined {
     for (let id = this.index.oldest(); id >= 0; id = this.index.oldest()) {
       const victim = this.byId[id]!;
       if (victim.referenced) {
@@ -192,12 +260,56 @@ export class StationTable {
       }
       this.index.remove(id);
       this.byId[id] = undefined;
-      this.byMac.delete(victim.mac);
       this.onEvict(victim);
       if (this.evicted++ === 0) {
         this.sink({ ts: now, severity: 'warning', kind: 'table-full', table: 'stations', limit: this.maxStations });
       }
-      return;
+      return victim;
     }
+    return undefined;
+  }
+}
+
+/**
+ * The table read as a map from MAC: a view over the index and its station array, so that no Map
+ * has to be kept in step with every insertion and eviction (under a flood, one of each per frame).
+ */
+class StationsByMac implements ReadonlyMap<number, Station> {
+  constructor(
+    private readonly table: StationTable,
+    /** Indexed by index id; a hole where a station was evicted and its id not yet reused. */
+    private readonly byId: readonly (Station | undefined)[],
+  ) {}
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  get(mac: number): Station | undefined {
+    return this.table.get(mac);
+  }
+
+  has(mac: number): boolean {
+    return this.table.get(mac) !== undefined;
+  }
+
+  *values(): MapIterator<Station> {
+    for (const st of this.byId) if (st !== undefined) yield st;
+  }
+
+  *keys(): MapIterator<number> {
+    for (const st of this.values()) yield st.mac;
+  }
+
+  *entries(): MapIterator<[number, Station]> {
+    for (const st of this.values()) yield [st.mac, st];
+  }
+
+  [Symbol.iterator](): MapIterator<[number, Station]> {
+    return this.entries();
+  }
+
+  forEach(fn: (st: Station, mac: number, map: ReadonlyMap<number, Station>) => void): void {
+    for (const st of this.values()) fn(st, st.mac, this);
   }
 }

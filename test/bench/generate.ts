@@ -26,8 +26,9 @@
  * XP VMs start mid-cycle (their last ARP lies before the capture); the others' first ARP is in it.
  *
  * The frames are the fixture builders' (fixtures/frames.ts: real headers, checksums, Windows SYN
- * options and ping payload), built once per VM and kind as templates, then written with new
- * timestamps only: a capture of millions of frames costs no allocation per frame. Frames of all
+ * options and ping payload; TCP and DNS payloads are random bytes, as encrypted traffic is),
+ * built once per VM and kind as templates, then written with new timestamps only: a capture of
+ * millions of frames costs no allocation per frame. Frames of all
  * VMs are merged in time order through a heap, so the file never goes backwards.
  */
 
@@ -166,7 +167,14 @@ interface Templates {
   monitoringRst: Buffer;
 }
 
-function templates(vm: Host, router: Host): Templates {
+/** `len` bytes of noise: TLS records and compressed DNS do not compress further, so a gzip copy is realistic. */
+function noise(rng: Rng, len: number): Buffer {
+  const b = Buffer.allocUnsafe(len);
+  for (let i = 0; i < len; i++) b[i] = rng.int(0, 255);
+  return b;
+}
+
+function templates(vm: Host, router: Host, rng: Rng): Templates {
   const up: L2 = { src: vm.mac, dst: router.mac, vlans: vm.vlans };
   const down: L2 = { src: router.mac, dst: vm.mac, vlans: vm.vlans };
   const toWeb = { src: vm.ip, dst: WEB_SERVER, id: 0x1000 };
@@ -179,7 +187,7 @@ function templates(vm: Host, router: Host): Templates {
       ack: fromServer ? 0x1000_0001 : 0x7000_0001,
       flags,
       options: flags & TCP.SYN ? WINDOWS_SYN_OPTIONS : undefined,
-      payload: Buffer.alloc(payloadLen, 0x61),
+      payload: noise(rng, payloadLen),
     });
   return {
     arpUnicast: arpRequest(vm, router.ip, router.mac),
@@ -189,8 +197,8 @@ function templates(vm: Host, router: Host): Templates {
     announce: arpAnnouncement(vm),
     pingRequest: ipv4IcmpEcho(up, toWeb, { type: 'request', id: 1, seq: 1, payload: WINDOWS_PING_PAYLOAD }),
     pingReply: ipv4IcmpEcho(down, fromWeb, { type: 'reply', id: 1, seq: 1, payload: WINDOWS_PING_PAYLOAD }),
-    dnsQuery: ipv4Udp(up, { src: vm.ip, dst: DNS_SERVER, id: 0x1001 }, { srcPort: 53000, dstPort: 53, payload: Buffer.alloc(34, 0x62) }),
-    dnsResponse: ipv4Udp(down, { src: DNS_SERVER, dst: vm.ip, id: 0x2001, ttl: SERVER_TTL }, { srcPort: 53, dstPort: 53000, payload: Buffer.alloc(130, 0x63) }),
+    dnsQuery: ipv4Udp(up, { src: vm.ip, dst: DNS_SERVER, id: 0x1001 }, { srcPort: 53000, dstPort: 53, payload: noise(rng, 34) }),
+    dnsResponse: ipv4Udp(down, { src: DNS_SERVER, dst: vm.ip, id: 0x2001, ttl: SERVER_TTL }, { srcPort: 53, dstPort: 53000, payload: noise(rng, 130) }),
     syn: web(up, toWeb, TCP.SYN),
     synAck: web(down, fromWeb, TCP.SYN | TCP.ACK, 0, true),
     ack: web(up, toWeb, TCP.ACK),
@@ -269,7 +277,7 @@ class Vm implements Actor {
     private readonly end: number,
   ) {
     this.rng = new Rng(0x5eed0000 + index);
-    this.t = templates(host, router);
+    this.t = templates(host, router, this.rng);
     if (cls !== CLASS.QUIET) this.due[ACTIVITY.CHATTER] = this.rng.int(0, CHATTER_MAX_US);
     this.due[ACTIVITY.TRANSFER] = this.rng.int(0, this.transferIdleUs());
     if (cls === CLASS.XP) this.lastArp = -this.rng.int(0, 600 * S);

@@ -13,7 +13,7 @@ import { writeArpFlood, writeEchoFlood, writeHypervCapture } from './generate';
  * Bumped whenever the generator's output changes, so that a folder of older files is rebuilt
  * rather than measured. (The files are deterministic: same version, same bytes.)
  */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 /** The busy vSwitch: this many VMs make about a million frames (~560 MB) an hour. */
 export const HYPERV_STATIONS = 1600;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -243,11 +244,11 @@ describe('readCaptures', () => {
     }
   });
 
-  it('reads a file through one reused buffer: frames point into it (or into the carry)', async () => {
+  it('reads a file through two reused buffers, one filling while the other is parsed: frames point into them (or into the carry)', async () => {
     const buffers = new Set<Buffer>();
     const { error } = await run([good('smb_smb3_multichannel.pcap')], { readBytes: 64 * 1024 }, (f) => buffers.add(f.buf));
     expect(error).toBeNull();
-    expect(buffers.size).toBe(2);
+    expect(buffers.size).toBe(3);
   });
 
   it('reads `-` from the stdin stream in chunks of any size, Buffers or plain Uint8Arrays', async () => {
@@ -260,6 +261,20 @@ describe('readCaptures', () => {
         expect(fromStdin.frames).toEqual(fromFile.frames);
       }
     }
+  });
+
+  it('reads `-` from a shell pipe (a FIFO, read like a file) to the same frames and errors as from the file', async () => {
+    const viaPipe = (f: string): unknown[] =>
+      execFileSync('sh', ['-c', 'cat "$1" | "$2" --import tsx "$3"', 'sh', f, process.execPath, join(__dirname, 'stdin-frames.ts')], { encoding: 'utf8', maxBuffer: 1 << 26 })
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown);
+    for (const f of [good('smb_smb3_multichannel.pcap'), good('portmapper-many-unanswered-calls.pcapng.gz')]) {
+      expect(viaPipe(f)).toEqual((await run([f])).frames);
+    }
+    const damaged = viaPipe(bad('truncated-eapon1-at7771.pcap'));
+    expect(damaged).toHaveLength(57 + 1);
+    expect(damaged.at(-1)).toEqual({ error: '-: byte 7700: record claims 110 bytes, only 55 left' });
   });
 
   it('reports damage on stdin like in a file, with the name `-`', async () => {

@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { readU32, readU48 } from '../../src/decode/read';
+import { readU16, readU32, readU48 } from '../../src/decode/read';
 
-describe('readU32 and readU48', () => {
+describe('readU16, readU32 and readU48', () => {
   test('read big-endian and unsigned, matching Buffer for every top-bit pattern', () => {
     const buf = Buffer.from([0x00, 0x80, 0x00, 0x00, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
     for (let off = 0; off + 6 <= buf.length; off++) {
+      expect(readU16(buf, off), `offset ${off}`).toBe(buf.readUInt16BE(off));
       expect(readU32(buf, off), `offset ${off}`).toBe(buf.readUInt32BE(off));
       expect(readU48(buf, off), `offset ${off}`).toBe(buf.readUIntBE(off, 6));
     }

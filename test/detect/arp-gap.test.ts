@@ -1,6 +1,7 @@
 // ARP-gap detector against KB2832644's cases: XP 600 s, Vista 15-45 s, SYN-kept entries, silence, boundaries, holes, ticks.
 
 import { describe, expect, it } from 'vitest';
+import { L4 } from '../../src/decode/decoded-frame';
 import type { Alert } from '../../src/detect/alerts';
 import { arp, engine, GUEST, GUEST_IP, GUEST_TEXT, ip, kinds, OTHER, SERVER_IP, syn, udp } from './facts';
 
@@ -279,10 +280,16 @@ describe('ARP-gap detector', () => {
   it('keeps one timer per station under a flood of a million ARPs from one MAC', () => {
     const { engine: e, alerts } = engine({ arpThresholdS: 2, arpWarnS: 1 });
     const d = arp(GUEST, GUEST_IP);
+    // Traffic with no transport header: it arms the ARP-gap deadline and nothing else.
+    const talk = udp(GUEST);
+    talk.ipProto = 47;
+    talk.l4 = L4.NONE;
     let largest = 0;
-    // 100k ARPs per second for 10 s: the 1 s warning entry pops early and is re-pushed every second.
+    // 100k ARPs per second for 10 s, each followed by a frame that arms the warning deadline
+    // again: the 1 s entry pops early and is re-pushed every second.
     for (let i = 0; i < 1_000_000; i++) {
       e.handleDecoded(d, T0 + i / 100_000);
+      e.handleDecoded(talk, T0 + i / 100_000);
       largest = Math.max(largest, e.clock.timers.size);
     }
     expect(largest).toBe(1);
@@ -293,14 +300,26 @@ describe('ARP-gap detector', () => {
     const { engine: e, alerts } = engine({ maxStations: 1 });
     e.handleDecoded(arp(GUEST, GUEST_IP), T0);
     e.handleDecoded(udp(GUEST), T0 + 1);
+    // GUEST's warning deadline goes with it; the new station has none until it sends after its ARP.
     e.handleDecoded(arp(OTHER, ip('198.51.100.12')), T0 + 2);
-    expect(e.clock.timers.size).toBe(1);
+    expect(e.clock.timers.size).toBe(0);
     e.handleDecoded(udp(OTHER), T0 + 500);
     expect(kinds(alerts)).toEqual([
       ['table-full', T0 + 2],
       ['arp-gap-expired', T0 + 500],
     ]);
     expect(alerts[1]).toMatchObject({ mac: '00:15:5d:0a:00:02', ip: '198.51.100.12' });
+  });
+
+  it('starts a new station afresh on the state an evicted one leaves for reuse', () => {
+    const { engine: e, alerts } = engine({ maxStations: 1 });
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    talk(e, GUEST, T0 + 10, T0 + 310, 10);
+    expect(e.finish().stations[0]).toMatchObject({ status: 'expired', warnings: 1, expiries: 1 });
+    e.handleDecoded(arp(OTHER, ip('198.51.100.12')), T0 + 320);
+    expect(e.finish().stations).toMatchObject([{ mac: '00:15:5d:0a:00:02', status: 'ok', warnings: 0, expiries: 0, cause: null, arp_age_s: 0 }]);
+    talk(e, OTHER, T0 + 330, T0 + 560, 10);
+    expect(kinds(alerts).slice(-1)).toEqual([['arp-gap-warning', T0 + 560]]);
   });
 
   it('reports a warning status while talking between warn and threshold', () => {

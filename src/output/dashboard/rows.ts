@@ -60,6 +60,8 @@ export interface StationText {
   vlans: string;
   /** Lower-case text the `/` filter searches, besides the state and cause. */
   search: string;
+  /** The station this text was made for: the table reuses an evicted station's object for a new MAC, with a new seq. */
+  seq: number;
   /** The list lengths this text was made from. */
   ipCount: number;
   vlanCount: number;
@@ -71,13 +73,13 @@ export class TextCache {
 
   of(st: Station): StationText {
     let t = this.texts.get(st);
-    if (t === undefined || t.ipCount !== st.ips.length || t.vlanCount !== st.vlans.length) {
+    if (t === undefined || t.seq !== st.seq || t.ipCount !== st.ips.length || t.vlanCount !== st.vlans.length) {
       const mac = formatMac(st.mac);
       const vendor = vendorOf(mac);
       const ips = st.ips.map(formatIpv4);
       const vlans = st.vlans.join(',');
       const search = `${mac} ${vendor} ${ips.join(' ')} ${st.vlans.map((v) => `vlan${v}`).join(' ')}`.toLowerCase();
-      t = { mac, vendor, ips, vlans, search, ipCount: st.ips.length, vlanCount: st.vlans.length };
+      t = { mac, vendor, ips, vlans, search, seq: st.seq, ipCount: st.ips.length, vlanCount: st.vlans.length };
       this.texts.set(st, t);
     }
     return t;
