@@ -179,7 +179,7 @@ export interface LostCounts {
 
 /** Why inbound traffic stopped, as far as the traffic shows. */
 export type BlackoutCause =
-  /** A network-change marker of the host within 2 s of the start, and 7 s +- 1.5 s of silence: Windows Firewall's interface quarantine after a live migration (KB4338822). */
+  /** A network-change marker of the host within 2 s of the start, and 7 s +- 1.5 s of silence: Windows Firewall's interface quarantine after a live migration (fixed on the host by KB4338822). */
   | 'interface-quarantine'
   /** Anything else. */
   | 'unknown';

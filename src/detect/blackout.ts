@@ -1,24 +1,25 @@
-// Inbound-blackout detector: a host that answered stops answering new requests, e.g. Windows Firewall's interface quarantine after a Hyper-V live migration (KB4338822).
+// Inbound-blackout detector: a host that answered stops answering new requests, e.g. Windows Firewall's interface quarantine after a Hyper-V live migration (host fix: KB4338822).
 
 import { formatIpv4, formatMac } from '../decode/address';
 import type { DecodedFrame } from '../decode/decoded-frame';
 import type { AlertSink, BlackoutCause, InboundBlackoutAlert, InboundBlackoutStartAlert, LostCounts, MarkerKind } from './alerts';
 import { formatIpv6, IPV6_ADDR_LEN, ipv6Key, sameIpv6 } from './ip-key';
 import { KeyIndex } from './key-index';
+import type { PacketClock } from './clock';
 import type { NetworkChangeDetector } from './network-change';
 import { MARKER_KINDS } from './network-change';
 import type { PendingRequest, ResponseListener } from './responses';
-import type { PacketClock } from './clock';
-import type { TimerOwner } from './timer-queue';
 import { REQUEST } from './responses';
+import type { TimerOwner } from './timer-queue';
 
 /*
- * What happens (KB4338822; "Hyper-V: LiveMigration cause network problems"): after a live
- * migration the guest gets a network-change indication, and Windows Firewall puts the interface
- * in quarantine, refusing every new inbound connection until the network is classified. When the
- * event that should end it never comes, a hard-coded safety timeout ends it 7 s after the last
- * network event. Pings and UDP fail for those 7 s; TCP gets through on a SYN retransmission.
- * With the firewall off, at most one ping is lost.
+ * What happens ("Hyper-V: LiveMigration cause network problems"): after a live migration the
+ * guest gets a network-change indication, and Windows Firewall puts the interface in quarantine,
+ * refusing every new inbound connection until the network is classified. When the event that
+ * should end it never comes, a hard-coded safety timeout ends it 7 s after the last network
+ * event. Pings and UDP fail for those 7 s; TCP gets through on a SYN retransmission. With the
+ * firewall off, at most one ping is lost. The host-side fix is KB4338822 with
+ * SendLmNetworkChangeIndication=0 (the advice, src/output/describe.ts, gives all three).
  *
  * In packets, per host H (the IP requests are sent to):
  * - H becomes a host when it first answers a request (responses.ts). It remembers which services
@@ -31,14 +32,15 @@ import { REQUEST } from './responses';
  * - It ends at the first answered request sent after its last unanswered one; the duration is
  *   between the send times of its first unanswered and that answered request. Losses are known
  *   only at their timeouts, after the answers to later requests, so H keeps the send times of
- *   its last ANSWER_RING answers to find that first answer. The run then settles for --response-timeout: by then every request sent
- *   before that answer has been answered or has timed out, so the lost counts are complete, and a
- *   short run whose losses were still waiting for their timeouts when the answer came is
- *   confirmed too. inbound-blackout is raised when it has settled; a run that settles
- *   unconfirmed (one lost ping) is dropped. A newer loss settles it at once.
+ *   its last ANSWER_RING answers to find that first answer.
+ * - The run then settles for --response-timeout: by then every request sent before that answer
+ *   has been answered or has timed out, so the lost counts are complete, and a short run whose
+ *   losses were still waiting for their timeouts when the answer came is confirmed too.
+ *   inbound-blackout is raised when it has settled; a run that settles unconfirmed (one lost
+ *   ping) is dropped. A loss sent after the end settles it at once and starts the next run.
  * - Marker: H's MAC (the link source of its answers) announced itself (network-change.ts) within
  *   MARKER_WINDOW_S of the start. It is looked up when the run starts, when it is confirmed and
- *   when it ends, so a marker up to 2 s after the start is seen by the end of a 7 s blackout.
+ *   when it settles, so a marker up to 2 s after the start is seen by the end of a 7 s blackout.
  * - Cause: interface-quarantine with a marker and a duration of QUARANTINE_S +- QUARANTINE_
  *   TOLERANCE_S; otherwise unknown.
  * - Input that ends inside a confirmed blackout leaves it open: the summary gives its duration
@@ -123,7 +125,6 @@ class Blackout implements TimerOwner {
   endS = NaN;
   /** True once the end alert was raised (or the unconfirmed run dropped). */
   settled = false;
-  cause: BlackoutCause | null = null;
   /** The host's MAC when it was confirmed. */
   mac: string | null = null;
 
@@ -141,7 +142,6 @@ class Blackout implements TimerOwner {
     this.endS = NaN;
     this.settled = false;
     this.confirmed = false;
-    this.cause = null;
     this.lastLostS = startS;
     this.lostTotal = 0;
     this.lost.icmp = 0;
@@ -306,10 +306,13 @@ export class BlackoutDetector implements ResponseListener {
     if (!b.confirmed && b.lostTotal >= this.opts.blackoutMinLost && b.lastLostS - b.startS >= this.opts.blackoutMinS) this.confirm(h, b, t);
   }
 
-  /** The run ends at the answered request sent at `endS`; it settles once every request sent before that has had its time. */
+  /**
+   * The run ends at the answered request sent at `endS` (earlier than any end known so far); it
+   * settles once every request sent before that has had its time.
+   */
   private endAt(b: Blackout, endS: number): void {
-    if (Number.isNaN(b.endS)) this.clock.timers.arm(b, endS + this.opts.responseTimeoutS);
     b.endS = endS;
+    this.clock.timers.arm(b, endS + this.opts.responseTimeoutS);
   }
 
   /** The client of `p` sent its SYN again, at `p.eventS`. */
@@ -335,7 +338,6 @@ export class BlackoutDetector implements ResponseListener {
     h.previous = b;
     this.findMarker(h, b);
     const duration = b.endS - b.startS;
-    b.cause = causeOf(b, duration);
     const a: InboundBlackoutAlert = {
       ts: t,
       severity: 'critical',
@@ -347,7 +349,7 @@ export class BlackoutDetector implements ResponseListener {
       syn_retransmissions: b.synRetransmissions,
       tcp_through_on_retry: b.tcpThroughOnRetry,
       ...this.marker(b),
-      cause: b.cause,
+      cause: causeOf(b, duration),
     };
     this.sink(a);
   }

@@ -158,7 +158,7 @@ export class Engine {
 
     const t = this.clock.advance(frameTs);
     // Network-change markers, before the station table learns from this frame (it asks whether the station was known).
-    if (d.isArp || d.l4 === L4.ICMPV6) this.networkChange.onFrame(d, t);
+    if (d.isArp || d.l4 === L4.ICMPV6) this.networkChange.onFrame(d);
 
     // The ARP's sender refreshes its entry; the frame's link-layer source (usually the same MAC)
     // sent traffic. An ARP is the refresh itself, so it is not traffic at risk for its own sender.

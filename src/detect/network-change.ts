@@ -93,17 +93,21 @@ export class NetworkChangeDetector {
   }
 
   /**
-   * Hot path (ARP, RARP and ICMPv6 frames only, before the station table sees the frame): note a
-   * marker, and raise network-change at the start of a change.
+   * Hot path (ARP, RARP and ICMPv6 frames only, before the station table sees the frame, at the
+   * packet clock's time): note a marker, and raise network-change at the start of a change.
    */
-  onFrame(d: DecodedFrame, t: number): void {
+  onFrame(d: DecodedFrame): void {
     if (!this.classify(d)) return;
+    const t = this.clock.now;
     const index = this.index;
-    let id = index.lookup(this.mac);
+    // The MAC goes through the key register: under an ARP flood this runs for every frame.
+    index.key[0] = this.mac;
+    let id = index.find();
     let fresh = false;
     if (id < 0) {
       if (index.size >= index.capacity) this.evictOldest(t);
-      id = index.insert(this.mac);
+      index.key[0] = this.mac;
+      id = index.add();
       const a = (this.pool[id] ??= new Announcer());
       a.mac = this.mac;
       a.lastS = -Infinity;

@@ -49,8 +49,8 @@ export type RequestKind = (typeof REQUEST)[keyof typeof REQUEST];
 export const UDP_RING = 8;
 /**
  * Seconds a TCP attempt whose SYN went unanswered is kept, waiting for a retransmission: longer
- * than Windows tries (3 + 6 + 12 s, KB2786464) and than the 7 s quarantine with Linux's 1, 2, 4,
- * 8 s backoff.
+ * than Windows keeps retrying a connection by default (a SYN and two retransmissions, about 21 s),
+ * and long enough for Linux's backoff (1, 2, 4, 8 s) to get through a 7 s quarantine.
  */
 export const SYN_LINGER_S = 30;
 

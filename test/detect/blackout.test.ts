@@ -318,3 +318,18 @@ describe('bounded tables', () => {
     expect(s.blackouts[0]!.start_ts).toBe(T0 + 4.5);
   });
 });
+
+describe('options', () => {
+  it.each([
+    ['responseTimeoutS', 0],
+    ['responseTimeoutS', Infinity],
+    ['blackoutMinS', -1],
+    ['blackoutMinLost', 0],
+    ['blackoutMinLost', 1.5],
+    ['announceQuietS', NaN],
+    ['maxHosts', 0],
+    ['maxRequests', 2.5],
+  ])('rejects %s = %f at construction, naming it', (name, value) => {
+    expect(() => network({ [name]: value })).toThrow(new RegExp(`^${name} must be`));
+  });
+});

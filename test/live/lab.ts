@@ -50,6 +50,8 @@ export class Lab {
   readonly dir: string;
   private destroyed = false;
   private readonly exitHook = (): void => this.destroy();
+  /** Everything started in the lab, killed by destroy() if still running (a test that failed midway). */
+  private readonly started: ChildProcess[] = [];
 
   constructor(tag: string) {
     const base = `ngt${process.pid % 100000}${tag}`;
@@ -75,7 +77,8 @@ export class Lab {
       this.sysctl(ns, 'net/ipv6/conf/all/disable_ipv6');
       this.sysctl(ns, 'net/ipv6/conf/default/disable_ipv6');
     }
-    this.ip('-n', this.sw, 'link', 'add', 'br0', 'type', 'bridge');
+    // Without multicast snooping the bridge joins no group (224.0.0.106) and sends no IGMP report.
+    this.ip('-n', this.sw, 'link', 'add', 'br0', 'type', 'bridge', 'mcast_snooping', '0');
     this.ip('-n', this.sw, 'link', 'set', 'br0', 'up');
     for (const [host, port, addr] of [
       [this.a, 'sw-a', HOST_A],
@@ -85,7 +88,8 @@ export class Lab {
       this.ip('-n', this.sw, 'link', 'set', port, 'master', 'br0', 'up');
       this.sysctl(host, 'net/ipv6/conf/eth0/disable_ipv6');
       this.ip('-n', host, 'addr', 'add', `${addr}/24`, 'dev', 'eth0');
-      this.ip('-n', host, 'link', 'set', 'eth0', 'up');
+      // No IGMP reports either: only the frames a test makes cross the switch.
+      this.ip('-n', host, 'link', 'set', 'eth0', 'multicast', 'off', 'up');
     }
   }
 
@@ -108,7 +112,9 @@ export class Lab {
 
   /** Starts a command inside a namespace in the background. */
   spawn(ns: string, cmd: string[]): ChildProcess {
-    return spawn('ip', ['netns', 'exec', ns, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('ip', ['netns', 'exec', ns, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.started.push(child);
+    return child;
   }
 
   /** A gratuitous ARP (announcement) from host a, in the background: arping waits for replies that never come. */
@@ -120,6 +126,7 @@ export class Lab {
     if (this.destroyed) return;
     this.destroyed = true;
     process.off('exit', this.exitHook);
+    for (const child of this.started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     for (const ns of [this.sw, this.a, this.b]) spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -145,11 +152,11 @@ export class NetgapRun {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcess;
 
-  constructor(ns: string, args: string[], opts: { user?: string } = {}) {
+  constructor(lab: Lab, ns: string, args: string[], opts: { user?: string } = {}) {
     const node = [process.execPath, CLI, 'live', ...args];
     const cmd = opts.user === undefined ? node : ['setpriv', `--reuid=${opts.user}`, `--regid=${opts.user === 'nobody' ? 'nogroup' : opts.user}`, '--clear-groups', ...node];
     // `ip netns exec` execs the command: signals to this pid reach netgap itself.
-    this.child = spawn('ip', ['netns', 'exec', ns, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = lab.spawn(ns, cmd);
     let rest = '';
     this.child.stdout!.setEncoding('utf8').on('data', (text: string) => {
       const at = Date.now() / 1000;

@@ -38,7 +38,7 @@ describe.skipIf(skip !== null)('netgap live in a namespace lab', () => {
     { skip: lacks('arping', 'ping', 'nft', 'tcpreplay'), timeout: 60_000 },
     async () => {
       const copy = join(lab.dir, 'copy.pcapng');
-      const run = new NetgapRun(lab.sw, ['-i', 'sw-a', '-i', 'sw-b', '--json', '--write', copy, ...GAP, ...SMALL_RING]);
+      const run = new NetgapRun(lab, lab.sw, ['-i', 'sw-a', '-i', 'sw-b', '--json', '--write', copy, ...GAP, ...SMALL_RING]);
       await run.listening(2);
 
       // Host a announces itself, then pings b every 0.2 s: warning at 1 s (a timer: raised by a
@@ -93,7 +93,7 @@ describe.skipIf(skip !== null)('netgap live in a namespace lab', () => {
     { skip: lacks('tcpreplay', 'tcpdump'), timeout: 30_000 },
     async () => {
       const copy = join(lab.dir, 'filtered.pcap');
-      const run = new NetgapRun(lab.sw, ['-i', 'sw-a', '--json', '--filter', 'icmp', '--write', copy, ...SMALL_RING]);
+      const run = new NetgapRun(lab, lab.sw, ['-i', 'sw-a', '--json', '--filter', 'icmp', '--write', copy, ...SMALL_RING]);
       await run.listening(1);
       lab.run(lab.a, ['tcpreplay', '-q', '-i', 'eth0', '--topspeed', join(FIXTURES, 'vlan-tagged.pcap')]);
       await sleep(300);
@@ -113,7 +113,7 @@ describe.skipIf(skip !== null)('netgap live in a namespace lab', () => {
   it('raises capture-stopped when an interface goes away, and capture-resumed when it is back', { timeout: 40_000 }, async () => {
     lab.ip('-n', lab.sw, 'link', 'add', 'tmp0', 'type', 'veth', 'peer', 'name', 'tmp1');
     lab.ip('-n', lab.sw, 'link', 'set', 'tmp0', 'up');
-    const run = new NetgapRun(lab.sw, ['-i', 'tmp0', '-i', 'sw-a', '--json', ...SMALL_RING]);
+    const run = new NetgapRun(lab, lab.sw, ['-i', 'tmp0', '-i', 'sw-a', '--json', ...SMALL_RING]);
     await run.listening(2);
     lab.ip('-n', lab.sw, 'link', 'del', 'tmp0');
     await sleep(1000);
@@ -140,7 +140,7 @@ describe.skipIf(skip !== null)('netgap live in a namespace lab', () => {
   it('with --no-retry, exits 2 after capture-stopped and the summary', { timeout: 30_000 }, async () => {
     lab.ip('-n', lab.sw, 'link', 'add', 'tmp0', 'type', 'veth', 'peer', 'name', 'tmp1');
     lab.ip('-n', lab.sw, 'link', 'set', 'tmp0', 'up');
-    const run = new NetgapRun(lab.sw, ['-i', 'tmp0', '--json', '--no-retry', ...SMALL_RING]);
+    const run = new NetgapRun(lab, lab.sw, ['-i', 'tmp0', '--json', '--no-retry', ...SMALL_RING]);
     await run.listening(1);
     lab.ip('-n', lab.sw, 'link', 'del', 'tmp0');
     const exit = await run.exited;
@@ -150,7 +150,7 @@ describe.skipIf(skip !== null)('netgap live in a namespace lab', () => {
   });
 
   it('raises capture-idle once per silence, --idle seconds after the last frame', { skip: lacks('ping'), timeout: 30_000 }, async () => {
-    const run = new NetgapRun(lab.sw, ['-i', 'sw-b', '--json', '--idle', '1', ...SMALL_RING]);
+    const run = new NetgapRun(lab, lab.sw, ['-i', 'sw-b', '--json', '--idle', '1', ...SMALL_RING]);
     await run.listening(1);
     await sleep(2600);
     lab.run(lab.a, ['ping', '-q', '-c', '1', HOST_B]);
@@ -201,7 +201,7 @@ describe.skipIf(skip !== null)('netgap live under a 100 kpps burst', () => {
     const tcpdump = lab.spawn(lab.sw, ['tcpdump', '-i', 'sw-a', '-B', '262144', '-w', '/dev/null']);
     let tcpdumpErr = '';
     tcpdump.stderr!.setEncoding('utf8').on('data', (t: string) => (tcpdumpErr += t));
-    const run = new NetgapRun(lab.sw, ['-i', 'sw-a', '--json', ...netgapArgs]);
+    const run = new NetgapRun(lab, lab.sw, ['-i', 'sw-a', '--json', ...netgapArgs]);
     await run.listening(1);
     while (!tcpdumpErr.includes('listening')) await sleep(50);
     const replay = lab.run(lab.a, ['tcpreplay', '-i', 'eth0', '--pps', '100000', burst]);
@@ -273,7 +273,7 @@ describe.skipIf(skip !== null)('netgap live permissions', () => {
   afterAll(() => lab?.destroy());
 
   it('says in one line how to get permission when it has none', { skip: lacks('setpriv'), timeout: 30_000 }, async () => {
-    const run = new NetgapRun(lab.sw, ['-i', 'sw-a'], { user: 'nobody' });
+    const run = new NetgapRun(lab, lab.sw, ['-i', 'sw-a'], { user: 'nobody' });
     const exit = await run.exited;
     expect(exit.code).toBe(2);
     const lines = run.stderr.trim().split('\n');
@@ -283,7 +283,7 @@ describe.skipIf(skip !== null)('netgap live permissions', () => {
 
   it('with --user, drops root once the interfaces are open, and writes the copy as that user', { timeout: 30_000 }, async () => {
     const copy = join(lab.dir, 'user.pcap');
-    const run = new NetgapRun(lab.sw, ['-i', 'sw-a', '--user', 'nobody', '--write', copy, ...SMALL_RING]);
+    const run = new NetgapRun(lab, lab.sw, ['-i', 'sw-a', '--user', 'nobody', '--write', copy, ...SMALL_RING]);
     await run.listening(1);
     await sleep(300);
     const seen = [run.pid, ...childrenOf(run.pid)].map(uidOf);
