@@ -2,7 +2,7 @@
 
 import { closeSync, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { tap, timer } from 'rxjs';
+import { map, merge, Subject, tap, timer } from 'rxjs';
 import { PcapngWriter, PcapWriter } from '../capture/capture-writer';
 import type { FrameSink } from '../capture/frame';
 import type { CaptureHealth, InterfaceStats, LossMethod } from '../capture/live';
@@ -11,14 +11,15 @@ import { CapMissingError, loadCap } from '../capture/live-cap';
 import type { RunAs } from '../capture/live-user';
 import { dropPrivileges, resolveUser } from '../capture/live-user';
 import type { Alert, Severity } from '../detect/alerts';
-import type { Summary } from '../detect/engine';
+import type { Engine, Summary } from '../detect/engine';
+import { runDashboard } from '../output/dashboard/dashboard';
 import { describe } from '../output/describe';
 import { LineWriter } from '../output/line-writer';
 import { alertLine, summaryRecord } from '../output/ndjson';
 import { sanitize } from '../output/sanitize';
 import { summaryText } from '../output/summary-text';
 import { alertText } from '../output/text';
-import { analyze } from '../pipeline';
+import { analyze, type AnalysisEvent } from '../pipeline';
 
 export interface LiveOptions {
   /** Devices to capture on (`-i`, repeatable). */
@@ -30,6 +31,9 @@ export interface LiveOptions {
   duration?: number;
   write?: string;
   json?: boolean;
+  /** Force the dashboard (`--tui`) or alert lines (`--tail`); by default the dashboard opens when stdout and stdin are a terminal. */
+  tui?: boolean;
+  tail?: boolean;
   user?: string;
   /** Seconds without a frame before capture-idle. */
   idle: number;
@@ -178,11 +182,20 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
     }
   }
 
+  const tui = opts.tui === true || (opts.tail !== true && opts.json !== true && io.stdout === process.stdout && process.stdout.isTTY === true && process.stdin.isTTY === true);
   const out = new LineWriter(io.stdout);
   const advice = new Map<string, string>();
   const captureAlerts: Record<Severity, number> = { info: 0, warning: 0, critical: 0 };
+  // With the dashboard open nothing may write to the terminal: capture alerts join its alert log,
+  // and the capture processes' messages wait until it closes.
+  const healthAlerts = new Subject<AnalysisEvent>();
+  const heldMessages: string[] = [];
+  const message = (text: string): void => {
+    if (tui) heldMessages.push(text);
+    else io.stderr.write(text);
+  };
   const render = (alert: Alert): void => {
-    out.line(opts.json ? alertLine(alert) : alertText(alert));
+    if (!tui) out.line(opts.json ? alertLine(alert) : alertText(alert));
     const { advice: todo } = describe(alert);
     if (todo !== '' && alert.mac !== undefined) advice.set(alert.mac, todo);
   };
@@ -205,8 +218,9 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       const alert = healthAlert(h);
       captureAlerts[alert.severity]++;
       render(alert);
+      if (tui) healthAlerts.next({ type: 'alert', alert });
     },
-    (iface, line) => io.stderr.write(`netgap: ${sanitize(`${iface}: capture process: ${line}`)}\n`),
+    (iface, line) => message(`netgap: ${sanitize(`${iface}: capture process: ${line}`)}\n`),
   );
 
   try {
@@ -255,6 +269,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   const duration = opts.duration !== undefined ? timer(opts.duration * 1000).subscribe(stop) : null;
+  let engine: Engine | undefined;
   const events = analyze(
     (input) => {
       const w = writer;
@@ -268,24 +283,36 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       return capture.run({ frame, tick: (t) => input.tick(t) }).pipe(tap(() => w?.flush()));
     },
     { arpThresholdS: opts.arpThreshold, arpWarnS: opts.arpWarn, maxStations: opts.maxStations },
+    (e) => (engine = e),
   );
+  const printSummary = (engineSummary: Summary): void => {
+    writer?.flush();
+    const summary = withCaptureAlerts(engineSummary, captureAlerts);
+    const stats = capture.stats();
+    if (opts.json) {
+      out.line(JSON.stringify({ ...summaryRecord(summary), capture: captureRecord(stats, userFilter ? opts.filter! : null, bufferBytes) }));
+    } else {
+      const lines = summaryText(summary, advice);
+      const at = lines.findIndex((l) => l.startsWith('  alerts:'));
+      lines.splice(at + 1, 0, ...captureLines(stats).map(sanitize));
+      for (const line of lines) out.line(line);
+    }
+  };
+  if (tui) {
+    try {
+      return await liveDashboard();
+    } finally {
+      duration?.unsubscribe();
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      if (fd >= 0) closeSync(fd);
+      for (const m of heldMessages) io.stderr.write(m);
+    }
+  }
   try {
     await events.forEach((ev) => {
-      if (ev.type === 'alert') {
-        render(ev.alert);
-        return;
-      }
-      writer?.flush();
-      const summary = withCaptureAlerts(ev.summary, captureAlerts);
-      const stats = capture.stats();
-      if (opts.json) {
-        out.line(JSON.stringify({ ...summaryRecord(summary), capture: captureRecord(stats, userFilter ? opts.filter! : null, bufferBytes) }));
-      } else {
-        const lines = summaryText(summary, advice);
-        const at = lines.findIndex((l) => l.startsWith('  alerts:'));
-        lines.splice(at + 1, 0, ...captureLines(stats).map(sanitize));
-        for (const line of lines) out.line(line);
-      }
+      if (ev.type === 'alert') render(ev.alert);
+      else printSummary(ev.summary);
     });
   } finally {
     duration?.unsubscribe();
@@ -294,4 +321,28 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
     if (fd >= 0) closeSync(fd);
   }
   return capture.failed ? 2 : 0;
+
+  /**
+   * The dashboard on the live analysis (SIGTERM closes it as `q` does; Ctrl-C is a key there).
+   * Quitting unsubscribes, which stops the capture; the summary is then printed below the restored
+   * terminal, as tcpdump prints its statistics.
+   */
+  async function liveDashboard(): Promise<number> {
+    const signal = new AbortController();
+    const abort = (): void => signal.abort();
+    process.once('SIGTERM', abort);
+    const result = await runDashboard(
+      {
+        source: opts.interface.join(' '),
+        mode: 'live',
+        events: merge(events.pipe(map((ev) => (ev.type === 'alert' ? (render(ev.alert), ev) : ev))), healthAlerts),
+        engine: () => engine,
+        drops: () => capture.stats().reduce<number | null>((sum, s) => (s.lost === null ? sum : (sum ?? 0) + s.lost), null),
+      },
+      { signal: signal.signal },
+    );
+    process.off('SIGTERM', abort);
+    if (engine !== undefined) printSummary(result.summary ?? engine.finish());
+    return capture.failed ? 2 : 0;
+  }
 }

@@ -85,6 +85,8 @@ function program(): Command {
     .option('--duration <seconds>', 'stop after this long', seconds)
     .option('--write <file>', 'also write the captured frames to this file (pcap; pcapng if it ends in .pcapng), with the same timestamps')
     .option('--json', 'write NDJSON: one alert object per line, then one summary object')
+    .option('--tui', 'open the dashboard even when stdout is not a terminal')
+    .option('--tail', 'print alert lines even on a terminal (the dashboard opens there by default)')
     .option('--user <name>', 'once the interfaces are open, drop root and run as this user (as tcpdump -Z does)')
     .option('--no-retry', 'exit when an interface goes away, instead of reopening it every 3 s')
     .option('--idle <seconds>', 'raise capture-idle when nothing was captured on an interface for this long', seconds, 60)
@@ -93,6 +95,7 @@ function program(): Command {
     .option('--max-stations <n>', 'cap of the station table (the oldest are evicted beyond it)', count, 65536)
     .action(async (opts: LiveOptions) => {
       if (opts.arpWarn >= opts.arpThreshold) cmd.error('error: --arp-warn must be lower than --arp-threshold', { exitCode: EXIT.USAGE });
+      if (opts.tui === true && (opts.tail === true || opts.json === true)) cmd.error('error: --tui excludes --tail and --json', { exitCode: EXIT.USAGE });
       process.exitCode = await runLive(opts);
     });
 
