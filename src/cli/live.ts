@@ -20,6 +20,7 @@ import { sanitize } from '../output/sanitize';
 import { summaryText } from '../output/summary-text';
 import { alertText } from '../output/text';
 import { analyze, type AnalysisEvent } from '../pipeline';
+import { engineOptions } from './read';
 
 export interface LiveOptions {
   /** Devices to capture on (`-i`, repeatable). */
@@ -42,6 +43,10 @@ export interface LiveOptions {
   arpThreshold: number;
   arpWarn: number;
   maxStations: number;
+  responseTimeout?: number;
+  blackoutMin?: number;
+  maxHosts?: number;
+  maxRequests?: number;
 }
 
 export interface Io {
@@ -282,7 +287,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       // Each heartbeat hands the gathered records to the file, so that a copy being read lags by at most that.
       return capture.run({ frame, tick: (t) => input.tick(t) }).pipe(tap(() => w?.flush()));
     },
-    { arpThresholdS: opts.arpThreshold, arpWarnS: opts.arpWarn, maxStations: opts.maxStations },
+    engineOptions(opts),
     (e) => (engine = e),
   );
   const printSummary = (engineSummary: Summary): void => {

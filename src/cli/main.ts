@@ -40,6 +40,18 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
+/** The detectors' options, the same for `read` and `live` (README: the `netgap read` options table). */
+function detectorOptions(c: Command): Command {
+  return c
+    .option('--arp-threshold <seconds>', "the bridge's forwarding-entry lifetime", seconds, 300)
+    .option('--arp-warn <seconds>', 'warn when a talking station has not ARPed for this long', seconds, 240)
+    .option('--max-stations <n>', 'cap of the station table (the oldest are evicted beyond it)', count, 65536)
+    .option('--response-timeout <seconds>', 'a request with no answer after this long counts as unanswered', seconds, 1)
+    .option('--blackout-min <seconds>', 'unanswered requests to a host must span this long to make a blackout', seconds, 1)
+    .option('--max-hosts <n>', 'cap of the tables of answering hosts and of announcing MACs (the oldest are evicted beyond it)', count, 65536)
+    .option('--max-requests <n>', 'cap of the table of requests waiting for an answer (the oldest are evicted beyond it)', count, 65536);
+}
+
 function program(): Command {
   const cmd = new Command('netgap')
     .description('Find the outages ordinary monitoring misses on virtual switches: ARP-refresh gaps (KB2832644) and post-migration blackouts.')
@@ -47,19 +59,14 @@ function program(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text.startsWith('error:') ? `netgap: ${text}` : text) });
 
-  cmd
-    .command('read')
-    .description('analyse capture files (pcap, pcapng, gzip-compressed or not; - for stdin) as one timeline')
-    .argument('<file...>', 'capture files, read in the order given; - reads standard input')
-    .option('--json', 'write NDJSON: one alert object per line, then one summary object')
-    .option('--arp-threshold <seconds>', "the bridge's forwarding-entry lifetime", seconds, 300)
-    .option('--arp-warn <seconds>', 'warn when a talking station has not ARPed for this long', seconds, 240)
+  detectorOptions(
+    cmd
+      .command('read')
+      .description('analyse capture files (pcap, pcapng, gzip-compressed or not; - for stdin) as one timeline')
+      .argument('<file...>', 'capture files, read in the order given; - reads standard input')
+      .option('--json', 'write NDJSON: one alert object per line, then one summary object'),
+  )
     .addOption(new Option('--fail-on <severity>', 'exit 1 when an alert of this severity or worse was raised').choices(['warning', 'critical']))
-    .option('--max-stations <n>', 'cap of the station table (the oldest are evicted beyond it)', count, 65536)
-    .option('--response-timeout <seconds>', 'a request with no answer after this long counts as unanswered', seconds, 1)
-    .option('--blackout-min <seconds>', 'unanswered requests to a host must span this long to make a blackout', seconds, 1)
-    .option('--max-hosts <n>', 'cap of the tables of answering hosts and of announcing MACs (the oldest are evicted beyond it)', count, 65536)
-    .option('--max-requests <n>', 'cap of the table of requests waiting for an answer (the oldest are evicted beyond it)', count, 65536)
     .option('--tui', 'replay in the terminal dashboard, which stays open at the end until q')
     .option('--speed <n>', 'with --tui: replay at n times real time from packet timestamps (0: as fast as possible)', speed)
     .action(async (files: string[], opts: ReadOptions & { tui?: boolean; speed?: number }) => {
@@ -75,8 +82,9 @@ function program(): Command {
       process.exitCode = await runReplay(files, { ...opts, speed: opts.speed ?? 1 });
     });
 
-  cmd
-    .command('live')
+  detectorOptions(
+    cmd
+      .command('live')
     .description('capture on host interfaces (libpcap, or Npcap on Windows) and print alerts as they happen; ^C prints the summary')
     .requiredOption('-i, --interface <name>', 'capture on this device; repeat for several (`netgap interfaces` lists them)', collect)
     .option('--filter <bpf>', 'capture what this pcap-filter expression keeps, plus every ARP and RARP frame (the detectors need those)')
@@ -89,11 +97,8 @@ function program(): Command {
     .option('--tail', 'print alert lines even on a terminal (the dashboard opens there by default)')
     .option('--user <name>', 'once the interfaces are open, drop root and run as this user (as tcpdump -Z does)')
     .option('--no-retry', 'exit when an interface goes away, instead of reopening it every 3 s')
-    .option('--idle <seconds>', 'raise capture-idle when nothing was captured on an interface for this long', seconds, 60)
-    .option('--arp-threshold <seconds>', "the bridge's forwarding-entry lifetime", seconds, 300)
-    .option('--arp-warn <seconds>', 'warn when a talking station has not ARPed for this long', seconds, 240)
-    .option('--max-stations <n>', 'cap of the station table (the oldest are evicted beyond it)', count, 65536)
-    .action(async (opts: LiveOptions) => {
+    .option('--idle <seconds>', 'raise capture-idle when nothing was captured on an interface for this long', seconds, 60),
+  ).action(async (opts: LiveOptions) => {
       if (opts.arpWarn >= opts.arpThreshold) cmd.error('error: --arp-warn must be lower than --arp-threshold', { exitCode: EXIT.USAGE });
       if (opts.tui === true && (opts.tail === true || opts.json === true)) cmd.error('error: --tui excludes --tail and --json', { exitCode: EXIT.USAGE });
       process.exitCode = await runLive(opts);
