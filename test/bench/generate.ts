@@ -35,6 +35,7 @@
 import type { Frame } from '../../src/capture/frame';
 import { LINKTYPE, newFrame } from '../../src/capture/frame';
 import type { Host, L2 } from '../../fixtures/frames';
+import { Rng } from '../../fixtures/rng';
 import {
   TCP,
   WINDOWS_PING_PAYLOAD,
@@ -59,25 +60,6 @@ export const START_S = Date.UTC(2025, 10, 22, 9, 0, 0) / 1000;
 const S = 1_000_000;
 const MS = 1_000;
 
-/** mulberry32, seeded per actor, so one VM's draws do not depend on another's. */
-class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let z = this.state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 0x100000000;
-  }
-  /** Integer uniform in [lo, hi]. */
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-}
 
 /** Writes each frame of a generated capture to every writer, with its timestamp. */
 class Output {

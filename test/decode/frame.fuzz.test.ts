@@ -9,6 +9,7 @@ import { IPPROTO } from '../../src/decode/ip-proto';
 import { IPV6_NEXT } from '../../src/decode/ipv6';
 import { arp, bytes, echo, ethernet, frameOf, ipv4, ipv6, tcp, udp, vlanTag } from './build';
 import { classicMicrosecondPcaps, readPcap } from './corpus';
+import { Rng } from '../../fixtures/rng';
 
 /**
  * Fuzz cases that once failed, run first and kept forever (proptest-regressions). A seed names a
@@ -29,16 +30,10 @@ const LINK_TYPES = [...Object.values(LINKTYPE), 160];
 /** Bytes placed before and after the frame, different in the two runs of each case. */
 const GUARD_LEN = 16;
 
-/** mulberry32: a small seeded PRNG, so a failing case is reproduced from its seed alone. */
+/** The shared seeded PRNG (fixtures/rng.ts) as a function, so that a failure reproduces from its seed. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 /**

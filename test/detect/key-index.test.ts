@@ -2,17 +2,12 @@
 
 import { describe, expect, it } from 'vitest';
 import { KeyIndex } from '../../src/detect/key-index';
+import { Rng } from '../../fixtures/rng';
 
-/** A small deterministic PRNG (mulberry32), so that a failure reproduces. */
+/** The shared seeded PRNG (fixtures/rng.ts) as a function, so that a failure reproduces from its seed. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 describe('KeyIndex', () => {
