@@ -1,9 +1,9 @@
 // Classic pcap reader (draft-ietf-opsawg-pcap; libpcap sf-pcap.c): a push parser that walks records in place.
 
 import { u16, u32 } from './bytes';
+import { ChunkedParser } from './chunked-parser';
 import type { Frame, FrameSink } from './frame';
 import { newFrame } from './frame';
-import { InputError } from './input-error';
 import type { TsUnit } from './timestamp';
 import { TS_UNIT_NSEC, TS_UNIT_USEC, secFracToTime } from './timestamp';
 
@@ -50,9 +50,6 @@ function maxCapLenFor(linkType: number): number {
   }
 }
 
-/** Smallest carry buffer: most records fit, so it is allocated once and never grown. */
-const CARRY_MIN = 64 * 1024;
-
 /** True when `buf[off .. off + 4)` is one of the four classic pcap magic numbers. */
 export function isPcapMagic(buf: Buffer, off: number): boolean {
   if (buf.length - off < 4) return false;
@@ -72,11 +69,9 @@ export function isPcapMagic(buf: Buffer, off: number): boolean {
  * Damage throws an `InputError` (from `push` or `end`) after every earlier record was
  * delivered; the parser then keeps throwing it. A sink that throws ends the parse too.
  */
-export class PcapParser {
+export class PcapParser extends ChunkedParser {
   /** Records delivered so far. */
   frames = 0;
-  /** Bytes pushed so far (the stream offset of the next byte). */
-  bytes = 0;
   /** The file's LINKTYPE_* (one entry once the header is read), indexed by Frame.ifIndex. */
   readonly linkTypes: number[] = [];
 
@@ -91,58 +86,27 @@ export class PcapParser {
   private capLen = 0;
   private origLen = 0;
 
-  /**
-   * The unit (file header or record) that straddles chunks: `carryNeed` bytes are wanted in
-   * total (0: no unit pending), `carryLen` are there, the first at stream offset `carryStart`.
-   * `carryHasLen` says whether the record header was read, so carryNeed is the whole record.
-   * The file header starts out pending, so that it is always read from the carry.
-   */
-  private carry: Buffer = Buffer.alloc(0);
-  private carryLen = 0;
-  private carryNeed = PCAP_FILE_HEADER_LEN;
-  private carryStart = 0;
-  private carryHasLen = true;
-  private failure: InputError | null = null;
-
   constructor(
-    /** The input's name, for errors. */
-    private readonly name: string,
+    name: string,
     private readonly sink: FrameSink,
-  ) {}
-
-  /** Parses `chunk[start .. end)`; the chunk may be reused by the caller once this returns. */
-  push(chunk: Buffer, start = 0, end = chunk.length): void {
-    if (this.failure !== null) throw this.failure;
-    const base = this.bytes - start; // stream offset of chunk[0]
-    this.bytes += end - start;
-    let off = start;
-    if (this.carryNeed > 0) {
-      off = this.fillCarry(chunk, off, end);
-      if (this.carryNeed > 0) return; // the whole chunk went into the carry
-    }
-    off = this.walk(chunk, off, end, base);
-    if (off < end) this.stash(chunk, off, end, base + off);
+  ) {
+    // The file header starts out pending (its length is fixed), so that it is always read
+    // from the carry, however the first chunks are cut.
+    super(name, PCAP_FILE_HEADER_LEN, true);
   }
 
-  /** The input ended: a cut header or record is an error now. */
-  end(): void {
-    if (this.failure !== null) throw this.failure;
-    if (!this.headerDone) {
-      if (this.bytes === 0) this.fail(0, 'empty input: no capture file header');
-      this.fail(0, `pcap file header cut short: ${this.carryLen} of ${PCAP_FILE_HEADER_LEN} bytes`);
-    }
-    if (this.carryNeed === 0) return;
-    if (!this.carryHasLen) {
-      this.fail(this.carryStart, `record header cut short: ${this.carryLen} of ${PCAP_RECORD_HEADER_LEN} bytes`);
-    }
-    this.fail(this.carryStart, `record claims ${this.capLen} bytes, only ${this.carryLen - PCAP_RECORD_HEADER_LEN} left`);
+  /** The file header is pending from stream offset 0 (carryStart) until read, so it is named first. */
+  protected cutShortReason(): string {
+    if (!this.headerDone) return `pcap file header cut short: ${this.carryLen} of ${PCAP_FILE_HEADER_LEN} bytes`;
+    if (!this.carryHasLen) return `record header cut short: ${this.carryLen} of ${PCAP_RECORD_HEADER_LEN} bytes`;
+    return `record claims ${this.capLen} bytes, only ${this.carryLen - PCAP_RECORD_HEADER_LEN} left`;
   }
 
   /**
    * Hot path: delivers every whole record in `buf[off .. end)` in place and returns the offset
    * of the first one that is not whole. Nothing is allocated.
    */
-  private walk(buf: Buffer, off: number, end: number, base: number): number {
+  protected walk(buf: Buffer, off: number, end: number, base: number): number {
     while (end - off >= PCAP_RECORD_HEADER_LEN) {
       // The 16 header bytes are present (loop condition).
       this.readRecordHeader(buf, off, base + off);
@@ -158,47 +122,21 @@ export class PcapParser {
     return off;
   }
 
-  /** Keeps the unfinished record at `buf[off .. end)` (walk read its header if carryHasLen). */
-  private stash(buf: Buffer, off: number, end: number, at: number): void {
-    this.carryStart = at;
-    this.carryNeed = this.carryHasLen ? PCAP_RECORD_HEADER_LEN + this.capLen : PCAP_RECORD_HEADER_LEN;
-    this.ensureCarry(this.carryNeed);
-    buf.copy(this.carry, 0, off, end);
-    this.carryLen = end - off;
+  /** A record header is fixed-size; once read, the record's length follows from its caplen. */
+  protected pendingNeed(): number {
+    return this.carryHasLen ? PCAP_RECORD_HEADER_LEN + this.capLen : PCAP_RECORD_HEADER_LEN;
   }
 
-  /** Completes the pending unit from `chunk[off .. end)`; returns the offset after what it took. */
-  private fillCarry(chunk: Buffer, off: number, end: number): number {
-    for (;;) {
-      this.ensureCarry(this.carryNeed);
-      const take = Math.min(this.carryNeed - this.carryLen, end - off);
-      chunk.copy(this.carry, this.carryLen, off, off + take);
-      this.carryLen += take;
-      off += take;
-      if (this.carryLen < this.carryNeed) return off;
-      if (!this.headerDone) {
-        this.readFileHeader(this.carry);
-      } else if (!this.carryHasLen) {
-        // The record header is complete: now the record's length is known.
-        this.readRecordHeader(this.carry, 0, this.carryStart);
-        this.carryHasLen = true;
-        this.carryNeed = PCAP_RECORD_HEADER_LEN + this.capLen;
-        continue;
-      } else {
-        this.deliver(this.carry, 0);
-      }
-      this.carryNeed = 0;
-      this.carryLen = 0;
-      return off;
-    }
+  /** 16 bytes are always the whole record header, so its length is known at once. */
+  protected readCarriedHeader(carry: Buffer): boolean {
+    this.readRecordHeader(carry, 0, this.carryStart);
+    return true;
   }
 
-  private ensureCarry(size: number): void {
-    if (this.carry.length >= size) return;
-    // Rare: the first straddling unit, or a record larger than any before (bounded by maxCapLen).
-    const bigger = Buffer.allocUnsafe(Math.max(size, CARRY_MIN));
-    this.carry.copy(bigger, 0, 0, this.carryLen);
-    this.carry = bigger;
+  /** The file header is the first unit carried; every later one is a record. */
+  protected handleCarried(carry: Buffer): void {
+    if (!this.headerDone) this.readFileHeader(carry);
+    else this.deliver(carry, 0);
   }
 
   /** The 24-byte file header at buf[0 ..); the caller checked that it is all there. */
@@ -261,11 +199,6 @@ export class PcapParser {
     frame.ifIndex = 0;
     this.frames++;
     this.sink(frame);
-  }
-
-  private fail(offset: number, reason: string): never {
-    this.failure = new InputError(this.name, offset, reason);
-    throw this.failure;
   }
 }
 

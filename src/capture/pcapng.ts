@@ -1,9 +1,9 @@
 // pcapng reader (draft-ietf-opsawg-pcapng; libpcap sf-pcapng.c, Wireshark pcapng.c): a push parser that walks blocks in place.
 
 import { u16, u32 } from './bytes';
+import { ChunkedParser } from './chunked-parser';
 import type { Frame, FrameSink } from './frame';
 import { newFrame } from './frame';
-import { InputError } from './input-error';
 import type { TsUnit } from './timestamp';
 import { TS_UNIT_USEC, ticksToTime, tsUnitFromResol } from './timestamp';
 
@@ -52,9 +52,6 @@ const OPT_ENDOFOPT = 0;
 const IF_TSRESOL = 9;
 const IF_TSOFFSET = 14;
 const OPTION_HEADER_LEN = 4;
-
-/** Smallest carry buffer: most blocks fit, so it is allocated once and never grown. */
-const CARRY_MIN = 64 * 1024;
 
 /** One interface of the current section, from its IDB. */
 interface Interface {
@@ -108,11 +105,9 @@ function minLenOf(type: number): number {
  * copied, into a reused carry buffer. Damage throws an `InputError` (from `push` or `end`)
  * after every earlier packet was delivered; the parser then keeps throwing it.
  */
-export class PcapngParser {
+export class PcapngParser extends ChunkedParser {
   /** Packets delivered so far. */
   frames = 0;
-  /** Bytes pushed so far (the stream offset of the next byte). */
-  bytes = 0;
   /** LINKTYPE_* of every IDB so far, in file order: indexed by Frame.ifIndex. */
   readonly linkTypes: number[] = [];
 
@@ -129,54 +124,24 @@ export class PcapngParser {
   private blockType = 0;
   private blockLen = 0;
 
-  /**
-   * The block that straddles chunks: `carryNeed` bytes are wanted (0: none pending),
-   * `carryLen` are there, the first at stream offset `carryStart`. `carryHasLen` says whether
-   * the block header was read, so that carryNeed is the whole block.
-   */
-  private carry: Buffer = Buffer.alloc(0);
-  private carryLen = 0;
-  private carryNeed = 0;
-  private carryStart = 0;
-  private carryHasLen = false;
-  private failure: InputError | null = null;
-
   constructor(
-    /** The input's name, for errors. */
-    private readonly name: string,
+    name: string,
     private readonly sink: FrameSink,
-  ) {}
-
-  /** Parses `chunk[start .. end)`; the chunk may be reused by the caller once this returns. */
-  push(chunk: Buffer, start = 0, end = chunk.length): void {
-    if (this.failure !== null) throw this.failure;
-    const base = this.bytes - start; // stream offset of chunk[0]
-    this.bytes += end - start;
-    let off = start;
-    if (this.carryNeed > 0) {
-      off = this.fillCarry(chunk, off, end);
-      if (this.carryNeed > 0) return; // the whole chunk went into the carry
-    }
-    off = this.walk(chunk, off, end, base);
-    if (off < end) this.stash(chunk, off, end, base + off);
+  ) {
+    // Nothing pending: the first block's header is read like any other.
+    super(name, 0, false);
   }
 
-  /** The input ended: a cut block is an error now. */
-  end(): void {
-    if (this.failure !== null) throw this.failure;
-    if (this.bytes === 0) this.fail(0, 'empty input: no capture file header');
-    if (this.carryNeed === 0) return;
-    if (!this.carryHasLen) {
-      this.fail(this.carryStart, `block header cut short: ${this.carryLen} of ${this.carryNeed} bytes`);
-    }
-    this.fail(this.carryStart, `block (type ${hex(this.blockType)}) claims ${this.blockLen} bytes, only ${this.carryLen} left`);
+  protected cutShortReason(): string {
+    if (!this.carryHasLen) return `block header cut short: ${this.carryLen} of ${this.carryNeed} bytes`;
+    return `block (type ${hex(this.blockType)}) claims ${this.blockLen} bytes, only ${this.carryLen} left`;
   }
 
   /**
    * Hot path: handles every whole block in `buf[off .. end)` in place and returns the offset
    * of the first one that is not whole. Nothing is allocated for packet blocks.
    */
-  private walk(buf: Buffer, off: number, end: number, base: number): number {
+  protected walk(buf: Buffer, off: number, end: number, base: number): number {
     for (;;) {
       if (end - off < BLOCK_HEADER_LEN || !this.readBlockHeader(buf, off, end, base + off)) {
         this.carryHasLen = false;
@@ -192,49 +157,19 @@ export class PcapngParser {
     }
   }
 
-  /** Keeps the unfinished block at `buf[off .. end)` (walk read its header if carryHasLen). */
-  private stash(buf: Buffer, off: number, end: number, at: number): void {
-    const len = end - off;
-    this.carryStart = at;
-    if (this.carryHasLen) this.carryNeed = this.blockLen;
-    // Without a header read, fewer than 8 bytes are left, or a section header lacks its magic.
-    else this.carryNeed = len < BLOCK_HEADER_LEN ? BLOCK_HEADER_LEN : SHB_HEADER_LEN;
-    this.ensureCarry(this.carryNeed);
-    buf.copy(this.carry, 0, off, end);
-    this.carryLen = len;
+  protected pendingNeed(have: number): number {
+    if (this.carryHasLen) return this.blockLen;
+    // Without a header read, fewer than 8 bytes are at hand, or a section header lacks its
+    // byte-order magic (it comes before the length can be read).
+    return have < BLOCK_HEADER_LEN ? BLOCK_HEADER_LEN : SHB_HEADER_LEN;
   }
 
-  /** Completes the pending block from `chunk[off .. end)`; returns the offset after what it took. */
-  private fillCarry(chunk: Buffer, off: number, end: number): number {
-    for (;;) {
-      this.ensureCarry(this.carryNeed);
-      const take = Math.min(this.carryNeed - this.carryLen, end - off);
-      chunk.copy(this.carry, this.carryLen, off, off + take);
-      this.carryLen += take;
-      off += take;
-      if (this.carryLen < this.carryNeed) return off;
-      if (!this.carryHasLen) {
-        if (this.readBlockHeader(this.carry, 0, this.carryLen, this.carryStart)) {
-          this.carryHasLen = true;
-          this.carryNeed = this.blockLen;
-        } else {
-          this.carryNeed = SHB_HEADER_LEN; // a section header: its byte-order magic comes first
-        }
-        continue;
-      }
-      this.handleBlock(this.carry, 0, this.carryStart);
-      this.carryNeed = 0;
-      this.carryLen = 0;
-      return off;
-    }
+  protected readCarriedHeader(carry: Buffer): boolean {
+    return this.readBlockHeader(carry, 0, this.carryLen, this.carryStart);
   }
 
-  private ensureCarry(size: number): void {
-    if (this.carry.length >= size) return;
-    // Rare: the first straddling block, or a block larger than any before (<= 128 MiB).
-    const bigger = Buffer.allocUnsafe(Math.max(size, CARRY_MIN));
-    this.carry.copy(bigger, 0, 0, this.carryLen);
-    this.carry = bigger;
+  protected handleCarried(carry: Buffer): void {
+    this.handleBlock(carry, 0, this.carryStart);
   }
 
   /**
@@ -399,11 +334,6 @@ export class PcapngParser {
     this.lastSec = 0;
     this.lastNsec = 0;
     this.inSection = true;
-  }
-
-  private fail(offset: number, reason: string): never {
-    this.failure = new InputError(this.name, offset, reason);
-    throw this.failure;
   }
 }
 
