@@ -2,10 +2,10 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/capture/frame';
-import { LINKTYPE, newFrame } from '../../src/capture/frame';
 import { DECODE_REASONS, DecodedFrame } from '../../src/decode/decoded-frame';
 import { Engine } from '../../src/detect/engine';
 import { arp, engine, GUEST, GUEST_IP, GUEST_TEXT, udp } from './facts';
+import { frameAt } from './traffic';
 
 const T0 = 1_700_000_000;
 
@@ -29,15 +29,9 @@ const UDP_FRAME = hex(`
   d6d8 0035 0008 0000
 `);
 
+/** An Ethernet frame stamped `t`, with any field overridden (truncation, link type). */
 function frameOf(bytes: Buffer, t: number, o: Partial<Frame> = {}): Frame {
-  const f = newFrame();
-  f.buf = bytes;
-  f.capLen = bytes.length;
-  f.origLen = bytes.length;
-  f.linkType = LINKTYPE.ETHERNET;
-  f.tsSec = Math.floor(t);
-  f.tsNsec = Math.round((t - Math.floor(t)) * 1e9);
-  return Object.assign(f, o);
+  return Object.assign(frameAt(bytes, t), o);
 }
 
 describe('Engine', () => {
