@@ -54,15 +54,6 @@ export interface Io {
   stderr: Writable;
 }
 
-/**
- * The default buffer, per interface. Measured on a 2-core VM, 300 000 frames at 100 kpps onto a
- * veth (README, "Live capture"): 16 MiB lost about 6 %, 64 MiB up to 3 %, 128 MiB nothing in
- * eight runs. With offloads on, libpcap gives each frame a 128 KiB slot, so 128 MiB is about 1000
- * frames: 10 ms of that traffic.
- */
-export const DEFAULT_BUFFER_MIB = 128;
-/** cap passes the size as a C int. */
-export const MAX_BUFFER_MIB = 2047;
 /** The snapshot length cap always uses (binding.cc); also the file's. */
 const CAP_SNAPLEN = 65535;
 
@@ -320,6 +311,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       else printSummary(ev.summary);
     });
   } finally {
+    out.flush();
     duration?.unsubscribe();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

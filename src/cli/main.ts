@@ -2,11 +2,13 @@
 // netgap's command line: `read` analyses captures, `live` watches interfaces; each command lives in its own module.
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runInterfaces } from './interfaces';
-import { DEFAULT_BUFFER_MIB, MAX_BUFFER_MIB, runLive, type LiveOptions } from './live';
-import { runRead, type ReadOptions } from './read';
-import { runReplay } from './replay';
+import { DEFAULT_BUFFER_MIB, MAX_BUFFER_MIB } from './buffer-size';
+import type { LiveOptions } from './live';
+import type { ReadOptions } from './read';
 import { readPackageVersion } from './version';
+
+// Each command's module is loaded when that command runs: `read` then loads neither live capture
+// nor the dashboard (blessed), whose loading took longer than reading a small capture.
 
 /** Exit codes, as documented in the README. */
 export const EXIT = { OK: 0, ALERTED: 1, USAGE: 2 } as const;
@@ -73,13 +75,13 @@ function program(): Command {
       if (opts.arpWarn >= opts.arpThreshold) cmd.error('error: --arp-warn must be lower than --arp-threshold', { exitCode: EXIT.USAGE });
       if (opts.tui !== true) {
         if (opts.speed !== undefined) cmd.error('error: --speed needs --tui', { exitCode: EXIT.USAGE });
-        process.exitCode = await runRead(files, opts);
+        process.exitCode = await (await import('./read')).runRead(files, opts);
         return;
       }
       if (opts.json === true) cmd.error('error: --tui and --json exclude each other', { exitCode: EXIT.USAGE });
       if (files.includes('-')) cmd.error('error: --tui reads its keys from the terminal: give capture files, not -', { exitCode: EXIT.USAGE });
       if (process.stdout.isTTY !== true || process.stdin.isTTY !== true) cmd.error('error: --tui needs a terminal', { exitCode: EXIT.USAGE });
-      process.exitCode = await runReplay(files, { ...opts, speed: opts.speed ?? 1 });
+      process.exitCode = await (await import('./replay')).runReplay(files, { ...opts, speed: opts.speed ?? 1 });
     });
 
   detectorOptions(
@@ -101,14 +103,14 @@ function program(): Command {
   ).action(async (opts: LiveOptions) => {
       if (opts.arpWarn >= opts.arpThreshold) cmd.error('error: --arp-warn must be lower than --arp-threshold', { exitCode: EXIT.USAGE });
       if (opts.tui === true && (opts.tail === true || opts.json === true)) cmd.error('error: --tui excludes --tail and --json', { exitCode: EXIT.USAGE });
-      process.exitCode = await runLive(opts);
+      process.exitCode = await (await import('./live')).runLive(opts);
     });
 
   cmd
     .command('interfaces')
     .description('list the devices `netgap live -i` can capture on, with their addresses')
-    .action(() => {
-      process.exitCode = runInterfaces();
+    .action(async () => {
+      process.exitCode = (await import('./interfaces')).runInterfaces();
     });
   return cmd;
 }

@@ -69,8 +69,11 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
     });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
+    out.flush(); // every alert before the damage, then the one line naming it
     io.stderr.write(`netgap: ${err.message}\n`);
     return 2;
+  } finally {
+    out.flush();
   }
   return opts.failOn !== undefined && worst >= RANK[opts.failOn] ? 1 : 0;
 }

@@ -2,7 +2,7 @@
 
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
-import { readU16, readU32, readU48 } from './read';
+import { readU16, readU24, U16_SPAN, U24_SPAN } from './read';
 
 /** hrd (2), pro (2), hln (1), pln (1), op (2); the addresses follow. */
 export const ARP_FIXED_LEN = 8;
@@ -60,18 +60,18 @@ function decodeArpPacket(buf: Buffer, off: number, end: number, out: DecodedFram
   // (with pro IPv4, pln is 4: checked above).
   if (spaOff <= end) {
     out.arpShaOff = shaOff;
-    if (hln === MAC_LEN) out.arpSha = readU48(buf, shaOff);
+    if (hln === MAC_LEN) out.arpSha = readU24(buf, shaOff) * U24_SPAN + readU24(buf, shaOff + 3);
   }
   if (thaOff <= end) {
     out.arpSpaOff = spaOff;
-    if (pro === ARP_PRO_IPV4) out.arpSpa = readU32(buf, spaOff);
+    if (pro === ARP_PRO_IPV4) out.arpSpa = readU16(buf, spaOff) * U16_SPAN + readU16(buf, spaOff + 2);
   }
   if (tpaOff <= end) {
     out.arpThaOff = thaOff;
-    if (hln === MAC_LEN) out.arpTha = readU48(buf, thaOff);
+    if (hln === MAC_LEN) out.arpTha = readU24(buf, thaOff) * U24_SPAN + readU24(buf, thaOff + 3);
   }
   if (arpEnd > end) return stop(out, 'truncated-arp');
   out.arpTpaOff = tpaOff;
-  if (pro === ARP_PRO_IPV4) out.arpTpa = readU32(buf, tpaOff);
+  if (pro === ARP_PRO_IPV4) out.arpTpa = readU16(buf, tpaOff) * U16_SPAN + readU16(buf, tpaOff + 2);
   return arpEnd;
 }

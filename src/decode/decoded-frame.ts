@@ -56,6 +56,8 @@ export const TCP_FLAG = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 
 export class DecodedFrame {
   /** The frame's bytes (same buffer as the Frame; valid only during the call). */
   buf: Buffer = Buffer.alloc(0);
+  /** The frame's own timestamp, epoch seconds (the Frame's two integers as one float). */
+  ts = 0;
 
   /** Index into DECODE_REASONS when decoding stopped early, else -1. */
   reason = -1;

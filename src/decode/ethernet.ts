@@ -3,7 +3,7 @@
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
 import { decodeEtherPayload } from './ethertype';
-import { readU16, readU48 } from './read';
+import { readU16, readU24, U24_SPAN } from './read';
 
 /** Destination (6) + source (6) + EtherType/length (2). */
 export const ETH_HLEN = 14;
@@ -16,8 +16,8 @@ const ETH_TYPE = 12;
 export function decodeEthernet(buf: Buffer, off: number, end: number, out: DecodedFrame): number {
   if (end - off < ETH_HLEN) return stop(out, 'truncated-ethernet');
   // All reads below lie inside [off, off + ETH_HLEN), checked just above.
-  out.linkDst = readU48(buf, off + ETH_DST);
-  out.linkSrc = readU48(buf, off + ETH_SRC);
+  out.linkDst = readU24(buf, off + ETH_DST) * U24_SPAN + readU24(buf, off + ETH_DST + 3);
+  out.linkSrc = readU24(buf, off + ETH_SRC) * U24_SPAN + readU24(buf, off + ETH_SRC + 3);
   out.hasLinkSrc = true;
   // An 802.3 length here instead of an EtherType is handled by decodeEtherPayload.
   out.etherType = readU16(buf, off + ETH_TYPE);

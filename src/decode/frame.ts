@@ -19,6 +19,8 @@ import { decodeRawIp } from './raw-ip';
  */
 export type Decoder = (buf: Buffer, off: number, end: number, out: DecodedFrame) => number;
 
+const NS_PER_S = 1e9;
+
 /** The link layers netgap decodes; 228 and 229 are bare IP, so the IP decoders serve directly. */
 const LINK_DECODERS: ReadonlyMap<number, Decoder> = new Map<number, Decoder>([
   [LINKTYPE.NULL, decodeNull],
@@ -37,6 +39,8 @@ const LINK_DECODERS: ReadonlyMap<number, Decoder> = new Map<number, Decoder>([
  */
 export function decodeFrame(frame: Frame, out: DecodedFrame): void {
   out.reset(frame.buf);
+  // frameTimeS(), written out: a float returned by a call that is not inlined would be boxed.
+  out.ts = frame.tsSec + frame.tsNsec / NS_PER_S;
   out.incomplete = frame.capLen < frame.origLen;
   const decoder = LINK_DECODERS.get(frame.linkType);
   if (decoder === undefined) {

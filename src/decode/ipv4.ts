@@ -3,7 +3,7 @@
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
 import { decodeIpPayload } from './ip-proto';
-import { readU16, readU32 } from './read';
+import { readU16, U16_SPAN } from './read';
 
 /** The header without options: IHL 5. */
 export const IPV4_MIN_HLEN = 20;
@@ -34,8 +34,8 @@ export function decodeIpv4(buf: Buffer, off: number, end: number, out: DecodedFr
   out.ipVersion = 4;
   out.ipTtl = buf[off + IPV4_TTL]!;
   out.ipProto = buf[off + IPV4_PROTOCOL]!;
-  out.ip4Src = readU32(buf, off + IPV4_SRC);
-  out.ip4Dst = readU32(buf, off + IPV4_DST);
+  out.ip4Src = readU16(buf, off + IPV4_SRC) * U16_SPAN + readU16(buf, off + IPV4_SRC + 2);
+  out.ip4Dst = readU16(buf, off + IPV4_DST) * U16_SPAN + readU16(buf, off + IPV4_DST + 2);
   const flagsOffset = readU16(buf, off + IPV4_FLAGS_FRAGMENT_OFFSET);
   const fragmentOffset = flagsOffset & IPV4_FRAGMENT_OFFSET_MASK;
   out.ipFragment = (flagsOffset & IPV4_MF) !== 0 || fragmentOffset > 0;

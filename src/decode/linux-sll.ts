@@ -3,7 +3,7 @@
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
 import { decodeEtherPayload } from './ethertype';
-import { readU16, readU48 } from './read';
+import { readU16, readU24, U24_SPAN } from './read';
 
 /** Packet type (2), ARPHRD_ type (2), address length (2), address (8), protocol type (2). */
 export const SLL_HLEN = 16;
@@ -19,7 +19,7 @@ export function decodeLinuxSll(buf: Buffer, off: number, end: number, out: Decod
   if (end - off < SLL_HLEN) return stop(out, 'truncated-sll');
   // All reads below lie inside [off, off + SLL_HLEN), checked just above.
   if (readU16(buf, off + SLL_HALEN) === MAC_LEN) {
-    out.linkSrc = readU48(buf, off + SLL_ADDR);
+    out.linkSrc = readU24(buf, off + SLL_ADDR) * U24_SPAN + readU24(buf, off + SLL_ADDR + 3);
     out.hasLinkSrc = true;
   }
   // Values below 0x0600 are Linux pseudo-types (ETH_P_802_2 ...): decodeEtherPayload ends there.

@@ -97,26 +97,31 @@ class SynRing {
   /** Attempts recorded since the last ARP; the newest is at slot (count - 1) % SYN_RING. */
   count = 0;
 
-  /** Hot path (SYN frames only). */
-  record(peer: number, srcPort: number, t: number): void {
+  /**
+   * Hot path (SYN frames only): the SYN `d` (to `d.ip4Dst` from `d.srcPort`) at the clock's time.
+   * Read from their fields, not passed: floats passed to a call that is not inlined are boxed.
+   */
+  record(d: DecodedFrame, clock: PacketClock): void {
+    const peer = d.ip4Dst;
+    const srcPort = d.srcPort;
     const n = Math.min(this.count, SYN_RING);
     for (let i = 0; i < n; i++) if (this.peer[i] === peer && this.port[i] === srcPort) return; // a retransmission
     const slot = this.count % SYN_RING;
     this.peer[slot] = peer;
     this.port[slot] = srcPort;
-    this.time[slot] = t;
+    this.time[slot] = clock.now;
     this.count++;
   }
 }
 
-/** One bridge forwarding entry's view: a station on one VLAN (-1 untagged). */
+/** One bridge forwarding entry's view: a station on one VLAN (-1 untagged). Number fields are initialized where declared (see Station). */
 export class ArpGapEntry implements TimerOwner {
   timerSlot = -1;
   timerKey = Infinity;
   timerSeq = 0;
   timerDue = Infinity;
   /** Packet time of its last ARP on this VLAN. */
-  lastArpS: number;
+  lastArpS = 0;
   /** Frames (ARP excluded) it sent on this VLAN since that ARP. */
   framesSinceArp = 0;
   phase: Phase = PHASE.OK;
@@ -130,7 +135,7 @@ export class ArpGapEntry implements TimerOwner {
 
   /** Its station; it changes only when an evicted station's entry is reused (see `reuse`). */
   station: Station;
-  vlan: number;
+  vlan = -1;
 
   constructor(
     private readonly detector: ArpGapDetector,
@@ -194,8 +199,9 @@ export class ArpGapDetector {
     private readonly sink: AlertSink,
   ) {}
 
-  /** Hot path: the station ARPed on `vlan` at packet time `t`. */
-  onArp(st: Station, vlan: number, t: number): void {
+  /** Hot path: the station ARPed on `vlan`, now (the packet clock's time). */
+  onArp(st: Station, vlan: number): void {
+    const t = this.clock.now;
     let e = entryFor(st, vlan);
     if (e === undefined) {
       if (st.arpGap.length >= ARP_GAP_MAX_VLANS) return;
@@ -212,10 +218,11 @@ export class ArpGapDetector {
     }
   }
 
-  /** Hot path: the station sent a non-ARP frame (or an ARP naming another sender) at packet time `t`. */
-  onFrame(st: Station, d: DecodedFrame, t: number): void {
+  /** Hot path: the station sent a non-ARP frame (or an ARP naming another sender), now (the packet clock's time). */
+  onFrame(st: Station, d: DecodedFrame): void {
     const e = entryFor(st, d.vlan);
     if (e === undefined) return; // never ARPed on this VLAN: its age is unknown
+    const t = this.clock.now;
     // The warning deadline matters only once the station has sent since its ARP, so it is armed
     // by the first frame, not by the ARP: a flood of MACs that each send one ARP arms no timer
     // (the bench's ARP flood spent a sixth of its time sifting the timer heap). A deadline
@@ -223,7 +230,7 @@ export class ArpGapDetector {
     const warnAt = e.lastArpS + this.opts.arpWarnS;
     if (e.framesSinceArp++ === 0 && t < warnAt) this.clock.timers.arm(e, warnAt);
     if (d.l4 === L4.TCP && (d.tcpFlags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN && d.ip4Dst >= 0) {
-      (e.syn ??= new SynRing()).record(d.ip4Dst, d.srcPort, t);
+      (e.syn ??= new SynRing()).record(d, this.clock);
     }
     if (e.phase === PHASE.EXPIRED) return;
     if (t > e.lastArpS + this.opts.arpThresholdS) this.expired(e, t);

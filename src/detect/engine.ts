@@ -1,7 +1,6 @@
 // The detection engine: the one per-frame path from decoded facts to alerts, and the end-of-input summary.
 
 import type { Frame } from '../capture/frame';
-import { frameTimeS } from '../capture/frame';
 import { formatIpv4, formatMac } from '../decode/address';
 import type { DecodeReason } from '../decode/decoded-frame';
 import { DECODE_REASONS, DecodedFrame, L4 } from '../decode/decoded-frame';
@@ -17,7 +16,7 @@ import { checkEngineOptions, DEFAULT_ENGINE_OPTIONS } from './options';
 import { NetworkChangeDetector } from './network-change';
 import { ResponseMatcher } from './responses';
 import type { Station } from './stations';
-import { arpSenderMac, StationTable } from './stations';
+import { isArpSender, StationTable } from './stations';
 
 export type { EngineOptions } from './options';
 export type { BlackoutSummary } from './blackout';
@@ -125,7 +124,7 @@ export class Engine {
     // A capture-wide silence longer than the bridge's hold is what the ARP-gap detector calls a hole.
     this.clock = new PacketClock(o.arpThresholdS);
     this.arpGap = new ArpGapDetector(o, this.clock, sink);
-    this.stations = new StationTable(o.maxStations, sink, (st) => this.arpGap.forget(st));
+    this.stations = new StationTable(o.maxStations, this.clock, sink, (st) => this.arpGap.forget(st));
     // A MAC that sent ARP before, or an address that answered requests, is a station netgap knew.
     const known = (mac: number, ip4: number, buf: Buffer, ip6Off: number) => this.stations.get(mac) !== undefined || this.blackout.knows(ip4, buf, ip6Off);
     this.networkChange = new NetworkChangeDetector(o, this.clock, known, sink);
@@ -136,17 +135,19 @@ export class Engine {
   /** Hot path: decode one frame into the reused DecodedFrame and run the detectors on it. */
   handleFrame(frame: Frame): void {
     decodeFrame(frame, this.decoded);
-    this.handleDecoded(this.decoded, frameTimeS(frame));
+    this.handleDecoded(this.decoded);
   }
 
   /**
    * Hot path: run the counters and detectors on facts already decoded, for a frame stamped
-   * `frameTs` (epoch seconds). No allocation unless a station is new or an alert is raised.
+   * `d.ts`. No allocation unless a station is new or an alert is raised. Times and MACs are
+   * floats, and a float passed to or returned from a call that V8 does not inline is boxed: so
+   * below they travel in fields (`d.ts`, `d.linkSrc`, `clock.now`), never as arguments.
    */
-  handleDecoded(d: DecodedFrame, frameTs: number): void {
+  handleDecoded(d: DecodedFrame): void {
     this.packets++;
-    if (this.packets === 1) this.firstTs = frameTs;
-    this.lastTs = frameTs;
+    if (this.packets === 1) this.firstTs = d.ts;
+    this.lastTs = d.ts;
     const r = d.reason;
     if (r >= 0) {
       this.reasonCounts[r]!++;
@@ -156,23 +157,22 @@ export class Engine {
       else this.malformed++;
     }
 
-    const t = this.clock.advance(frameTs);
+    this.clock.advanceTo(d);
     // Network-change markers, before the station table learns from this frame (it asks whether the station was known).
     if (d.isArp || d.l4 === L4.ICMPV6) this.networkChange.onFrame(d);
 
     // The ARP's sender refreshes its entry; the frame's link-layer source (usually the same MAC)
     // sent traffic. An ARP is the refresh itself, so it is not traffic at risk for its own sender.
-    const mac = arpSenderMac(d);
     let arpStation: Station | undefined;
-    if (mac >= 0) {
-      arpStation = this.stations.arp(mac, d, t, frameTs);
-      this.arpGap.onArp(arpStation, d.vlan, t);
+    if (isArpSender(d)) {
+      arpStation = this.stations.arp(d);
+      this.arpGap.onArp(arpStation, d.vlan);
     }
     if (d.hasLinkSrc) {
-      const st = arpStation !== undefined && arpStation.mac === d.linkSrc ? arpStation : this.stations.get(d.linkSrc);
+      const st = arpStation !== undefined && arpStation.mac === d.linkSrc ? arpStation : this.stations.linkSender(d);
       if (st !== undefined) {
-        this.stations.frame(st, d, t);
-        if (st !== arpStation) this.arpGap.onFrame(st, d, t);
+        this.stations.frame(st, d);
+        if (st !== arpStation) this.arpGap.onFrame(st, d);
       }
     }
     // Inbound blackouts: requests and their answers.

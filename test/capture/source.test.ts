@@ -244,11 +244,11 @@ describe('readCaptures', () => {
     }
   });
 
-  it('reads a file through two reused buffers, one filling while the other is parsed: frames point into them (or into the carry)', async () => {
+  it('reads a file through one reused buffer: frames point into it (or into the carry)', async () => {
     const buffers = new Set<Buffer>();
     const { error } = await run([good('smb_smb3_multichannel.pcap')], { readBytes: 64 * 1024 }, (f) => buffers.add(f.buf));
     expect(error).toBeNull();
-    expect(buffers.size).toBe(3);
+    expect(buffers.size).toBe(2);
   });
 
   it('reads `-` from the stdin stream in chunks of any size, Buffers or plain Uint8Arrays', async () => {

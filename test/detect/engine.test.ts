@@ -130,10 +130,10 @@ describe('Engine', () => {
   it('reuses one DecodedFrame for every frame', () => {
     const { engine: e } = engine();
     const seen = new Set<DecodedFrame>();
-    const spy = (e as unknown as { handleDecoded: (d: DecodedFrame, t: number) => void }).handleDecoded.bind(e);
-    (e as unknown as { handleDecoded: (d: DecodedFrame, t: number) => void }).handleDecoded = (d, t) => {
+    const spy = e.handleDecoded.bind(e);
+    e.handleDecoded = (d) => {
       seen.add(d);
-      spy(d, t);
+      spy(d);
     };
     for (let i = 0; i < 5; i++) e.handleFrame(frameOf(ARP_REQUEST, T0 + i));
     expect(seen.size).toBe(1);

@@ -3,24 +3,26 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/detect/alerts';
 import type { Station } from '../../src/detect/stations';
-import { ARP_INTERVAL_RING, arpSenderMac, STATION_MAX_IPS, StationTable } from '../../src/detect/stations';
+import { PacketClock } from '../../src/detect/clock';
+import type { DecodedFrame } from '../../src/decode/decoded-frame';
+import { ARP_INTERVAL_RING, isArpSender, STATION_MAX_IPS, StationTable } from '../../src/detect/stations';
 import { arp, engine, GUEST, GUEST_IP, GUEST_TEXT, ip, OTHER, ROUTER, udp } from './facts';
 
-describe('arpSenderMac', () => {
+describe('isArpSender', () => {
   it('makes a station of an ARP or RARP sender with a 6-byte Ethernet or IEEE 802 address and opcode 1-4', () => {
-    expect(arpSenderMac(arp(GUEST, GUEST_IP))).toBe(GUEST);
-    expect(arpSenderMac(arp(GUEST, GUEST_IP, { op: 2 }))).toBe(GUEST);
-    expect(arpSenderMac(arp(GUEST, 0, { op: 3 }))).toBe(GUEST);
-    expect(arpSenderMac(arp(GUEST, GUEST_IP, { op: 4 }))).toBe(GUEST);
-    expect(arpSenderMac(arp(GUEST, GUEST_IP, { htype: 6 }))).toBe(GUEST);
+    expect(isArpSender(arp(GUEST, GUEST_IP))).toBe(true);
+    expect(isArpSender(arp(GUEST, GUEST_IP, { op: 2 }))).toBe(true);
+    expect(isArpSender(arp(GUEST, 0, { op: 3 }))).toBe(true);
+    expect(isArpSender(arp(GUEST, GUEST_IP, { op: 4 }))).toBe(true);
+    expect(isArpSender(arp(GUEST, GUEST_IP, { htype: 6 }))).toBe(true);
   });
 
   it('makes no station of other hardware types, other address lengths, other opcodes or non-ARP frames', () => {
-    expect(arpSenderMac(arp(GUEST, GUEST_IP, { htype: 15 }))).toBe(-1);
-    expect(arpSenderMac(arp(GUEST, GUEST_IP, { hlen: 8 }))).toBe(-1);
-    expect(arpSenderMac(arp(GUEST, GUEST_IP, { op: 8 }))).toBe(-1);
-    expect(arpSenderMac(arp(GUEST, GUEST_IP, { op: 0 }))).toBe(-1);
-    expect(arpSenderMac(udp(GUEST))).toBe(-1);
+    expect(isArpSender(arp(GUEST, GUEST_IP, { htype: 15 }))).toBe(false);
+    expect(isArpSender(arp(GUEST, GUEST_IP, { hlen: 8 }))).toBe(false);
+    expect(isArpSender(arp(GUEST, GUEST_IP, { op: 8 }))).toBe(false);
+    expect(isArpSender(arp(GUEST, GUEST_IP, { op: 0 }))).toBe(false);
+    expect(isArpSender(udp(GUEST))).toBe(false);
   });
 });
 
@@ -88,21 +90,36 @@ describe('Station statistics (through the engine)', () => {
 });
 
 describe('StationTable', () => {
+  const clocks = new WeakMap<StationTable, PacketClock>();
   /** `evicted` lists the MACs evicted, read when told: the table reuses the object afterwards. */
   function table(max: number): { t: StationTable; alerts: Alert[]; evicted: number[] } {
     const alerts: Alert[] = [];
     const evicted: number[] = [];
-    const t = new StationTable(max, (a) => alerts.push(a), (s) => evicted.push(s.mac));
+    const clock = new PacketClock();
+    const t = new StationTable(max, clock, (a) => alerts.push(a), (s) => evicted.push(s.mac));
+    clocks.set(t, clock);
     return { t, alerts, evicted };
+  }
+  /** The ARP `d`, stamped and handled at packet time `now`. */
+  function arpAt(t: StationTable, d: DecodedFrame, now: number): Station {
+    clocks.get(t)!.advance(now);
+    d.ts = now;
+    return t.arp(d);
+  }
+  /** The frame `d` from `st`, handled at packet time `now`. */
+  function frameAt(t: StationTable, st: Station, d: DecodedFrame, now: number): void {
+    clocks.get(t)!.advance(now);
+    d.ts = now;
+    t.frame(st, d);
   }
 
   it('evicts beyond its cap, counts evictions, and raises table-full once, at the packet time of the first', () => {
     const { t, alerts, evicted } = table(2);
-    t.arp(1, arp(1, 0), 10, 10);
-    t.arp(2, arp(2, 0), 11, 11);
+    arpAt(t, arp(1, 0), 10);
+    arpAt(t, arp(2, 0), 11);
     expect(alerts).toEqual([]);
-    t.arp(3, arp(3, 0), 12, 12);
-    t.arp(4, arp(4, 0), 13, 13);
+    arpAt(t, arp(3, 0), 12);
+    arpAt(t, arp(4, 0), 13);
     expect(t.size).toBe(2);
     expect(t.evicted).toBe(2);
     expect(evicted).toEqual([1, 2]);
@@ -111,12 +128,12 @@ describe('StationTable', () => {
 
   it('gives a station that keeps talking a second chance over one that went quiet', () => {
     const { t, evicted } = table(3);
-    const busy = t.arp(1, arp(1, 0), 1, 1);
-    t.arp(2, arp(2, 0), 2, 2);
-    t.arp(3, arp(3, 0), 3, 3);
-    t.frame(busy, udp(1), 4);
-    t.frame(busy, udp(1), 5);
-    t.arp(4, arp(4, 0), 6, 6);
+    const busy = arpAt(t, arp(1, 0), 1);
+    arpAt(t, arp(2, 0), 2);
+    arpAt(t, arp(3, 0), 3);
+    frameAt(t, busy, udp(1), 4);
+    frameAt(t, busy, udp(1), 5);
+    arpAt(t, arp(4, 0), 6);
     expect(evicted).toEqual([2]);
     expect(t.get(1)).toBe(busy);
     expect([...t.byMac.keys()].sort()).toEqual([1, 3, 4]);
@@ -124,10 +141,10 @@ describe('StationTable', () => {
 
   it('stays at its cap under a flood of new MACs, keeping the one station that talks throughout', () => {
     const { t } = table(100);
-    const guest = t.arp(GUEST, arp(GUEST, GUEST_IP), 0, 0);
+    const guest = arpAt(t, arp(GUEST, GUEST_IP), 0);
     for (let i = 0; i < 10_000; i++) {
-      t.arp(0x020000000000 + i, arp(0x020000000000 + i, 0), i, i);
-      t.frame(guest, udp(GUEST), i);
+      arpAt(t, arp(0x020000000000 + i, 0), i);
+      frameAt(t, guest, udp(GUEST), i);
     }
     expect(t.size).toBe(100);
     expect(t.get(GUEST)).toBe(guest);
@@ -154,27 +171,27 @@ describe('StationTable', () => {
       intervals: st.recentArpIntervals(),
     });
     const { t } = table(1);
-    const old = t.arp(GUEST, arp(GUEST, GUEST_IP, { vlan: 42 }), 10, 10);
-    t.arp(GUEST, arp(GUEST, ip('198.51.100.99'), { vlan: 43 }), 20, 20);
-    t.frame(old, udp(GUEST, { vlan: 42 }), 21);
-    t.frame(old, udp(GUEST, { vlan: 42 }), 22);
+    const old = arpAt(t, arp(GUEST, GUEST_IP, { vlan: 42 }), 10);
+    arpAt(t, arp(GUEST, ip('198.51.100.99'), { vlan: 43 }), 20);
+    frameAt(t, old, udp(GUEST, { vlan: 42 }), 21);
+    frameAt(t, old, udp(GUEST, { vlan: 42 }), 22);
     // A second-chance bit only delays the eviction by one pass of the hand.
-    const fresh = t.arp(OTHER, arp(OTHER, ip('198.51.100.12')), 30, 30);
+    const fresh = arpAt(t, arp(OTHER, ip('198.51.100.12')), 30);
     expect(fresh).toBe(old);
     // The same new station in a table with room: made by the constructor.
-    const expected = new StationTable(2, () => undefined, () => undefined);
-    expected.arp(GUEST, arp(GUEST, GUEST_IP), 0, 0); // takes seq 0, as in `t`
-    expect(seen(fresh)).toEqual(seen(expected.arp(OTHER, arp(OTHER, ip('198.51.100.12')), 30, 30)));
+    const { t: expected } = table(2);
+    arpAt(expected, arp(GUEST, GUEST_IP), 0); // takes seq 0, as in `t`
+    expect(seen(fresh)).toEqual(seen(arpAt(expected, arp(OTHER, ip('198.51.100.12')), 30)));
   });
 
   it('keeps the last ARP_INTERVAL_RING ARP intervals, oldest first', () => {
     const { t } = table(10);
     let ts = 0;
-    let st = t.arp(GUEST, arp(GUEST, GUEST_IP), ts, ts);
+    let st = arpAt(t, arp(GUEST, GUEST_IP), ts);
     expect(st.recentArpIntervals()).toEqual([]);
     for (let i = 1; i <= ARP_INTERVAL_RING + 5; i++) {
       ts += i;
-      st = t.arp(GUEST, arp(GUEST, GUEST_IP), ts, ts);
+      st = arpAt(t, arp(GUEST, GUEST_IP), ts);
     }
     const ring = st.recentArpIntervals();
     expect(ring).toHaveLength(ARP_INTERVAL_RING);

@@ -3,10 +3,9 @@
 import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../../src/capture/input-error';
-import { Engine } from '../../../src/detect/engine';
 import type { Alert, InboundBlackoutAlert, InboundBlackoutStartAlert } from '../../../src/detect/alerts';
 import type { AnalysisEvent } from '../../../src/pipeline';
-import { arp, GUEST, GUEST_IP, udp } from '../../detect/facts';
+import { arp, FactEngine, GUEST, GUEST_IP, udp } from '../../detect/facts';
 import { runDashboard } from '../../../src/output/dashboard/dashboard';
 import { COLOUR, fixtureAnalysis, Harness, HeadlessTerminal, KEY, T0 } from './harness';
 
@@ -204,7 +203,7 @@ describe('pause', () => {
 
   it('holds a live screen still while the analysis goes on, and catches up on resume', async () => {
     const events = new Subject<AnalysisEvent>();
-    const engine = new Engine({}, (alert: Alert) => events.next({ type: 'alert', alert }));
+    const engine = new FactEngine({}, (alert: Alert) => events.next({ type: 'alert', alert }));
     const h = new Harness({ source: 'eth0', mode: 'live', events, engine: () => engine });
     open.push(h);
     h.dashboard.start();
@@ -227,7 +226,7 @@ describe('pause', () => {
 
 it('shows an ongoing blackout counting up on the packet clock, then ended with its duration and cause', async () => {
   const events = new Subject<AnalysisEvent>();
-  const engine = new Engine({}, () => undefined);
+  const engine = new FactEngine({}, () => undefined);
   const h = new Harness({ source: 'eth0', mode: 'live', events, engine: () => engine });
   open.push(h);
   h.dashboard.start();
