@@ -1,7 +1,6 @@
 // The one EtherType dispatch table (IEEE Registration Authority EtherType list; Zeek's ethernet/main.zeek).
 
 import type { DecodedFrame } from './decoded-frame';
-import type { Decoder } from './frame';
 import { decodeArp, decodeRarp } from './arp';
 import { decodeIpv4 } from './ipv4';
 import { decodeIpv6 } from './ipv6';
@@ -29,37 +28,35 @@ export const ETHERTYPE = {
 export const ETHERTYPE_MIN = 0x0600;
 
 /**
- * EtherType -> decoder. A new protocol is one entry here. Link layers (Ethernet, SLL, SLL2) set
- * `out.etherType` and call `decodeEtherPayload`.
- */
-const ETHERTYPE_DECODERS: ReadonlyMap<number, Decoder> = new Map<number, Decoder>([
-  [ETHERTYPE.ARP, decodeArp],
-  [ETHERTYPE.RARP, decodeRarp],
-  [ETHERTYPE.IPV4, decodeIpv4],
-  [ETHERTYPE.IPV6, decodeIpv6],
-  [ETHERTYPE.VLAN, decodeVlanTag],
-  [ETHERTYPE.QINQ, decodeVlanTag],
-  [ETHERTYPE.QINQ_LEGACY, decodeVlanTag],
-]);
-
-/**
- * Decode the payload at `off` named by `out.etherType`. An EtherType with no entry, or an 802.3
- * length (LLC), is a payload netgap does not decode, not a malformed frame: decoding ends there
- * cleanly. Hot path: one Map lookup per layer.
+ * Decode the payload at `off` named by `out.etherType`: the EtherType table, one case per
+ * protocol (a switch, not a Map: see decodeLink in frame.ts). Link layers (Ethernet, SLL, SLL2)
+ * set `out.etherType` and call this. An EtherType with no case, or an 802.3 length (LLC), is a
+ * payload netgap does not decode, not a malformed frame: decoding ends there cleanly.
  */
 export function decodeEtherPayload(buf: Buffer, off: number, end: number, out: DecodedFrame): number {
   let next = off;
-  // A VLAN tag names another EtherType (gopacket's NextLayerType), so look up again after each
-  // tag. The loop lives here rather than in vlan.ts so that vlan.ts need not import this table;
-  // it ends because each tag consumes 4 bytes and vlan.ts caps the depth.
+  // A VLAN tag names another EtherType (gopacket's NextLayerType), so the table is read again
+  // after each tag. The loop lives here rather than in vlan.ts so that vlan.ts need not import
+  // this table; it ends because each tag consumes 4 bytes and vlan.ts caps the depth.
   for (;;) {
-    if (out.etherType < ETHERTYPE_MIN) {
-      out.etherType = 0; // no EtherType: the field held a length
-      return next;
+    switch (out.etherType) {
+      case ETHERTYPE.IPV4:
+        return decodeIpv4(buf, next, end, out);
+      case ETHERTYPE.ARP:
+        return decodeArp(buf, next, end, out);
+      case ETHERTYPE.IPV6:
+        return decodeIpv6(buf, next, end, out);
+      case ETHERTYPE.RARP:
+        return decodeRarp(buf, next, end, out);
+      case ETHERTYPE.VLAN:
+      case ETHERTYPE.QINQ:
+      case ETHERTYPE.QINQ_LEGACY:
+        next = decodeVlanTag(buf, next, end, out);
+        if (next < 0) return next;
+        continue;
+      default:
+        if (out.etherType < ETHERTYPE_MIN) out.etherType = 0; // no EtherType: the field held a length
+        return next;
     }
-    const decoder = ETHERTYPE_DECODERS.get(out.etherType);
-    if (decoder === undefined) return next;
-    next = decoder(buf, next, end, out);
-    if (next < 0 || decoder !== decodeVlanTag) return next;
   }
 }
