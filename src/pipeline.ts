@@ -5,10 +5,33 @@
 import { Observable } from 'rxjs/internal/Observable';
 import type { FrameSink } from './capture/frame';
 import type { Alert } from './detect/alerts';
-import { Engine, type EngineOptions, type Summary } from './detect/engine';
+import { Engine, type EngineOptions, type StationSummary, type Summary, type SummaryHead } from './detect/engine';
 
 /** What an analysis emits: alerts as they are raised, then one summary. */
-export type AnalysisEvent = { type: 'alert'; alert: Alert } | { type: 'summary'; summary: Summary };
+export type AnalysisEvent = { type: 'alert'; alert: Alert } | SummaryEvent;
+
+/** The end of an analysis: the summary, whole or as a head and its station rows. */
+export interface SummaryEvent {
+  type: 'summary';
+  /** The whole summary, made when first read. */
+  readonly summary: Summary;
+  /** The summary without `stations`, and the rows one at a time: what a streaming writer reads. */
+  readonly head: SummaryHead;
+  rows(): Iterable<StationSummary>;
+}
+
+function summaryEvent(engine: Engine): SummaryEvent {
+  let summary: Summary | undefined;
+  return {
+    type: 'summary',
+    get summary() {
+      summary ??= engine.finish();
+      return summary;
+    },
+    head: engine.summaryHead(),
+    rows: () => engine.stationRows(),
+  };
+}
 
 /** What a source drives: frames, and (live) ticks that advance the packet clock through silence. */
 export interface EngineInput {
@@ -35,7 +58,7 @@ export function analyze(
   return new Observable<AnalysisEvent>((subscriber) => {
     const engine = new Engine(options, (alert) => subscriber.next({ type: 'alert', alert }));
     inspect?.(engine);
-    const finish = () => subscriber.next({ type: 'summary', summary: engine.finish() });
+    const finish = () => subscriber.next(summaryEvent(engine));
     const input: EngineInput = { frame: (f) => engine.handleFrame(f), tick: (t) => engine.tick(t) };
     return source(input).subscribe({
       complete: () => {

@@ -11,15 +11,15 @@ import { CapMissingError, loadCap } from '../capture/live-cap';
 import type { RunAs } from '../capture/live-user';
 import { dropPrivileges, resolveUser } from '../capture/live-user';
 import type { Alert, Severity } from '../detect/alerts';
-import type { Engine, Summary } from '../detect/engine';
+import type { Engine, SummaryHead } from '../detect/engine';
 import { runDashboard } from '../output/dashboard/dashboard';
 import { describe } from '../output/describe';
 import { LineWriter } from '../output/line-writer';
-import { alertLine, summaryRecord } from '../output/ndjson';
+import { alertLine, summaryPieces } from '../output/ndjson';
 import { sanitize } from '../output/sanitize';
 import { summaryText } from '../output/summary-text';
 import { alertText } from '../output/text';
-import { analyze, type AnalysisEvent } from '../pipeline';
+import { analyze, type AnalysisEvent, type SummaryEvent } from '../pipeline';
 import { engineOptions } from './read';
 
 export interface LiveOptions {
@@ -144,8 +144,8 @@ function captureLines(stats: readonly InterfaceStats[]): string[] {
   });
 }
 
-/** The combined summary: the engine's, with the capture's alerts added to the counts. */
-function withCaptureAlerts(summary: Summary, counts: Readonly<Record<Severity, number>>): Summary {
+/** The combined summary (whole, or its head): the engine's, with the capture's alerts added to the counts. */
+function withCaptureAlerts<S extends SummaryHead>(summary: S, counts: Readonly<Record<Severity, number>>): S {
   const alerts = { ...summary.alerts };
   for (const s of Object.keys(counts) as Severity[]) alerts[s] += counts[s];
   return { ...summary, alerts };
@@ -281,14 +281,14 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
     engineOptions(opts),
     (e) => (engine = e),
   );
-  const printSummary = (engineSummary: Summary): void => {
+  const printSummary = async (ev: Pick<SummaryEvent, 'summary' | 'head' | 'rows'>): Promise<void> => {
     writer?.flush();
-    const summary = withCaptureAlerts(engineSummary, captureAlerts);
     const stats = capture.stats();
     if (opts.json) {
-      out.line(JSON.stringify({ ...summaryRecord(summary), capture: captureRecord(stats, userFilter ? opts.filter! : null, bufferBytes) }));
+      const capturing = { capture: captureRecord(stats, userFilter ? opts.filter! : null, bufferBytes) };
+      await out.linePieces(summaryPieces(withCaptureAlerts(ev.head, captureAlerts), ev.rows(), capturing));
     } else {
-      const lines = summaryText(summary, advice);
+      const lines = summaryText(withCaptureAlerts(ev.summary, captureAlerts), advice);
       const at = lines.findIndex((l) => l.startsWith('  alerts:'));
       lines.splice(at + 1, 0, ...captureLines(stats).map(sanitize));
       for (const line of lines) out.line(line);
@@ -305,12 +305,16 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       for (const m of heldMessages) io.stderr.write(m);
     }
   }
+  let summary: SummaryEvent | undefined;
   try {
     await events.forEach((ev) => {
       if (ev.type === 'alert') render(ev.alert);
-      else printSummary(ev.summary);
+      else summary = ev; // printed below, where a slow reader can be waited for
     });
   } finally {
+    out.flush();
+    // An analysis that failed emitted its summary first: it is printed all the same.
+    if (summary !== undefined) await printSummary(summary);
     out.flush();
     duration?.unsubscribe();
     process.off('SIGINT', stop);
@@ -339,7 +343,11 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       { signal: signal.signal },
     );
     process.off('SIGTERM', abort);
-    if (engine !== undefined) printSummary(result.summary ?? engine.finish());
+    if (engine !== undefined) {
+      const summary = result.summary ?? engine.finish();
+      const { stations, ...head } = summary;
+      await printSummary({ summary, head, rows: () => stations });
+    }
     return capture.failed ? 2 : 0;
   }
 }

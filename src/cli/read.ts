@@ -7,10 +7,10 @@ import type { Severity } from '../detect/alerts';
 import type { EngineOptions } from '../detect/options';
 import { describe } from '../output/describe';
 import { LineWriter } from '../output/line-writer';
-import { alertLine, summaryLine } from '../output/ndjson';
+import { alertLine, summaryPieces } from '../output/ndjson';
 import { summaryText } from '../output/summary-text';
 import { alertText } from '../output/text';
-import { analyze } from '../pipeline';
+import { analyze, type SummaryEvent } from '../pipeline';
 
 export interface ReadOptions {
   json?: boolean;
@@ -51,6 +51,8 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
   const advice = new Map<string, string>();
   let worst = -1;
   const events = analyze((input) => readCaptures(files, input.frame), engineOptions(opts));
+  let summary: SummaryEvent | undefined;
+  let failure: InputError | undefined;
   try {
     await events.forEach((ev) => {
       if (ev.type === 'alert') {
@@ -61,19 +63,24 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
         const { advice: todo } = describe(alert);
         // A blackout's advice is given by the summary's blackouts section, from each blackout's cause.
         if (todo !== '' && alert.mac !== undefined && alert.kind !== 'inbound-blackout') advice.set(alert.mac, todo);
-      } else if (opts.json) {
-        out.line(summaryLine(ev.summary));
       } else {
-        for (const line of summaryText(ev.summary, advice)) out.line(line);
+        summary = ev; // written below, where a slow reader can be waited for
       }
     });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    out.flush(); // every alert before the damage, then the one line naming it
-    io.stderr.write(`netgap: ${err.message}\n`);
-    return 2;
+    failure = err; // the summary of what came before the damage is still written, first
   } finally {
     out.flush();
+  }
+  if (summary !== undefined) {
+    if (opts.json) await out.linePieces(summaryPieces(summary.head, summary.rows()));
+    else for (const line of summaryText(summary.summary, advice)) out.line(line);
+    out.flush();
+  }
+  if (failure !== undefined) {
+    io.stderr.write(`netgap: ${failure.message}\n`);
+    return 2;
   }
   return opts.failOn !== undefined && worst >= RANK[opts.failOn] ? 1 : 0;
 }

@@ -148,8 +148,13 @@ export class ArpGapEntry implements TimerOwner {
     this.lastArpS = arpS;
   }
 
-  /** Rare: an evicted station's entry (its timer already removed) for a new station; every field as the constructor gives it. */
-  reuse(station: Station, vlan: number, arpS: number): this {
+  /**
+   * An evicted station's entry (its timer already removed) for a new station; every field as the
+   * constructor gives it. Under a flood of new MACs this runs once per frame, so the time is read
+   * from the clock, not passed (a float argument is boxed).
+   */
+  reuse(station: Station, vlan: number, clock: PacketClock): this {
+    const arpS = clock.now;
     this.timerSlot = -1;
     this.timerKey = Infinity;
     this.timerSeq = 0;
@@ -205,7 +210,7 @@ export class ArpGapDetector {
     let e = entryFor(st, vlan);
     if (e === undefined) {
       if (st.arpGap.length >= ARP_GAP_MAX_VLANS) return;
-      e = this.spare.pop()?.reuse(st, vlan, t) ?? new ArpGapEntry(this, st, vlan, t);
+      e = this.spare.pop()?.reuse(st, vlan, this.clock) ?? new ArpGapEntry(this, st, vlan, t);
       st.addArpGapEntry(e);
     } else {
       if (e.phase !== PHASE.OK) this.recovered(e, t);

@@ -82,6 +82,9 @@ export interface Summary {
   blackouts: BlackoutSummary[];
 }
 
+/** The summary without its station rows, which `Engine.stationRows()` gives one at a time. */
+export type SummaryHead = Omit<Summary, 'stations'>;
+
 /** How each decode reason is counted in the summary's totals. */
 const REASON_CLASS = { MALFORMED: 0, TRUNCATED: 1, UNSUPPORTED_LINK: 2 } as const;
 const reasonClass = Uint8Array.from(DECODE_REASONS, (r) =>
@@ -194,10 +197,25 @@ export class Engine {
    * at the last frame, and a dashboard may call it for a snapshot at any time.
    */
   finish(): Summary {
+    const { blackouts, ...head } = this.summaryHead();
+    return { ...head, stations: [...this.stationRows()], blackouts };
+  }
+
+  /**
+   * The station rows of the summary, in order of first ARP, made one at a time: a writer that
+   * streams them never holds them all (a table of 65536 stations is tens of MB of rows).
+   */
+  *stationRows(): Generator<StationSummary> {
+    const end = this.clock.now;
+    const stations = [...this.stations.byMac.values()].sort((a, b) => a.seq - b.seq);
+    for (const st of stations) yield this.stationSummary(st, end);
+  }
+
+  /** The summary at the current packet time, without its station rows (see `finish`). */
+  summaryHead(): SummaryHead {
     const end = this.clock.now;
     const reasons = {} as Record<DecodeReason, number>;
     DECODE_REASONS.forEach((name, i) => (reasons[name] = this.reasonCounts[i]!));
-    const rows = [...this.stations.byMac.values()].sort((a, b) => a.seq - b.seq);
     return {
       packets: this.packets,
       malformed: this.malformed,
@@ -216,7 +234,6 @@ export class Engine {
         blackouts: this.blackout.evictedRows,
       },
       alerts: { ...this.alertCounts },
-      stations: rows.map((st) => this.stationSummary(st, end)),
       blackouts: this.blackout.summary(end),
     };
   }

@@ -97,11 +97,12 @@ export class Station {
   /** Packet-clock time of its first ARP. */
   firstSeenS = 0;
 
-  constructor(mac: number, seq: number, firstSeenS: number) {
-    this.mac = mac;
+  /** The sender of the ARP `d` (`d.arpSha`), first seen now (the clock's time). */
+  constructor(d: DecodedFrame, seq: number, clock: PacketClock) {
+    this.mac = d.arpSha;
     this.seq = seq;
-    this.firstSeenS = firstSeenS;
-    this.lastSeenS = firstSeenS;
+    this.firstSeenS = clock.now;
+    this.lastSeenS = clock.now;
   }
 
   /**
@@ -109,7 +110,10 @@ export class Station {
    * Every field goes back to what the constructor gives; `seq` tells the new station apart from
    * the old one to anyone who kept the object.
    */
-  reuse(mac: number, seq: number, firstSeenS: number): this {
+  reuse(d: DecodedFrame, seq: number, clock: PacketClock): this {
+    // As the constructor: MAC and time are read from their fields (under a flood of new MACs this
+    // runs once per frame, and floats passed as arguments were boxed: 64 bytes of garbage a frame).
+    const firstSeenS = clock.now;
     this.vlans = EMPTY;
     this.ips = EMPTY;
     this.lastIp = -1;
@@ -124,7 +128,7 @@ export class Station {
     this.lastVlan = -1;
     this.intervals = null;
     this.intervalCount = 0;
-    this.mac = mac;
+    this.mac = d.arpSha;
     this.seq = seq;
     this.firstSeenS = firstSeenS;
     return this;
@@ -243,18 +247,17 @@ export class StationTable {
   /** Hot path: the station sending this ARP frame (`isArpSender(d)`), created when new. */
   arp(d: DecodedFrame): Station {
     const index = this.index;
-    const now = this.clock.now;
     index.key[0] = d.arpSha;
     const id = index.find();
     let st = id < 0 ? undefined : this.byId[id];
     if (st === undefined) {
-      const mac = d.arpSha;
-      const victim = this.index.size >= this.maxStations ? this.evictOne(now) : undefined;
-      st = victim === undefined ? new Station(mac, this.seq++, now) : victim.reuse(mac, this.seq++, now);
-      this.byId[this.index.insert(mac)] = st;
+      const victim = index.size >= this.maxStations ? this.evictOne() : undefined;
+      st = victim === undefined ? new Station(d, this.seq++, this.clock) : victim.reuse(d, this.seq++, this.clock);
+      index.key[0] = d.arpSha;
+      this.byId[index.add()] = st;
     } else {
       st.referenced = true;
-      st.lastSeenS = now;
+      st.lastSeenS = this.clock.now;
     }
     st.noteVlan(d.vlan);
     st.noteArp(d);
@@ -271,7 +274,7 @@ export class StationTable {
   }
 
   /** Rare: the table is full. Returns the evicted station, whose object the caller reuses. */
-  private evictOne(now: number): Station | undefined {
+  private evictOne(): Station | undefined {
     for (let id = this.index.oldest(); id >= 0; id = this.index.oldest()) {
       const victim = this.byId[id]!;
       if (victim.referenced) {
@@ -283,7 +286,7 @@ export class StationTable {
       this.byId[id] = undefined;
       this.onEvict(victim);
       if (this.evicted++ === 0) {
-        this.sink({ ts: now, severity: 'warning', kind: 'table-full', table: 'stations', limit: this.maxStations });
+        this.sink({ ts: this.clock.now, severity: 'warning', kind: 'table-full', table: 'stations', limit: this.maxStations });
       }
       return victim;
     }

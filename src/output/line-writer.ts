@@ -1,5 +1,6 @@
 // Writes output lines in batches: one write per batch of frames, so `tail -f`, `| jq` and log shippers see each alert within a batch.
 
+import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 
 /**
@@ -33,6 +34,20 @@ export class LineWriter {
     if (this.scheduled) return;
     this.scheduled = true;
     queueMicrotask(this.flushNow);
+  }
+
+  /**
+   * One line written in pieces, each as it comes, so that a line of tens of MB (a summary of a
+   * full station table) is never held whole. A pipe whose reader is slower than netgap queues
+   * what it cannot take at once (the ARP flood's summary into `| cat`: 80 MiB queued), so the
+   * next piece is made only once the stream has drained.
+   */
+  async linePieces(pieces: Iterable<string>): Promise<void> {
+    this.flush();
+    for (const piece of pieces) {
+      if (piece !== '' && !this.out.write(piece)) await once(this.out, 'drain');
+    }
+    this.out.write('\n');
   }
 
   /** Writes the lines gathered so far. */

@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, map, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/capture/input-error';
 import { readCaptures } from '../../src/capture/source';
-import type { Engine } from '../../src/detect/engine';
+import type { Alert } from '../../src/detect/alerts';
+import type { Engine, Summary } from '../../src/detect/engine';
 import { ReplayPacer, replaySource, runReplay } from '../../src/cli/replay';
 import { analyze, type AnalysisEvent } from '../../src/pipeline';
 import { HeadlessTerminal } from '../output/dashboard/harness';
@@ -18,13 +19,17 @@ import { HeadlessTerminal } from '../output/dashboard/harness';
 const FIXTURES = join(__dirname, '..', '..', 'fixtures');
 const fixture = (name: string): string => join(FIXTURES, name);
 
+/** An event as plain data, to compare: the summary event's whole summary, not its row generator. */
+type Compared = { type: 'alert'; alert: Alert } | { type: 'summary'; summary: Summary };
+const compared = (ev: AnalysisEvent): Compared => (ev.type === 'alert' ? ev : { type: 'summary', summary: ev.summary });
+
 /** `netgap read`'s analysis of the files: the reference. */
-function straight(files: string[]): Promise<AnalysisEvent[]> {
-  return lastValueFrom(analyze((input) => readCaptures(files, input.frame)).pipe(toArray()));
+function straight(files: string[]): Promise<Compared[]> {
+  return lastValueFrom(analyze((input) => readCaptures(files, input.frame)).pipe(map(compared), toArray()));
 }
 
 interface Replay {
-  events: Promise<AnalysisEvent[]>;
+  events: Promise<Compared[]>;
   engine: () => Engine;
   pacer: () => ReplayPacer;
 }
@@ -40,7 +45,7 @@ function replay(files: string[], speed: number): Replay {
       },
       {},
       (e) => (engine = e),
-    ).pipe(toArray()),
+    ).pipe(map(compared), toArray()),
   );
   return { events, engine: () => engine!, pacer: () => pacer! };
 }
