@@ -9,7 +9,8 @@
  *   are never in the repository. The files sit in the page cache: the bench measures the
  *   programs, not the disk.
  * - Commands, each a separate process, as a user runs them:
- *   `node dist/cli/main.js read --json F > /dev/null` (every detector on), the same from a pipe
+ *   `netgap read --json F > /dev/null` (every detector on; `netgap` is dist/cli/main.js run as
+ *   the installed command is, through its #! line and the V8 flag there), the same from a pipe
  *   (`cat F | ... read --json -`), `TZ=UTC tcpdump -nn -r F 'arp or (vlan and arp)' > /dev/null`
  *   (for the gzip file `gzip -dc F | tcpdump -r -`, beside the pipe `cat F | tcpdump -r -`, so
  *   that the pipe's own cost shows), and `arpwatch -r F -f <fresh empty file> -Q
@@ -109,11 +110,11 @@ function commandsFor(input: BenchInput, scratch: string, peers: { tcpdump: boole
     const dat = join(scratch, 'arp.dat');
     cmds.push({ label: 'arpwatch -r F', argv: ['unshare', '-n', 'arpwatch', '-r', f, '-f', dat, '-Q', '-N'], before: () => writeFileSync(dat, ''), okCodes: [0] });
   }
-  cmds.push({ label: 'netgap read --json F', argv: [NODE, NETGAP, 'read', '--json', f], okCodes: [0] });
+  cmds.push({ label: 'netgap read --json F', argv: [NETGAP, 'read', '--json', f], okCodes: [0] });
   if (input.name === MAIN_INPUT || input.name === LONG_INPUT) {
     // The pipe costs something of its own (a 64 KiB kernel buffer, a copy in and a copy out): tcpdump through the same pipe shows how much.
     if (peers.tcpdump) cmds.push({ label: `cat F | tcpdump -nn -r - '${ARP_FILTER}'`, argv: ['sh', '-c', `cat "$1" | tcpdump -nn -r - '${ARP_FILTER}'`, 'sh', f], env: utc, okCodes: [0] });
-    cmds.push({ label: 'cat F | netgap read --json -', argv: ['sh', '-c', 'cat "$1" | "$2" "$3" read --json -', 'sh', f, NODE, NETGAP], okCodes: [0] });
+    cmds.push({ label: 'cat F | netgap read --json -', argv: ['sh', '-c', 'cat "$1" | "$2" read --json -', 'sh', f, NETGAP], okCodes: [0] });
   }
   return cmds;
 }
@@ -144,7 +145,7 @@ interface SummaryLine {
 /** netgap once more with its output kept: the summary must count every frame of the file. */
 function check(input: BenchInput, scratch: string): string {
   const out = join(scratch, 'netgap.ndjson');
-  execFileSync('sh', ['-c', '"$1" "$2" read --json "$3" > "$4"', 'sh', NODE, NETGAP, input.file, out]);
+  execFileSync('sh', ['-c', '"$1" read --json "$2" > "$3"', 'sh', NETGAP, input.file, out]);
   const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
   const summary = JSON.parse(lines[lines.length - 1]!) as SummaryLine;
   rmSync(out);
@@ -217,7 +218,7 @@ async function main(): Promise<void> {
     // What the Node process costs before reading a frame: the runtime alone, then netgap's modules.
     const baseline: Command[] = [
       { label: 'node -e 0', argv: [NODE, '-e', '0'], okCodes: [0] },
-      { label: 'netgap --version', argv: [NODE, NETGAP, '--version'], okCodes: [0] },
+      { label: 'netgap --version', argv: [NETGAP, '--version'], okCodes: [0] },
     ];
     measure(baseline, scratch).forEach((m, i) => rows.push({ input: '(start-up)', frames: 0, command: baseline[i]!.label, m }));
 
