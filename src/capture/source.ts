@@ -141,7 +141,9 @@ async function readFile(input: CaptureInput, path: string, readBytes: number, em
   // Position null reads on from the file's offset, so a FIFO given by name works too.
   const buf = Buffer.allocUnsafe(readBytes);
   try {
-    for (;;) {
+    // A pipe's reads return at most 64 KiB each: the turn is given once per buffer's worth, not
+    // per read (a turn per read cost `cat F | netgap read -` a third of its time).
+    for (let sinceTurn = 0; ; ) {
       let n: number;
       try {
         n = readSync(fd, buf, 0, buf.length, null);
@@ -152,6 +154,9 @@ async function readFile(input: CaptureInput, path: string, readBytes: number, em
       await input.raw(buf, n);
       if (input.cancelled) return;
       emit();
+      sinceTurn += n;
+      if (sinceTurn < buf.length) continue;
+      sinceTurn = 0;
       await yieldToEventLoop();
       if (input.cancelled) return;
     }
