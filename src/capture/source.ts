@@ -39,6 +39,11 @@ export interface ReadOptions {
   readonly stdin?: AsyncIterable<Uint8Array>;
   /** Size of the reused file read buffer, bytes (default 1 MiB). */
   readonly readBytes?: number;
+  /**
+   * Asked after each chunk; the reading waits for the promise it returns, if any: how a consumer
+   * that cannot keep up (output to a slow pipe) holds the reading back instead of queueing.
+   */
+  readonly holdBack?: () => Promise<void> | undefined;
 }
 
 /**
@@ -106,7 +111,10 @@ export function readCaptures(names: readonly string[], sink: FrameSink, opts: Re
         const current = new CaptureInput(name, sink, name !== '-' && isRegularFile(name) ? () => readAgain(name) : null);
         input = current;
         try {
-          await readInput(current, opts, () => subscriber.next(current.progress(false)));
+          await readInput(current, opts, () => {
+            subscriber.next(current.progress(false));
+            return opts.holdBack?.();
+          });
         } catch (err) {
           if (!current.cancelled) subscriber.error(current.explain(err));
           return;
@@ -125,13 +133,16 @@ export function readCaptures(names: readonly string[], sink: FrameSink, opts: Re
 }
 
 /** One input, read to its end into its parser. */
-function readInput(input: CaptureInput, opts: ReadOptions, emit: () => void): Promise<void> {
+function readInput(input: CaptureInput, opts: ReadOptions, emit: Emit): Promise<void> {
   if (input.file !== '-') return readFile(input, input.file, opts.readBytes ?? READ_BYTES, emit);
   if (opts.stdin === undefined && stdinIsPipe()) return readFile(input, STDIN_PATH, opts.readBytes ?? READ_BYTES, emit);
   return readStream(input, opts.stdin ?? process.stdin, emit);
 }
 
-async function readFile(input: CaptureInput, path: string, readBytes: number, emit: () => void): Promise<void> {
+/** Reports a chunk read (progress) and returns what the reading must wait for, if anything. */
+type Emit = () => Promise<void> | undefined;
+
+async function readFile(input: CaptureInput, path: string, readBytes: number, emit: Emit): Promise<void> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -160,7 +171,7 @@ async function readFile(input: CaptureInput, path: string, readBytes: number, em
       if (n === 0) break;
       await input.raw(buf, n);
       if (input.cancelled) return;
-      emit();
+      await emit();
       sinceTurn += n;
       if (sinceTurn < buf.length) continue;
       sinceTurn = 0;
@@ -198,7 +209,7 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-async function readStream(input: CaptureInput, stream: AsyncIterable<Uint8Array>, emit: () => void): Promise<void> {
+async function readStream(input: CaptureInput, stream: AsyncIterable<Uint8Array>, emit: Emit): Promise<void> {
   const it = stream[Symbol.asyncIterator]();
   let done = false;
   try {
@@ -215,7 +226,7 @@ async function readStream(input: CaptureInput, stream: AsyncIterable<Uint8Array>
       // Streams give Buffers; a plain Uint8Array is viewed, not copied.
       await input.raw(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), chunk.byteLength);
       if (input.cancelled) return;
-      emit();
+      await emit();
     }
     done = true;
     await input.end();

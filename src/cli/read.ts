@@ -50,7 +50,7 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
   const out = new LineWriter(io.stdout);
   const advice = new Map<string, string>();
   let worst = -1;
-  const events = analyze((input) => readCaptures(files, input.frame), engineOptions(opts));
+  const events = analyze((input) => readCaptures(files, input.frame, { holdBack: () => out.drained() }), engineOptions(opts));
   let summary: SummaryEvent | undefined;
   let failure: InputError | undefined;
   try {

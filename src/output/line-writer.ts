@@ -50,6 +50,16 @@ export class LineWriter {
     this.out.write('\n');
   }
 
+  /**
+   * Undefined while the stream takes what it is given; otherwise a promise that settles once it
+   * has drained. A source that waits for it (`read`'s `holdBack`) goes no faster than the reader
+   * of its output, so alert lines never pile up in memory behind a stalled `| jq`.
+   */
+  drained(): Promise<void> | undefined {
+    if (!this.out.writableNeedDrain) return undefined;
+    return once(this.out, 'drain').then(() => undefined);
+  }
+
   /** Writes the lines gathered so far. */
   flush(): void {
     this.scheduled = false;

@@ -244,6 +244,38 @@ describe('readCaptures', () => {
     }
   });
 
+  it('reads no further while holdBack has a promise pending, for a file and for stdin', async () => {
+    const f = good('smb_smb3_multichannel.pcap'); // 2.6 MB
+    for (const source of [{ names: [f] }, { names: ['-'], stdin: chunked(readFileSync(f), 64 * 1024) }]) {
+      let release: (() => void) | null = null;
+      let chunks = 0;
+      const held: number[] = [];
+      const frames: number[] = [];
+      const done = lastValueFrom(
+        readCaptures(source.names, () => frames.push(1), {
+          readBytes: 256 * 1024,
+          stdin: source.stdin,
+          // Every other chunk, hold the reading back until the test lets it go.
+          holdBack: () => (++chunks % 2 === 1 ? new Promise<void>((resolve) => (release = resolve)) : undefined),
+        }).pipe(toArray()),
+      );
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (release === null) break;
+        held.push(frames.length);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        expect(frames.length, 'no frame while held').toBe(held.at(-1));
+        const go: () => void = release;
+        release = null;
+        go();
+      }
+      const progress = await done;
+      expect(progress.at(-1)).toMatchObject({ done: true, frames: 1448 });
+      expect(frames).toHaveLength(1448);
+      expect(held.length).toBeGreaterThan(2);
+    }
+  });
+
   it('reads a file through one reused buffer: frames point into it (or into the carry)', async () => {
     const buffers = new Set<Buffer>();
     const { error } = await run([good('smb_smb3_multichannel.pcap')], { readBytes: 64 * 1024 }, (f) => buffers.add(f.buf));
