@@ -218,6 +218,10 @@ async function main(): Promise<void> {
     // What the Node process costs before reading a frame: the runtime alone, then netgap's modules.
     const baseline: Command[] = [
       { label: 'node -e 0', argv: [NODE, '-e', '0'], okCodes: [0] },
+      // netgap's #! line drops NODE_EXTRA_CA_CERTS, which Node parses at start-up (see src/cli/main.ts).
+      ...(process.env.NODE_EXTRA_CA_CERTS !== undefined
+        ? [{ label: 'env -u NODE_EXTRA_CA_CERTS node -e 0', argv: ['env', '-u', 'NODE_EXTRA_CA_CERTS', NODE, '-e', '0'], okCodes: [0] }]
+        : []),
       { label: 'netgap --version', argv: [NETGAP, '--version'], okCodes: [0] },
     ];
     measure(baseline, scratch).forEach((m, i) => rows.push({ input: '(start-up)', frames: 0, command: baseline[i]!.label, m }));

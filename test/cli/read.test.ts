@@ -91,3 +91,16 @@ describe('netgap read', () => {
     expect(netgap(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+describe('the installed command', () => {
+  it('runs through its #! line, the same as through node, without reading NODE_EXTRA_CA_CERTS', () => {
+    // The #! line drops NODE_EXTRA_CA_CERTS (Node parses it at start-up; netgap opens no TLS):
+    // a file that does not exist would otherwise make Node print a warning before any netgap code.
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: join(ROOT, 'no-such-bundle.pem') };
+    const direct = spawnSync(CLI, ['read', '--json', XP], { encoding: 'utf8', env, timeout: 60_000 });
+    expect(direct.stderr).toBe('');
+    expect(direct.status).toBe(0);
+    expect(direct.stdout).toBe(netgap(['read', '--json', XP]).stdout);
+    expect(readFileSync(CLI, 'utf8').split('\n', 1)[0]).toBe('#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node --max-semi-space-size=8');
+  });
+});
