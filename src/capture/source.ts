@@ -7,6 +7,7 @@ import type { Gunzip } from 'node:zlib';
 import { Observable } from 'rxjs/internal/Observable';
 import type { FrameSink } from './frame';
 import { InputError } from './input-error';
+import { PipeReader } from './pipe-reader';
 import { createPcapParser, isPcapMagic } from './pcap';
 import { createPcapngParser, isPcapngMagic } from './pcapng';
 
@@ -144,10 +145,20 @@ type Emit = () => Promise<void> | undefined;
 
 async function readFile(input: CaptureInput, path: string, readBytes: number, emit: Emit): Promise<void> {
   let fd: number;
+  let fifo: boolean;
   try {
     fd = openSync(path, 'r');
+    fifo = fstatSync(fd).isFIFO();
   } catch (err) {
     throw ioError(input.file, 0, err);
+  }
+  if (fifo) {
+    try {
+      await readPipe(input, fd, readBytes, emit);
+    } finally {
+      closeSync(fd);
+    }
+    return;
   }
   // One reused buffer, filled by a blocking read on this thread. Reading on libuv's thread pool
   // into two buffers in turn, so that reading and parsing overlap, was slower on the bench's
@@ -201,6 +212,32 @@ async function* readAgain(path: string): AsyncGenerator<Buffer> {
     for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) yield buf.subarray(0, n);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** A pipe (stdin, or a FIFO by name), read through a PipeReader's worker thread, in spans of at most `readBytes`. */
+async function readPipe(input: CaptureInput, fd: number, readBytes: number, emit: Emit): Promise<void> {
+  const pipe = new PipeReader(fd, readBytes);
+  try {
+    for (;;) {
+      let span: Buffer | null;
+      try {
+        span = await pipe.next();
+      } catch (err) {
+        throw ioError(input.file, input.offset(), err);
+      }
+      if (span === null) break;
+      await input.raw(span, span.length);
+      pipe.release(span.length);
+      if (input.cancelled) return;
+      await emit();
+      await yieldToEventLoop();
+      if (input.cancelled) return;
+    }
+    await input.end();
+  } finally {
+    input.close();
+    pipe.close();
   }
 }
 

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -19,6 +20,13 @@ interface Run {
   frames: FrameRecord[];
   progress: ReadProgress[];
   error: unknown;
+}
+
+/** Where each record of a little-endian classic pcap ends, byte offsets. */
+function recordEnds(pcap: Buffer): number[] {
+  const ends: number[] = [];
+  for (let off = 24; off < pcap.length; off += 16 + pcap.readUInt32LE(off + 8)) ends.push(off + 16 + pcap.readUInt32LE(off + 8));
+  return ends;
 }
 
 async function run(names: string[], opts: ReadOptions = {}, sink?: (f: Frame) => void): Promise<Run> {
@@ -309,6 +317,53 @@ describe('readCaptures', () => {
     expect(damaged.at(-1)).toEqual({ error: '-: byte 7700: record claims 110 bytes, only 55 left' });
   });
 
+  /** A shell writing `script` (with $1 the test's folder) into the FIFO, its only writer. */
+  function spawnWriter(fifo: string, script: string): ChildProcess {
+    // Opened read-write so that the open does not wait for a reader; closed here once the child
+    // has it, or the FIFO would never reach its end.
+    const fd = openSync(fifo, 'r+');
+    const child = spawn('sh', ['-c', script, 'sh', dir], { stdio: ['ignore', fd, 'inherit'] });
+    closeSync(fd);
+    return child;
+  }
+
+  it('reads a FIFO by name through its reader thread: the same frames, each as soon as the writer sent it', async () => {
+    const f = good('smb_smb3_multichannel.pcap'); // 2.6 MB
+    const bytes = readFileSync(f);
+    const half = Math.floor(bytes.length / 2);
+    const fifo = join(dir, 'capture.fifo');
+    execFileSync('mkfifo', [fifo]);
+    writeFileSync(join(dir, 'first'), bytes.subarray(0, half));
+    writeFileSync(join(dir, 'second'), bytes.subarray(half));
+    // The writer sends half the file, waits half a second, then sends the rest.
+    const writer = spawnWriter(fifo, 'cat "$1/first"; sleep 0.5; cat "$1/second"');
+    const arrivals: number[] = [];
+    const start = Date.now();
+    const { frames, error } = await run([fifo], {}, () => arrivals.push(Date.now() - start));
+    writer.kill();
+    expect(error).toBeNull();
+    expect(frames).toEqual((await run([f])).frames);
+    // The frames of the first half were handled before the writer's pause ended.
+    const firstHalf = recordEnds(bytes).filter((end) => end <= half).length;
+    expect(arrivals[firstHalf - 1]!).toBeLessThan(arrivals.at(-1)! - 300);
+  });
+
+  it('stops reading a FIFO whose writer went quiet when unsubscribed, without waiting for it', async () => {
+    const bytes = readFileSync(good('smb_smb3_multichannel.pcap'));
+    const fifo = join(dir, 'quiet.fifo');
+    execFileSync('mkfifo', [fifo]);
+    writeFileSync(join(dir, 'some'), bytes.subarray(0, 100_000));
+    const writer = spawnWriter(fifo, 'cat "$1/some"; exec sleep 30');
+    let seen = 0;
+    await new Promise<void>((resolve) => {
+      const sub = readCaptures([fifo], () => {
+        if (++seen === 10) setImmediate(() => (sub.unsubscribe(), resolve()));
+      }).subscribe({ error: () => resolve() });
+    });
+    writer.kill();
+    expect(seen).toBeGreaterThanOrEqual(10);
+  });
+
   it('reports damage on stdin like in a file, with the name `-`', async () => {
     const { frames, error } = await run(['-'], { stdin: chunked(readFileSync(bad('truncated-eapon1-at7771.pcap')), 1000) });
     expect(frames).toHaveLength(57);
@@ -343,8 +398,7 @@ describe('readCaptures', () => {
     gz[gz.length - 8]! ^= 0xff; // the CRC-32 of the trailer
     const path = join(dir, 'bad-crc.pcap.gz');
     writeFileSync(path, gz);
-    const recordEnds: number[] = [];
-    for (let off = 24; off < pcapBytes.length; off += 16 + pcapBytes.readUInt32LE(off + 8)) recordEnds.push(off + 16 + pcapBytes.readUInt32LE(off + 8));
+    const ends = recordEnds(pcapBytes);
     // A file is decompressed in 256 KiB chunks, then again in 16 KiB chunks from where the damage
     // cut the first pass short; stdin in 16 KiB chunks from the start. zlib drops the output of
     // the inflate call that found the damage, at most one 16 KiB chunk; every record that ends
@@ -354,7 +408,7 @@ describe('readCaptures', () => {
       const err = error as InputError;
       expect(err.reason).toBe('gzip data damaged: incorrect data check (offset in the decompressed stream)');
       expect(err.offset).toBeGreaterThanOrEqual(pcapBytes.length - 16 * 1024);
-      expect(frames).toHaveLength(recordEnds.filter((end) => end <= err.offset).length);
+      expect(frames).toHaveLength(ends.filter((end) => end <= err.offset).length);
       expect(frames).toEqual((await run([good('smb_smb3_multichannel.pcap')])).frames.slice(0, frames.length));
     }
 
