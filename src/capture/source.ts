@@ -165,13 +165,13 @@ async function readFile(input: CaptureInput, path: string, readBytes: number, em
   // 2-core machine: the main thread waited for reads anyway (the JIT and the garbage collector
   // keep the other core busy), and each read cost a promise and a thread hop (parsing the 1 h file
   // took 104 ms that way, 73 ms this way). A file in the page cache is a memory copy away; a
-  // pipe's read returns what is there. Between chunks the event loop gets a turn (setImmediate),
-  // so a signal, an unsubscribe or a dashboard is never kept waiting for more than one chunk.
-  // Position null reads on from the file's offset, so a FIFO given by name works too.
+  // pipe is read by readPipe. Between chunks the event loop gets a turn (setImmediate), so a
+  // signal, an unsubscribe or a dashboard is never kept waiting for more than one chunk.
   const buf = Buffer.allocUnsafe(readBytes);
   try {
-    // A pipe's reads return at most 64 KiB each: the turn is given once per buffer's worth, not
-    // per read (a turn per read cost `cat F | netgap read -` a third of its time).
+    // A stream that is neither a file nor a pipe (a socket as stdin) returns what it holds per
+    // read: the turn is given once per buffer's worth, not per read (a turn per 64 KiB read cost
+    // `cat F | netgap read -` a third of its time, when pipes were read here).
     for (let sinceTurn = 0; ; ) {
       let n: number;
       try {
