@@ -23,9 +23,12 @@ export function alertRecord(alert: Alert): Record<string, unknown> {
  * depend on that noise.
  */
 function microseconds(fields: object): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...fields };
-  for (const [k, v] of Object.entries(out)) {
-    if (k.endsWith('_s') && typeof v === 'number') out[k] = Math.round(v * 1e6) / 1e6;
+  // One pass, no copy and no entries array: on a file with thousands of alerts this ran once
+  // per alert and station and was the largest cost of the output.
+  const out: Record<string, unknown> = {};
+  for (const k in fields) {
+    const v = (fields as Record<string, unknown>)[k];
+    out[k] = typeof v === 'number' && k.endsWith('_s') ? Math.round(v * 1e6) / 1e6 : v;
   }
   return out;
 }
