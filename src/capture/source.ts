@@ -169,10 +169,7 @@ async function readFile(input: CaptureInput, path: string, readBytes: number, em
   // signal, an unsubscribe or a dashboard is never kept waiting for more than one chunk.
   const buf = Buffer.allocUnsafe(readBytes);
   try {
-    // A stream that is neither a file nor a pipe (a socket as stdin) returns what it holds per
-    // read: the turn is given once per buffer's worth, not per read (a turn per 64 KiB read cost
-    // `cat F | netgap read -` a third of its time, when pipes were read here).
-    for (let sinceTurn = 0; ; ) {
+    for (;;) {
       let n: number;
       try {
         n = readSync(fd, buf, 0, buf.length, null);
@@ -183,9 +180,6 @@ async function readFile(input: CaptureInput, path: string, readBytes: number, em
       await input.raw(buf, n);
       if (input.cancelled) return;
       await emit();
-      sinceTurn += n;
-      if (sinceTurn < buf.length) continue;
-      sinceTurn = 0;
       await yieldToEventLoop();
       if (input.cancelled) return;
     }
