@@ -72,13 +72,14 @@ for (;;) {
 type WaitAsync = (array: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
-/** Reads a pipe through a worker thread: `next()` gives the bytes in order, in spans of at most `maxSpan`. */
+/** Reads a pipe through a worker thread: `next()` gives the bytes in order, in spans of at most `maxSpan`, each valid until the next call. */
 export class PipeReader {
   private readonly ring = new SharedArrayBuffer(RING_BYTES);
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
   private readonly worker: Worker;
-  /** The parser's position in the ring. */
+  /** The parser's position in the ring, and the length of the span it was last given. */
   private at = 0;
+  private given = 0;
   private failure: DrainFailure | null = null;
   /** Set by `close`: the worker's end is then no failure. */
   private closed = false;
@@ -108,13 +109,20 @@ export class PipeReader {
     });
   }
 
-  /** The next bytes of the pipe (a view into the ring, valid until `release`), or null at its end. */
+  /**
+   * The next bytes of the pipe, a view into the ring, or null at its end. The span given before
+   * is done with: the worker may reuse it.
+   */
   async next(): Promise<Buffer | null> {
     const ctrl = this.ctrl;
+    this.release();
     for (;;) {
       const seq = Atomics.load(ctrl, CTRL.SEQ);
       const used = Atomics.load(ctrl, CTRL.USED);
-      if (used > 0) return Buffer.from(this.ring, this.at, Math.min(used, RING_BYTES - this.at, this.maxSpan));
+      if (used > 0) {
+        this.given = Math.min(used, RING_BYTES - this.at, this.maxSpan);
+        return Buffer.from(this.ring, this.at, this.given);
+      }
       const state = Atomics.load(ctrl, CTRL.STATE);
       // Bytes are added before the state is set, so USED is final once the state says so.
       if (state === STATE.EOF && Atomics.load(ctrl, CTRL.USED) === 0) return null;
@@ -124,11 +132,13 @@ export class PipeReader {
     }
   }
 
-  /** The parser is done with the `n` bytes `next()` gave: the worker may reuse them. */
-  release(n: number): void {
-    this.at = (this.at + n) % RING_BYTES;
-    Atomics.sub(this.ctrl, CTRL.USED, n);
+  /** Gives the span `next()` gave last back to the worker. */
+  private release(): void {
+    if (this.given === 0) return;
+    this.at = (this.at + this.given) % RING_BYTES;
+    Atomics.sub(this.ctrl, CTRL.USED, this.given);
     Atomics.notify(this.ctrl, CTRL.USED);
+    this.given = 0;
   }
 
   /**

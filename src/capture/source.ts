@@ -167,27 +167,44 @@ async function readFile(input: CaptureInput, path: string, readBytes: number, em
   // took 104 ms that way, 73 ms this way). A file in the page cache is a memory copy away; a
   // pipe is read by readPipe. Between chunks the event loop gets a turn (setImmediate), so a
   // signal, an unsubscribe or a dashboard is never kept waiting for more than one chunk.
-  const buf = Buffer.allocUnsafe(readBytes);
+  const chunk: Chunk = { buf: Buffer.allocUnsafe(readBytes), end: 0 };
   try {
-    for (;;) {
-      let n: number;
-      try {
-        n = readSync(fd, buf, 0, buf.length, null);
-      } catch (err) {
-        throw ioError(input.file, input.offset(), err); // EISDIR shows here, not at open
-      }
-      if (n === 0) break;
-      await input.raw(buf, n);
-      if (input.cancelled) return;
-      await emit();
-      await yieldToEventLoop();
-      if (input.cancelled) return;
-    }
-    await input.end();
+    await readChunks(input, emit, () => {
+      chunk.end = readSync(fd, chunk.buf, 0, chunk.buf.length, null); // EISDIR shows here, not at open
+      return chunk.end === 0 ? null : chunk;
+    });
   } finally {
     input.close();
     closeSync(fd);
   }
+}
+
+/** Raw bytes of an input: `buf[0 .. end)`. */
+interface Chunk {
+  buf: Buffer;
+  end: number;
+}
+
+/** The next raw chunk of an input (valid until asked for the next), or null at its end. */
+type NextChunk = () => Chunk | null | Promise<Chunk | null>;
+
+/** Hands an input's raw chunks to its parser, reporting each, with a turn of the event loop between them. */
+async function readChunks(input: CaptureInput, emit: Emit, next: NextChunk): Promise<void> {
+  for (;;) {
+    let chunk: Chunk | null;
+    try {
+      chunk = await next();
+    } catch (err) {
+      throw ioError(input.file, input.offset(), err);
+    }
+    if (chunk === null) break;
+    await input.raw(chunk.buf, chunk.end);
+    if (input.cancelled) return;
+    await emit();
+    await yieldToEventLoop();
+    if (input.cancelled) return;
+  }
+  await input.end();
 }
 
 function isRegularFile(path: string): boolean {
@@ -213,22 +230,10 @@ async function* readAgain(path: string): AsyncGenerator<Buffer> {
 async function readPipe(input: CaptureInput, fd: number, readBytes: number, emit: Emit): Promise<void> {
   const pipe = new PipeReader(fd, readBytes);
   try {
-    for (;;) {
-      let span: Buffer | null;
-      try {
-        span = await pipe.next();
-      } catch (err) {
-        throw ioError(input.file, input.offset(), err);
-      }
-      if (span === null) break;
-      await input.raw(span, span.length);
-      pipe.release(span.length);
-      if (input.cancelled) return;
-      await emit();
-      await yieldToEventLoop();
-      if (input.cancelled) return;
-    }
-    await input.end();
+    await readChunks(input, emit, async () => {
+      const span = await pipe.next();
+      return span === null ? null : { buf: span, end: span.length };
+    });
   } finally {
     input.close();
     pipe.close();

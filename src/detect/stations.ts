@@ -230,26 +230,21 @@ export class StationTable {
 
   /** The station with this MAC, if any. */
   get(mac: number): Station | undefined {
-    const index = this.index;
-    index.key[0] = mac;
-    const id = index.find();
-    return id < 0 ? undefined : this.byId[id];
+    this.index.key[0] = mac;
+    return this.found();
   }
 
   /** Hot path: the station whose MAC is the frame's link-layer source (`d.hasLinkSrc`), if any. */
   linkSender(d: DecodedFrame): Station | undefined {
-    const index = this.index;
-    index.key[0] = d.linkSrc;
-    const id = index.find();
-    return id < 0 ? undefined : this.byId[id];
+    this.index.key[0] = d.linkSrc;
+    return this.found();
   }
 
   /** Hot path: the station sending this ARP frame (`isArpSender(d)`), created when new. */
   arp(d: DecodedFrame): Station {
     const index = this.index;
     index.key[0] = d.arpSha;
-    const id = index.find();
-    let st = id < 0 ? undefined : this.byId[id];
+    let st = this.found();
     if (st === undefined) {
       const victim = index.size >= this.maxStations ? this.evictOne() : undefined;
       st = victim === undefined ? new Station(d, this.seq++, this.clock) : victim.reuse(d, this.seq++, this.clock);
@@ -271,6 +266,12 @@ export class StationTable {
     // The frame that created the station earns no second chance (see the class comment).
     if (st.frames > 1) st.referenced = true;
     st.noteVlan(d.vlan);
+  }
+
+  /** The station of the MAC in the index's key register, if any. */
+  private found(): Station | undefined {
+    const id = this.index.find();
+    return id < 0 ? undefined : this.byId[id];
   }
 
   /** Rare: the table is full. Returns the evicted station, whose object the caller reuses. */
