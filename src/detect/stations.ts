@@ -172,7 +172,8 @@ export class Station {
     }
     this.lastArpTs = frameTs;
     const ip = d.arpSpa;
-    if (ip > 0) {
+    // The common case, the same address as last time, is one comparison (as noteVlan).
+    if (ip > 0 && ip !== this.lastIp) {
       this.lastIp = ip;
       if (!this.ips.includes(ip) && this.ips.length < STATION_MAX_IPS) this.ips = appended(this.ips, ip, this.firstIp);
     }
