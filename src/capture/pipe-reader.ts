@@ -143,8 +143,9 @@ export class PipeReader {
     const ctrl = this.ctrl;
     this.release();
     while (this.headStart !== null) {
-      if (Atomics.load(ctrl, CTRL.READY) !== 0) {
-        this.handOver();
+      // A worker that failed to start reports it once the ring is read.
+      if (Atomics.load(ctrl, CTRL.READY) !== 0 || this.failure !== null) {
+        this.endHeadStart(GO.READ);
         break;
       }
       const n = readWhatIsThere(this.headStart);
@@ -154,7 +155,7 @@ export class PipeReader {
       }
       if (n === 0) {
         // The end of input, or an error: the worker reads the same and reports it.
-        this.handOver();
+        this.endHeadStart(GO.READ);
         break;
       }
       const wait = waitAsync(ctrl, CTRL.READY, 0, HEAD_START_POLL_MS);
@@ -176,12 +177,11 @@ export class PipeReader {
     }
   }
 
-  /** Ends the head start: from here the worker reads. */
-  private handOver(): void {
-    if (this.headStart === null) return;
-    closeSync(this.headStart.fd);
+  /** Ends the head start (if still on) and tells the worker to read from here, or to stop. */
+  private endHeadStart(go: number): void {
+    if (this.headStart !== null) closeSync(this.headStart.fd);
     this.headStart = null;
-    this.setGo(GO.READ);
+    this.setGo(go);
   }
 
   private setGo(go: number): void {
@@ -204,9 +204,7 @@ export class PipeReader {
    */
   close(): void {
     this.closed = true;
-    if (this.headStart !== null) closeSync(this.headStart.fd);
-    this.headStart = null;
-    this.setGo(GO.STOP);
+    this.endHeadStart(GO.STOP);
     void this.worker.terminate();
     this.worker.unref();
   }
