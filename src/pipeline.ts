@@ -18,6 +18,8 @@ export interface SummaryEvent {
   /** The summary without `stations`, and the rows one at a time: what a streaming writer reads. */
   readonly head: SummaryHead;
   rows(): Iterable<StationSummary>;
+  /** How many rows `rows()` gives. */
+  readonly stationCount: number;
 }
 
 function summaryEvent(engine: Engine): SummaryEvent {
@@ -30,6 +32,7 @@ function summaryEvent(engine: Engine): SummaryEvent {
     },
     head: engine.summaryHead(),
     rows: () => engine.stationRows(),
+    stationCount: engine.stations.size,
   };
 }
 

@@ -101,6 +101,6 @@ describe('the installed command', () => {
     expect(direct.stderr).toBe('');
     expect(direct.status).toBe(0);
     expect(direct.stdout).toBe(netgap(['read', '--json', XP]).stdout);
-    expect(readFileSync(CLI, 'utf8').split('\n', 1)[0]).toBe('#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node --max-semi-space-size=8');
+    expect(readFileSync(CLI, 'utf8').split('\n', 1)[0]).toBe('#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node --max-semi-space-size=8 --min-semi-space-size=8');
   });
 });
