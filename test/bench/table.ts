@@ -58,5 +58,6 @@ export function benchTable(rows: readonly Row[]): string[] {
       ratio(r),
     ]);
   }
-  return lines.map((cells) => `| ${cells.join(' | ')} |`);
+  // A `|` inside a cell (a pipeline's command) would end the cell: GitHub's tables take `\|`.
+  return lines.map((cells) => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`);
 }
