@@ -2,9 +2,11 @@
 
 import type { ChildProcess, SpawnSyncReturns } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PcapWriter } from '../../src/capture/capture-writer';
+import { LINKTYPE, newFrame } from '../../src/capture/frame';
 
 export const ROOT = join(__dirname, '..', '..');
 export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
@@ -213,6 +215,26 @@ export function readJson(file: string, args: string[]): NdjsonRecord[] {
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as NdjsonRecord);
+}
+
+/** `count` small UDP frames from a MAC no host owns, for a burst. */
+export function burstFile(file: string, count: number): void {
+  const fd = openSync(file, 'w');
+  const w = new PcapWriter(fd, { linkType: LINKTYPE.ETHERNET });
+  const f = newFrame();
+  f.buf = Buffer.alloc(60);
+  Buffer.from('02000000004002000000003008004500002e000040004011000000000000', 'hex').copy(f.buf);
+  f.buf.set([198, 51, 100, 30, 198, 51, 100, 40], 26);
+  f.capLen = f.origLen = 60;
+  f.linkType = LINKTYPE.ETHERNET;
+  for (let i = 0; i < count; i++) {
+    f.tsSec = 1_700_000_000;
+    f.tsNsec = i * 1000;
+    f.buf.writeUInt16BE(i & 0xffff, 18);
+    w.write(f);
+  }
+  w.flush();
+  closeSync(fd);
 }
 
 export function sleep(ms: number): Promise<void> {

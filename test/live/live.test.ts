@@ -1,13 +1,11 @@
 // `netgap live` on real interfaces in network namespaces: same alerts as `netgap read` on its --write copy, filters, interfaces that go away, idle, loss.
 
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PcapWriter } from '../../src/capture/capture-writer';
-import { LINKTYPE, newFrame } from '../../src/capture/frame';
 import type { NdjsonRecord } from './lab';
-import { FIXTURES, finished, HOST_A, HOST_B, Lab, labSkipReason, NetgapRun, readJson, sleep, toolMissing } from './lab';
+import { burstFile, FIXTURES, finished, HOST_A, HOST_B, Lab, labSkipReason, NetgapRun, readJson, sleep, toolMissing } from './lab';
 
 const skip = labSkipReason();
 if (skip !== null) console.log(`test/live: skipped: ${skip}`);
@@ -164,26 +162,6 @@ describe.skipIf(skip !== null)('netgap live in a namespace lab', () => {
     expect(idle[1]!.ts).toBe((run.summary().last_ts as number) + 1);
   });
 });
-
-/** `count` small UDP frames from a MAC no host owns, for a burst. */
-function burstFile(file: string, count: number): void {
-  const fd = openSync(file, 'w');
-  const w = new PcapWriter(fd, { linkType: LINKTYPE.ETHERNET });
-  const f = newFrame();
-  f.buf = Buffer.alloc(60);
-  Buffer.from('02000000004002000000003008004500002e000040004011000000000000', 'hex').copy(f.buf);
-  f.buf.set([198, 51, 100, 30, 198, 51, 100, 40], 26);
-  f.capLen = f.origLen = 60;
-  f.linkType = LINKTYPE.ETHERNET;
-  for (let i = 0; i < count; i++) {
-    f.tsSec = 1_700_000_000;
-    f.tsNsec = i * 1000;
-    f.buf.writeUInt16BE(i & 0xffff, 18);
-    w.write(f);
-  }
-  w.flush();
-  closeSync(fd);
-}
 
 describe.skipIf(skip !== null)('netgap live under a 100 kpps burst', () => {
   let lab: Lab;
