@@ -16,8 +16,8 @@ export interface Burst {
   lost: number;
 }
 
-/** The bursts, or why they could not run here. */
-export type LiveResult = { bursts: Burst[] } | { skipped: string };
+/** The bursts, or why they could not be measured here. */
+export type LiveResult = { bursts: Burst[] } | { notMeasured: string };
 
 interface CaptureSummary {
   interfaces: { frames: number; packets_lost: number }[];
@@ -31,12 +31,21 @@ interface CaptureSummary {
  */
 export async function measureLive(rounds: number, log: (line: string) => void): Promise<LiveResult> {
   const reason = labSkipReason() ?? toolMissing('tcpreplay');
-  if (reason !== null) return { skipped: reason };
+  if (reason !== null) return { notMeasured: reason };
+  try {
+    return { bursts: await bursts(rounds, log) };
+  } catch (err) {
+    // The file rows above are measured already: a lab that fails must not lose them.
+    return { notMeasured: `the lab failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+async function bursts(rounds: number, log: (line: string) => void): Promise<Burst[]> {
   const lab = new Lab('bench');
   try {
     const file = join(lab.dir, 'burst.pcap');
     burstFile(file, LIVE_BURST_FRAMES);
-    const bursts: Burst[] = [];
+    const done: Burst[] = [];
     for (let i = 0; i < rounds; i++) {
       log(`live: burst ${i + 1} of ${rounds} (${LIVE_BURST_FRAMES} frames at ${LIVE_PPS} pps) ...`);
       const run = new NetgapRun(lab, lab.sw, ['-i', 'sw-a', '--json']);
@@ -47,9 +56,9 @@ export async function measureLive(rounds: number, log: (line: string) => void): 
       if (code !== 0) throw new Error(`netgap live exited ${code}: ${run.stderr}`);
       const sent = Number(/Actual: (\d+) packets/.exec(replay.stdout)?.[1]);
       const iface = (run.summary().capture as CaptureSummary).interfaces[0]!;
-      bursts.push({ sent, frames: iface.frames, lost: iface.packets_lost });
+      done.push({ sent, frames: iface.frames, lost: iface.packets_lost });
     }
-    return { bursts };
+    return done;
   } finally {
     lab.destroy();
   }

@@ -186,7 +186,7 @@ function verdict(ok: boolean): string {
 
 function liveTarget(live: LiveResult): string {
   const what = `- live capture keeps up with ${LIVE_PPS / 1000} kpps on a veth with no loss (${LIVE_BURST_FRAMES} frames a burst, default buffer)`;
-  if ('skipped' in live) return `${what}: not measured: ${live.skipped}`;
+  if ('notMeasured' in live) return `${what}: not measured: ${live.notMeasured}`;
   const ok = live.bursts.every((b) => b.lost === 0 && b.frames >= b.sent);
   const bursts = live.bursts.map((b) => `${b.frames} of ${b.sent} analysed, ${b.lost} lost`).join('; ');
   return `${what}: ${bursts}: ${verdict(ok)}`;
