@@ -13,7 +13,7 @@
  *   15.9 s read from the disk and 3.0 s from the page cache.
  * - Commands, each a separate process, as a user runs them:
  *   `netgap read --json F > /dev/null` (every detector on; `netgap` is dist/cli/main.js run as
- *   the installed command is, through its #! line and the V8 flag there), the same from a pipe
+ *   the installed command is, through its #! line and the V8 flags there), the same from a pipe
  *   (`cat F | ... read --json -`), `TZ=UTC tcpdump -nn -r F 'arp or (vlan and arp)' > /dev/null`
  *   (for the gzip file `gzip -dc F | tcpdump -r -`, beside the pipe `cat F | tcpdump -r -`, so
  *   that the pipe's own cost shows), and `arpwatch -r F -f <fresh empty file> -Q
