@@ -1,6 +1,6 @@
 // Classic pcap reader (draft-ietf-opsawg-pcap; libpcap sf-pcap.c): a push parser that walks records in place.
 
-import { u16, u32 } from './bytes';
+import { viewOf } from './bytes';
 import { ChunkedParser } from './chunked-parser';
 import type { Frame, FrameSink } from './frame';
 import { newFrame } from './frame';
@@ -107,15 +107,16 @@ export class PcapParser extends ChunkedParser {
    * of the first one that is not whole. Nothing is allocated.
    */
   protected walk(buf: Buffer, off: number, end: number, base: number): number {
+    const view = viewOf(buf);
     while (end - off >= PCAP_RECORD_HEADER_LEN) {
       // The 16 header bytes are present (loop condition).
-      this.readRecordHeader(buf, off, base + off);
+      this.readRecordHeader(view, off, base + off);
       const next = off + PCAP_RECORD_HEADER_LEN + this.capLen;
       if (next > end) {
         this.carryHasLen = true;
         return off;
       }
-      this.deliver(buf, off);
+      this.deliver(buf, view, off);
       off = next;
     }
     this.carryHasLen = false;
@@ -129,19 +130,20 @@ export class PcapParser extends ChunkedParser {
 
   /** 16 bytes are always the whole record header, so its length is known at once. */
   protected readCarriedHeader(carry: Buffer): boolean {
-    this.readRecordHeader(carry, 0, this.carryStart);
+    this.readRecordHeader(viewOf(carry), 0, this.carryStart);
     return true;
   }
 
   /** The file header is the first unit carried; every later one is a record. */
   protected handleCarried(carry: Buffer): void {
     if (!this.headerDone) this.readFileHeader(carry);
-    else this.deliver(carry, 0);
+    else this.deliver(carry, viewOf(carry), 0);
   }
 
   /** The 24-byte file header at buf[0 ..); the caller checked that it is all there. */
   private readFileHeader(buf: Buffer): void {
-    const magic = buf.readUInt32BE(0);
+    const view = viewOf(buf);
+    const magic = view.getUint32(0);
     switch (magic) {
       case PCAP_MAGIC.USEC_BE:
       case PCAP_MAGIC.NSEC_BE:
@@ -155,8 +157,8 @@ export class PcapParser extends ChunkedParser {
         this.fail(0, `not a pcap file (magic 0x${magic.toString(16).padStart(8, '0')})`);
     }
     this.unit = magic === PCAP_MAGIC.NSEC_BE || magic === PCAP_MAGIC.NSEC_LE ? TS_UNIT_NSEC : TS_UNIT_USEC;
-    const major = u16(buf, 4, this.le);
-    const minor = u16(buf, 6, this.le);
+    const major = view.getUint16(4, this.le);
+    const minor = view.getUint16(6, this.le);
     // tcpdump (libpcap) refuses 1.x ("archaic") and 2.5+ (Wireshark reads 2.5 on; we follow tcpdump).
     if (major !== PCAP_VERSION_MAJOR || minor > PCAP_VERSION_MINOR_MAX) {
       this.fail(0, `unsupported pcap version ${major}.${minor} (only 2.0 to 2.4 are defined)`);
@@ -164,16 +166,16 @@ export class PcapParser extends ChunkedParser {
     this.lengthOrder = minor < 3 ? LENGTH_ORDER.SWAPPED : minor === 3 ? LENGTH_ORDER.MAYBE_SWAPPED : LENGTH_ORDER.IN_ORDER;
     // thiszone (8), sigfigs (12) and snaplen (16) are not needed: libpcap ignores the first
     // two, and a record's caplen, not the snaplen, says how many bytes follow it.
-    this.linkType = u32(buf, 20, this.le) & LINKTYPE_MASK;
+    this.linkType = view.getUint32(20, this.le) & LINKTYPE_MASK;
     this.linkTypes.push(this.linkType);
     this.maxCapLen = maxCapLenFor(this.linkType);
     this.headerDone = true;
   }
 
-  /** Reads and checks the lengths of the record header at buf[off .. off + 16), all present. */
-  private readRecordHeader(buf: Buffer, off: number, at: number): void {
-    let capLen = u32(buf, off + 8, this.le);
-    let origLen = u32(buf, off + 12, this.le);
+  /** Reads and checks the lengths of the record header at view[off .. off + 16), all present. */
+  private readRecordHeader(view: DataView, off: number, at: number): void {
+    let capLen = view.getUint32(off + 8, this.le);
+    let origLen = view.getUint32(off + 12, this.le);
     const order = this.lengthOrder;
     if (order !== LENGTH_ORDER.IN_ORDER && (order === LENGTH_ORDER.SWAPPED || capLen > origLen)) {
       const t = capLen;
@@ -187,10 +189,10 @@ export class PcapParser extends ChunkedParser {
     this.origLen = origLen;
   }
 
-  /** Hands the record at buf[off ..) (header read, data all present) to the sink. */
-  private deliver(buf: Buffer, off: number): void {
+  /** Hands the record at buf[off ..) (header read, data all present; `view` is viewOf(buf)) to the sink. */
+  private deliver(buf: Buffer, view: DataView, off: number): void {
     const frame = this.frame;
-    secFracToTime(u32(buf, off, this.le), u32(buf, off + 4, this.le), this.unit, frame);
+    secFracToTime(view.getUint32(off, this.le), view.getUint32(off + 4, this.le), this.unit, frame);
     frame.buf = buf;
     frame.off = off + PCAP_RECORD_HEADER_LEN;
     frame.capLen = this.capLen;

@@ -1,6 +1,6 @@
 // pcapng reader (draft-ietf-opsawg-pcapng; libpcap sf-pcapng.c, Wireshark pcapng.c): a push parser that walks blocks in place.
 
-import { u16, u32 } from './bytes';
+import { U32_SPAN, viewOf } from './bytes';
 import { ChunkedParser } from './chunked-parser';
 import type { Frame, FrameSink } from './frame';
 import { newFrame } from './frame';
@@ -71,10 +71,8 @@ export function isPcapngMagic(buf: Buffer, off: number): boolean {
 }
 
 /** A signed 64-bit integer as a double: exact while |value| < 2^53. */
-function i64(buf: Buffer, off: number, le: boolean): number {
-  const hi = le ? buf.readInt32LE(off + 4) : buf.readInt32BE(off);
-  const lo = le ? buf.readUInt32LE(off) : buf.readUInt32BE(off + 4);
-  return hi * 4294967296 + lo;
+function i64(view: DataView, off: number, le: boolean): number {
+  return view.getInt32(le ? off + 4 : off, le) * U32_SPAN + view.getUint32(le ? off : off + 4, le);
 }
 
 function hex(type: number): string {
@@ -142,8 +140,9 @@ export class PcapngParser extends ChunkedParser {
    * of the first one that is not whole. Nothing is allocated for packet blocks.
    */
   protected walk(buf: Buffer, off: number, end: number, base: number): number {
+    const view = viewOf(buf);
     for (;;) {
-      if (end - off < BLOCK_HEADER_LEN || !this.readBlockHeader(buf, off, end, base + off)) {
+      if (end - off < BLOCK_HEADER_LEN || !this.readBlockHeader(view, off, end, base + off)) {
         this.carryHasLen = false;
         return off;
       }
@@ -152,7 +151,7 @@ export class PcapngParser extends ChunkedParser {
         this.carryHasLen = true;
         return off;
       }
-      this.handleBlock(buf, off, base + off);
+      this.handleBlock(buf, view, off, base + off);
       off = next;
     }
   }
@@ -165,31 +164,31 @@ export class PcapngParser extends ChunkedParser {
   }
 
   protected readCarriedHeader(carry: Buffer): boolean {
-    return this.readBlockHeader(carry, 0, this.carryLen, this.carryStart);
+    return this.readBlockHeader(viewOf(carry), 0, this.carryLen, this.carryStart);
   }
 
   protected handleCarried(carry: Buffer): void {
-    this.handleBlock(carry, 0, this.carryStart);
+    this.handleBlock(carry, viewOf(carry), 0, this.carryStart);
   }
 
   /**
-   * Reads and checks the type and total length of the block at `buf[off ..)`, at least 8 bytes
+   * Reads and checks the type and total length of the block at `view[off ..)`, at least 8 bytes
    * of which are below `end`. Returns false, reading nothing, when it is a section header
    * whose byte-order magic is not there yet.
    */
-  private readBlockHeader(buf: Buffer, off: number, end: number, at: number): boolean {
-    const type = u32(buf, off, this.le);
+  private readBlockHeader(view: DataView, off: number, end: number, at: number): boolean {
+    const type = view.getUint32(off, this.le);
     if (type === BLOCK.SHB) {
       if (end - off < SHB_HEADER_LEN) return false;
       // A new section may switch byte order: its magic says which (§4.1).
-      const magic = buf.readUInt32BE(off + 8);
+      const magic = view.getUint32(off + 8);
       if (magic === SHB_BYTE_ORDER_MAGIC) this.le = false;
-      else if (buf.readUInt32LE(off + 8) === SHB_BYTE_ORDER_MAGIC) this.le = true;
+      else if (view.getUint32(off + 8, true) === SHB_BYTE_ORDER_MAGIC) this.le = true;
       else this.fail(at, `section header has byte-order magic ${hex(magic)}, not 0x1a2b3c4d`);
     } else if (!this.inSection) {
       this.fail(at, `first block has type ${hex(type)}, not a section header (0xa0d0d0a)`);
     }
-    const len = u32(buf, off + 4, this.le);
+    const len = view.getUint32(off + 4, this.le);
     const min = minLenOf(type);
     if (len < min) this.fail(at, `block (type ${hex(type)}) claims ${len} bytes, less than the ${min} its type needs`);
     if (len % 4 !== 0) this.fail(at, `block (type ${hex(type)}) claims ${len} bytes, not a multiple of 4`);
@@ -201,29 +200,29 @@ export class PcapngParser extends ChunkedParser {
     return true;
   }
 
-  /** The whole block is at `buf[off .. off + blockLen)`: checks its trailer and acts on it. */
-  private handleBlock(buf: Buffer, off: number, at: number): void {
+  /** The whole block is at `buf[off .. off + blockLen)` (`view` is viewOf(buf)): checks its trailer and acts on it. */
+  private handleBlock(buf: Buffer, view: DataView, off: number, at: number): void {
     const len = this.blockLen;
-    const trailer = u32(buf, off + len - BLOCK_TRAILER_LEN, this.le);
+    const trailer = view.getUint32(off + len - BLOCK_TRAILER_LEN, this.le);
     if (trailer !== len) {
       this.fail(at, `block (type ${hex(this.blockType)}) ends with length ${trailer}, its header says ${len}`);
     }
     // Every read below lies in [off, off + len): readBlockHeader checked len >= the type's minimum.
     switch (this.blockType) {
       case BLOCK.EPB:
-        this.enhancedPacket(buf, off, len, at);
+        this.enhancedPacket(buf, view, off, len, at);
         break;
       case BLOCK.SPB:
-        this.simplePacket(buf, off, len, at);
+        this.simplePacket(buf, view, off, len, at);
         break;
       case BLOCK.PB:
-        this.obsoletePacket(buf, off, len, at);
+        this.obsoletePacket(buf, view, off, len, at);
         break;
       case BLOCK.IDB:
-        this.interfaceDescription(buf, off, len, at);
+        this.interfaceDescription(buf, view, off, len, at);
         break;
       case BLOCK.SHB:
-        this.sectionHeader(buf, off, at);
+        this.sectionHeader(view, off, at);
         break;
       default:
         // NRB, ISB, DSB, custom blocks (0xBAD, 0x40000BAD) and unknown types carry nothing
@@ -233,15 +232,15 @@ export class PcapngParser extends ChunkedParser {
   }
 
   /** Hot path. EPB: interface id, timestamp (high, low), caplen, origlen, data (§4.3). */
-  private enhancedPacket(buf: Buffer, off: number, len: number, at: number): void {
+  private enhancedPacket(buf: Buffer, view: DataView, off: number, len: number, at: number): void {
     const le = this.le;
-    const iface = this.interfaceOf(u32(buf, off + 8, le), at);
-    const capLen = u32(buf, off + 20, le);
+    const iface = this.interfaceOf(view.getUint32(off + 8, le), at);
+    const capLen = view.getUint32(off + 20, le);
     if (capLen > len - BLOCK_MIN_LEN.EPB) {
       this.fail(at, `packet block claims ${capLen} captured bytes, its body holds only ${len - BLOCK_MIN_LEN.EPB}`);
     }
-    ticksToTime(u32(buf, off + 12, le), u32(buf, off + 16, le), iface.unit, iface.offsetSec, this.frame);
-    this.deliver(buf, off + 28, capLen, u32(buf, off + 24, le), iface);
+    ticksToTime(view.getUint32(off + 12, le), view.getUint32(off + 16, le), iface.unit, iface.offsetSec, this.frame);
+    this.deliver(buf, off + 28, capLen, view.getUint32(off + 24, le), iface);
   }
 
   /**
@@ -249,10 +248,10 @@ export class PcapngParser extends ChunkedParser {
    * gets the previous packet's time in the section, or 0. Its captured length is not stored:
    * it is origlen cut to the snaplen and to the block body.
    */
-  private simplePacket(buf: Buffer, off: number, len: number, at: number): void {
+  private simplePacket(buf: Buffer, view: DataView, off: number, len: number, at: number): void {
     const iface = this.interfaces[0];
     if (iface === undefined) this.fail(at, 'simple packet block before any interface description block in its section');
-    const origLen = u32(buf, off + 8, this.le);
+    const origLen = view.getUint32(off + 8, this.le);
     let capLen = Math.min(origLen, len - BLOCK_MIN_LEN.SPB);
     if (iface.snapLen !== 0 && iface.snapLen < capLen) capLen = iface.snapLen;
     this.frame.tsSec = this.lastSec;
@@ -261,15 +260,15 @@ export class PcapngParser extends ChunkedParser {
   }
 
   /** Obsolete PB: 16-bit interface id, drops count, timestamp, caplen, origlen, data (appendix A). */
-  private obsoletePacket(buf: Buffer, off: number, len: number, at: number): void {
+  private obsoletePacket(buf: Buffer, view: DataView, off: number, len: number, at: number): void {
     const le = this.le;
-    const iface = this.interfaceOf(u16(buf, off + 8, le), at);
-    const capLen = u32(buf, off + 20, le);
+    const iface = this.interfaceOf(view.getUint16(off + 8, le), at);
+    const capLen = view.getUint32(off + 20, le);
     if (capLen > len - BLOCK_MIN_LEN.PB) {
       this.fail(at, `packet block claims ${capLen} captured bytes, its body holds only ${len - BLOCK_MIN_LEN.PB}`);
     }
-    ticksToTime(u32(buf, off + 12, le), u32(buf, off + 16, le), iface.unit, iface.offsetSec, this.frame);
-    this.deliver(buf, off + 28, capLen, u32(buf, off + 24, le), iface);
+    ticksToTime(view.getUint32(off + 12, le), view.getUint32(off + 16, le), iface.unit, iface.offsetSec, this.frame);
+    this.deliver(buf, off + 28, capLen, view.getUint32(off + 24, le), iface);
   }
 
   private interfaceOf(id: number, at: number): Interface {
@@ -296,17 +295,17 @@ export class PcapngParser extends ChunkedParser {
   }
 
   /** Rare. IDB: link type, reserved, snaplen, options (§4.2). */
-  private interfaceDescription(buf: Buffer, off: number, len: number, at: number): void {
+  private interfaceDescription(buf: Buffer, view: DataView, off: number, len: number, at: number): void {
     const le = this.le;
-    const linkType = u16(buf, off + BLOCK_BODY, le);
-    const snapLen = u32(buf, off + 12, le);
+    const linkType = view.getUint16(off + BLOCK_BODY, le);
+    const snapLen = view.getUint32(off + 12, le);
     let unit = TS_UNIT_USEC; // if_tsresol absent: microseconds
     let offsetSec = 0;
     const optEnd = off + len - BLOCK_TRAILER_LEN;
     let o = off + 16;
     while (optEnd - o >= OPTION_HEADER_LEN) {
-      const code = u16(buf, o, le);
-      const optLen = u16(buf, o + 2, le);
+      const code = view.getUint16(o, le);
+      const optLen = view.getUint16(o + 2, le);
       if (code === OPT_ENDOFOPT) break;
       const room = optEnd - o - OPTION_HEADER_LEN;
       if (optLen > room) {
@@ -314,7 +313,7 @@ export class PcapngParser extends ChunkedParser {
       }
       // The option's value lies in [o + 4, o + 4 + optLen), inside the block (checked above).
       if (code === IF_TSRESOL && optLen >= 1) unit = tsUnitFromResol(buf[o + OPTION_HEADER_LEN]!);
-      else if (code === IF_TSOFFSET && optLen >= 8) offsetSec = i64(buf, o + OPTION_HEADER_LEN, le);
+      else if (code === IF_TSOFFSET && optLen >= 8) offsetSec = i64(view, o + OPTION_HEADER_LEN, le);
       o += OPTION_HEADER_LEN + ((optLen + 3) & ~3); // values are padded to 32 bits
     }
     const ifIndex = this.linkTypes.length;
@@ -323,9 +322,9 @@ export class PcapngParser extends ChunkedParser {
   }
 
   /** Rare. SHB: byte-order magic (already read), version, section length, options (§4.1). */
-  private sectionHeader(buf: Buffer, off: number, at: number): void {
-    const major = u16(buf, off + 12, this.le);
-    const minor = u16(buf, off + 14, this.le);
+  private sectionHeader(view: DataView, off: number, at: number): void {
+    const major = view.getUint16(off + 12, this.le);
+    const minor = view.getUint16(off + 14, this.le);
     if (major !== PCAPNG_VERSION_MAJOR) {
       this.fail(at, `unsupported pcapng version ${major}.${minor} (only 1.x is defined)`);
     }

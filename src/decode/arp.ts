@@ -1,8 +1,8 @@
 // ARP (RFC 826) and RARP (RFC 903), which shares the layout: fixed 8 octets, then four addresses.
 
+import { U32_SPAN } from '../capture/bytes';
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
-import { readU16, readU24, U16_SPAN, U24_SPAN } from './read';
 
 /** hrd (2), pro (2), hln (1), pln (1), op (2); the addresses follow. */
 export const ARP_FIXED_LEN = 8;
@@ -33,8 +33,8 @@ export function decodeRarp(buf: Buffer, off: number, end: number, out: DecodedFr
 function decodeArpPacket(buf: Buffer, off: number, end: number, out: DecodedFrame, rarp: boolean): number {
   if (end - off < ARP_FIXED_LEN) return stop(out, 'truncated-arp');
   // The fixed-field reads lie inside [off, off + ARP_FIXED_LEN), checked just above.
-  const hrd = readU16(buf, off + ARP_HRD);
-  const pro = readU16(buf, off + ARP_PRO);
+  const hrd = out.view.getUint16(off + ARP_HRD);
+  const pro = out.view.getUint16(off + ARP_PRO);
   const hln = buf[off + ARP_HLN]!;
   const pln = buf[off + ARP_PLN]!;
   out.isArp = true;
@@ -43,7 +43,7 @@ function decodeArpPacket(buf: Buffer, off: number, end: number, out: DecodedFram
   out.arpPtype = pro;
   out.arpHlen = hln;
   out.arpPlen = pln;
-  out.arpOp = readU16(buf, off + ARP_OP);
+  out.arpOp = out.view.getUint16(off + ARP_OP);
   // A length that contradicts its own type (Zeek's "corrupt-arp-header"): the address layout
   // cannot be trusted, so no address is read.
   if (((hrd === ARP_HRD_ETHERNET || hrd === ARP_HRD_IEEE802) && hln !== MAC_LEN) || (pro === ARP_PRO_IPV4 && pln !== IPV4_ADDR_LEN)) {
@@ -60,18 +60,18 @@ function decodeArpPacket(buf: Buffer, off: number, end: number, out: DecodedFram
   // (with pro IPv4, pln is 4: checked above).
   if (spaOff <= end) {
     out.arpShaOff = shaOff;
-    if (hln === MAC_LEN) out.arpSha = readU24(buf, shaOff) * U24_SPAN + readU24(buf, shaOff + 3);
+    if (hln === MAC_LEN) out.arpSha = out.view.getUint16(shaOff) * U32_SPAN + out.view.getUint32(shaOff + 2);
   }
   if (thaOff <= end) {
     out.arpSpaOff = spaOff;
-    if (pro === ARP_PRO_IPV4) out.arpSpa = readU16(buf, spaOff) * U16_SPAN + readU16(buf, spaOff + 2);
+    if (pro === ARP_PRO_IPV4) out.arpSpa = out.view.getUint32(spaOff);
   }
   if (tpaOff <= end) {
     out.arpThaOff = thaOff;
-    if (hln === MAC_LEN) out.arpTha = readU24(buf, thaOff) * U24_SPAN + readU24(buf, thaOff + 3);
+    if (hln === MAC_LEN) out.arpTha = out.view.getUint16(thaOff) * U32_SPAN + out.view.getUint32(thaOff + 2);
   }
   if (arpEnd > end) return stop(out, 'truncated-arp');
   out.arpTpaOff = tpaOff;
-  if (pro === ARP_PRO_IPV4) out.arpTpa = readU16(buf, tpaOff) * U16_SPAN + readU16(buf, tpaOff + 2);
+  if (pro === ARP_PRO_IPV4) out.arpTpa = out.view.getUint32(tpaOff);
   return arpEnd;
 }

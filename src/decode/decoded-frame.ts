@@ -1,5 +1,7 @@
 // The facts decoders extract from one frame: numbers and offsets in one reused object, no strings.
 
+import { viewOf } from '../capture/bytes';
+
 /**
  * Why a frame could not be decoded fully. Stable kebab-case names: they appear in the summary and
  * the NDJSON, so only ever append. `truncated-*` means the captured bytes ended inside that header
@@ -56,6 +58,8 @@ export const TCP_FLAG = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 
 export class DecodedFrame {
   /** The frame's bytes (same buffer as the Frame; valid only during the call). */
   buf: Buffer = Buffer.alloc(0);
+  /** `viewOf(buf)`: decoders read 16- and 32-bit fields through it (capture/bytes.ts says why). */
+  view: DataView = viewOf(this.buf);
   /** The frame's own timestamp, epoch seconds (the Frame's two integers as one float). */
   ts = 0;
 
@@ -141,7 +145,11 @@ export class DecodedFrame {
 
   /** Clear every field before the next frame. Hot path: plain stores, no allocation. */
   reset(buf: Buffer): void {
-    this.buf = buf;
+    // A source hands frames in the same buffer for a whole chunk: the view changes with it.
+    if (buf !== this.buf) {
+      this.buf = buf;
+      this.view = viewOf(buf);
+    }
     this.reason = -1;
     this.incomplete = false;
     this.hasLinkSrc = false;

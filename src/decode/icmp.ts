@@ -2,7 +2,6 @@
 
 import type { DecodedFrame } from './decoded-frame';
 import { L4, stop } from './decoded-frame';
-import { readU16 } from './read';
 
 /** Type (1), code (1), checksum (2): common to every message. */
 export const ICMP_MIN_LEN = 4;
@@ -23,7 +22,7 @@ export function decodeIcmp(buf: Buffer, off: number, end: number, out: DecodedFr
   if (type !== ICMP_TYPE.ECHO_REQUEST && type !== ICMP_TYPE.ECHO_REPLY) return off + ICMP_MIN_LEN;
   if (end - off < ICMP_ECHO_LEN) return stop(out, 'truncated-icmp');
   // Both reads lie inside [off, off + ICMP_ECHO_LEN), checked just above.
-  out.icmpEchoId = readU16(buf, off + ICMP_ECHO_ID);
-  out.icmpEchoSeq = readU16(buf, off + ICMP_ECHO_SEQ);
+  out.icmpEchoId = out.view.getUint16(off + ICMP_ECHO_ID);
+  out.icmpEchoSeq = out.view.getUint16(off + ICMP_ECHO_SEQ);
   return off + ICMP_ECHO_LEN;
 }

@@ -2,7 +2,6 @@
 
 import type { DecodedFrame } from './decoded-frame';
 import { L4, stop } from './decoded-frame';
-import { readU16 } from './read';
 
 /** Type (1), code (1), checksum (2): common to every message. */
 export const ICMPV6_MIN_LEN = 4;
@@ -34,8 +33,8 @@ export function decodeIcmpv6(buf: Buffer, off: number, end: number, out: Decoded
   if (type === ICMPV6_TYPE.ECHO_REQUEST || type === ICMPV6_TYPE.ECHO_REPLY) {
     if (end - off < ICMPV6_ECHO_LEN) return stop(out, 'truncated-icmpv6');
     // Both reads lie inside [off, off + ICMPV6_ECHO_LEN), checked just above.
-    out.icmpEchoId = readU16(buf, off + ICMPV6_ECHO_ID);
-    out.icmpEchoSeq = readU16(buf, off + ICMPV6_ECHO_SEQ);
+    out.icmpEchoId = out.view.getUint16(off + ICMPV6_ECHO_ID);
+    out.icmpEchoSeq = out.view.getUint16(off + ICMPV6_ECHO_SEQ);
     return off + ICMPV6_ECHO_LEN;
   }
   if (type === ICMPV6_TYPE.NEIGHBOR_SOLICITATION || type === ICMPV6_TYPE.NEIGHBOR_ADVERTISEMENT) {

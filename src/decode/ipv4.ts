@@ -3,7 +3,6 @@
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
 import { decodeIpPayload } from './ip-proto';
-import { readU16, U16_SPAN } from './read';
 
 /** The header without options: IHL 5. */
 export const IPV4_MIN_HLEN = 20;
@@ -26,7 +25,7 @@ export function decodeIpv4(buf: Buffer, off: number, end: number, out: DecodedFr
   if (verIhl >> 4 !== 4) return stop(out, 'ipv4-bad-version');
   const hlen = (verIhl & 0x0f) * 4;
   if (hlen < IPV4_MIN_HLEN) return stop(out, 'ipv4-bad-ihl');
-  const totalLength = readU16(buf, off + IPV4_TOTAL_LENGTH);
+  const totalLength = out.view.getUint16(off + IPV4_TOTAL_LENGTH);
   // 0 is what a host capturing its own TCP segmentation offload sends before the NIC fills it
   // in (Wireshark's "TSO" case): the captured bytes are the packet. Any other value must at
   // least cover the header.
@@ -34,9 +33,9 @@ export function decodeIpv4(buf: Buffer, off: number, end: number, out: DecodedFr
   out.ipVersion = 4;
   out.ipTtl = buf[off + IPV4_TTL]!;
   out.ipProto = buf[off + IPV4_PROTOCOL]!;
-  out.ip4Src = readU16(buf, off + IPV4_SRC) * U16_SPAN + readU16(buf, off + IPV4_SRC + 2);
-  out.ip4Dst = readU16(buf, off + IPV4_DST) * U16_SPAN + readU16(buf, off + IPV4_DST + 2);
-  const flagsOffset = readU16(buf, off + IPV4_FLAGS_FRAGMENT_OFFSET);
+  out.ip4Src = out.view.getUint32(off + IPV4_SRC);
+  out.ip4Dst = out.view.getUint32(off + IPV4_DST);
+  const flagsOffset = out.view.getUint16(off + IPV4_FLAGS_FRAGMENT_OFFSET);
   const fragmentOffset = flagsOffset & IPV4_FRAGMENT_OFFSET_MASK;
   out.ipFragment = (flagsOffset & IPV4_MF) !== 0 || fragmentOffset > 0;
   out.ipLaterFragment = fragmentOffset > 0;

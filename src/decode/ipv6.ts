@@ -3,7 +3,6 @@
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
 import { decodeIpPayload } from './ip-proto';
-import { readU16 } from './read';
 
 /** The fixed header. */
 export const IPV6_HLEN = 40;
@@ -44,7 +43,7 @@ export function decodeIpv6(buf: Buffer, off: number, end: number, out: DecodedFr
   out.ipTtl = buf[off + IPV6_HOP_LIMIT]!;
   out.ip6SrcOff = off + IPV6_SRC;
   out.ip6DstOff = off + IPV6_DST;
-  const payloadLength = readU16(buf, off + IPV6_PAYLOAD_LENGTH);
+  const payloadLength = out.view.getUint16(off + IPV6_PAYLOAD_LENGTH);
   // Bytes past the payload length are Ethernet padding. 0 is a jumbogram (RFC 2675) or a host's
   // own TSO segment: the captured bytes are the packet. A longer claim (snaplen) changes nothing.
   const ipEnd = payloadLength === 0 ? end : Math.min(end, off + IPV6_HLEN + payloadLength);
@@ -63,7 +62,7 @@ export function decodeIpv6(buf: Buffer, off: number, end: number, out: DecodedFr
     if (ipEnd - pos < len) return stop(out, 'truncated-ipv6-ext');
     if (next === IPV6_NEXT.FRAGMENT) {
       // The word lies inside [pos, pos + IPV6_FRAGMENT_HLEN), checked just above.
-      const offsetAndFlags = readU16(buf, pos + 2);
+      const offsetAndFlags = out.view.getUint16(pos + 2);
       // Any Fragment header makes a fragment, even an atomic one (offset 0, M clear; RFC 6946),
       // as the DecodedFrame contract defines ipFragment.
       out.ipFragment = true;

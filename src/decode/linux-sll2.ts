@@ -1,9 +1,9 @@
 // Linux "cooked" capture header v2, LINKTYPE_LINUX_SLL2 276 (tcpdump.org/linktypes/LINKTYPE_LINUX_SLL2.html).
 
+import { U32_SPAN } from '../capture/bytes';
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
 import { decodeEtherPayload } from './ethertype';
-import { readU16, readU24, U24_SPAN } from './read';
 
 /**
  * Protocol type (2), reserved (2), interface index (4), ARPHRD_ type (2), packet type (1),
@@ -22,10 +22,10 @@ export function decodeLinuxSll2(buf: Buffer, off: number, end: number, out: Deco
   if (end - off < SLL2_HLEN) return stop(out, 'truncated-sll2');
   // All reads below lie inside [off, off + SLL2_HLEN), checked just above.
   if (buf[off + SLL2_HALEN] === MAC_LEN) {
-    out.linkSrc = readU24(buf, off + SLL2_ADDR) * U24_SPAN + readU24(buf, off + SLL2_ADDR + 3);
+    out.linkSrc = out.view.getUint16(off + SLL2_ADDR) * U32_SPAN + out.view.getUint32(off + SLL2_ADDR + 2);
     out.hasLinkSrc = true;
   }
   // Values below 0x0600 are Linux pseudo-types (ETH_P_802_2 ...): decodeEtherPayload ends there.
-  out.etherType = readU16(buf, off + SLL2_PROTOCOL);
+  out.etherType = out.view.getUint16(off + SLL2_PROTOCOL);
   return decodeEtherPayload(buf, off + SLL2_HLEN, end, out);
 }

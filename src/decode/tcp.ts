@@ -2,7 +2,6 @@
 
 import type { DecodedFrame } from './decoded-frame';
 import { L4, stop } from './decoded-frame';
-import { readU16 } from './read';
 
 /** The header without options: Data Offset 5. */
 export const TCP_MIN_HLEN = 20;
@@ -18,8 +17,8 @@ export function decodeTcp(buf: Buffer, off: number, end: number, out: DecodedFra
   const hlen = (buf[off + TCP_DATA_OFFSET]! >> 4) * 4;
   if (hlen < TCP_MIN_HLEN) return stop(out, 'tcp-bad-offset');
   out.l4 = L4.TCP;
-  out.srcPort = readU16(buf, off + TCP_SRC_PORT);
-  out.dstPort = readU16(buf, off + TCP_DST_PORT);
+  out.srcPort = out.view.getUint16(off + TCP_SRC_PORT);
+  out.dstPort = out.view.getUint16(off + TCP_DST_PORT);
   out.tcpFlags = buf[off + TCP_FLAGS]!;
   // Options cut by the snaplen: the facts above are whole, the header is not.
   if (end - off < hlen) return stop(out, 'truncated-tcp');

@@ -2,7 +2,6 @@
 
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
-import { readU16 } from './read';
 
 /** Tag Control Information (2) + the EtherType it wraps (2); the TPID was read as an EtherType. */
 export const VLAN_TAG_LEN = 4;
@@ -18,14 +17,14 @@ export const VLAN_MAX_DEPTH = 8;
  * One tag at `off`, called by decodeEtherPayload while `out.etherType` is a VLAN TPID. Sets the
  * outermost VID on the first tag, the innermost from the second on, and the wrapped EtherType.
  */
-export function decodeVlanTag(buf: Buffer, off: number, end: number, out: DecodedFrame): number {
+export function decodeVlanTag(_buf: Buffer, off: number, end: number, out: DecodedFrame): number {
   if (out.vlanDepth === VLAN_MAX_DEPTH) return stop(out, 'vlan-too-deep');
   if (end - off < VLAN_TAG_LEN) return stop(out, 'truncated-vlan');
   // Both reads lie inside [off, off + VLAN_TAG_LEN), checked just above.
-  const vid = readU16(buf, off) & VLAN_VID_MASK;
+  const vid = out.view.getUint16(off) & VLAN_VID_MASK;
   if (out.vlanDepth === 0) out.vlan = vid;
   else out.innerVlan = vid;
   out.vlanDepth++;
-  out.etherType = readU16(buf, off + 2);
+  out.etherType = out.view.getUint16(off + 2);
   return off + VLAN_TAG_LEN;
 }
