@@ -15,7 +15,9 @@ import { decodeRawIp } from './raw-ip';
 /**
  * Every decoder has this shape: read the header at `buf[off .. end)`, fill `out`, hand the payload
  * to the next table, and return the offset just past the last header decoded, or a negative code
- * after `stop()` recorded why (tcpdump's printers, gopacket's DecodingLayer).
+ * after `stop()` recorded why (tcpdump's printers, gopacket's DecodingLayer). `out.reset(buf)`
+ * came first, so `out.view` is `buf`'s DataView: single bytes are read from `buf`, wider fields
+ * through `out.view`.
  */
 export type Decoder = (buf: Buffer, off: number, end: number, out: DecodedFrame) => number;
 

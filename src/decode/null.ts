@@ -23,8 +23,8 @@ const AF_SWAPPED_MASK = 0xffff0000;
 export function decodeNull(buf: Buffer, off: number, end: number, out: DecodedFrame): number {
   if (end - off < NULL_HLEN) return stop(out, 'truncated-null');
   // Both reads lie inside [off, off + NULL_HLEN), checked just above.
-  let family = buf.readUInt32LE(off);
-  if ((family & AF_SWAPPED_MASK) !== 0) family = buf.readUInt32BE(off);
+  let family = out.view.getUint32(off, true);
+  if ((family & AF_SWAPPED_MASK) !== 0) family = out.view.getUint32(off);
   return decodeFamily(family, buf, off + NULL_HLEN, end, out);
 }
 
@@ -32,7 +32,7 @@ export function decodeNull(buf: Buffer, off: number, end: number, out: DecodedFr
 export function decodeLoop(buf: Buffer, off: number, end: number, out: DecodedFrame): number {
   if (end - off < NULL_HLEN) return stop(out, 'truncated-null');
   // The read lies inside [off, off + NULL_HLEN), checked just above.
-  return decodeFamily(buf.readUInt32BE(off), buf, off + NULL_HLEN, end, out);
+  return decodeFamily(out.view.getUint32(off), buf, off + NULL_HLEN, end, out);
 }
 
 function decodeFamily(family: number, buf: Buffer, off: number, end: number, out: DecodedFrame): number {
