@@ -164,7 +164,10 @@ async function readFile(input: CaptureInput, path: string, readBytes: number, em
   // into two buffers in turn, so that reading and parsing overlap, was slower on the bench's
   // 2-core machine: the main thread waited for reads anyway (the JIT and the garbage collector
   // keep the other core busy), and each read cost a promise and a thread hop (parsing the 1 h file
-  // took 104 ms that way, 73 ms this way). A file in the page cache is a memory copy away; a
+  // took 104 ms that way, 73 ms this way); so was PipeReader's worker thread (the whole 1 h run
+  // 477 ms against 420). Mapping the file instead (mmap, tried through a test addon) avoids the
+  // copy but was slower still: on these virtual machines the page faults cost more (a bare record
+  // walk of the 1 h file, 172 ms against 120). A file in the page cache is a memory copy away; a
   // pipe is read by readPipe. Between chunks the event loop gets a turn (setImmediate), so a
   // signal, an unsubscribe or a dashboard is never kept waiting for more than one chunk.
   const chunk: Chunk = { buf: Buffer.allocUnsafe(readBytes), end: 0 };
