@@ -20,6 +20,7 @@
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_BUFFER_MIB, MAX_BUFFER_MIB } from './buffer-size';
+import { addDeployCommand } from './deploy';
 import type { LiveOptions } from './live';
 import type { ReadOptions } from './read';
 import { readPackageVersion } from './version';
@@ -129,6 +130,8 @@ function program(): Command {
     .action(async () => {
       process.exitCode = (await import('./interfaces')).runInterfaces();
     });
+
+  addDeployCommand(cmd);
   return cmd;
 }
 
