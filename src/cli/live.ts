@@ -21,8 +21,10 @@ import { summaryText } from '../output/summary-text';
 import { alertText } from '../output/text';
 import { analyze, type AnalysisEvent, type SummaryEvent } from '../pipeline';
 import { engineOptions } from './read';
+import type { ServiceOptions } from './service';
+import { Service, ServiceSetupError } from './service';
 
-export interface LiveOptions {
+export interface LiveOptions extends ServiceOptions {
   /** Devices to capture on (`-i`, repeatable). */
   interface: string[];
   filter?: string;
@@ -190,7 +192,9 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
     if (tui) heldMessages.push(text);
     else io.stderr.write(text);
   };
+  let service: Service | null = null;
   const render = (alert: Alert): void => {
+    service?.alert(alert);
     if (!tui) out.line(opts.json ? alertLine(alert) : alertText(alert));
     const { advice: todo } = describe(alert);
     if (todo !== '' && alert.mac !== undefined) advice.set(alert.mac, todo);
@@ -219,12 +223,21 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
     (iface, line) => message(`netgap: ${sanitize(`${iface}: capture process: ${line}`)}\n`),
   );
 
+  let engine: Engine | undefined;
+  try {
+    service = await Service.open(opts, { engine: () => engine, interfaces: () => capture.stats() }, (text) => message(`netgap: ${sanitize(text)}\n`));
+  } catch (err) {
+    if (err instanceof ServiceSetupError) return fail(err.message);
+    throw err;
+  }
   try {
     await capture.open();
   } catch (err) {
+    await service.close();
     if (err instanceof CaptureOpenError) return fail(openErrorText(err));
     throw err;
   }
+  if (service.listening !== null) io.stderr.write(`netgap: ${sanitize(`metrics at http://${service.listening}/metrics`)}\n`);
   for (const s of capture.stats()) {
     io.stderr.write(
       `netgap: ${sanitize(`listening on ${s.name}, link type ${s.linkType} (${LINK_NAMES[s.linkType] ?? 'unknown'}), buffer ${opts.bufferSize} MiB, ${LOSS_TEXT[s.lossMethod]}`)}\n`,
@@ -235,6 +248,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       dropPrivileges(runAs);
     } catch (err) {
       capture.abort();
+      await service.close();
       return fail((err as Error).message);
     }
   }
@@ -247,12 +261,14 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
     const pcapng = /\.pcapng$/i.test(opts.write);
     if (!pcapng && fileLinkTypes.some((t) => t !== fileLinkTypes[0])) {
       capture.abort();
+      await service.close();
       return fail(`--write ${opts.write}: the interfaces have different link types (${fileLinkTypes.join(', ')}): name the file .pcapng`);
     }
     try {
       fd = openSync(opts.write, 'w');
     } catch (err) {
       capture.abort();
+      await service.close();
       return fail(`--write ${opts.write}: ${(err as Error).message}`);
     }
     // Nanosecond timestamps: the file holds the live stamps exactly, so `netgap read` on it sees the same times.
@@ -265,7 +281,6 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   const duration = opts.duration !== undefined ? timer(opts.duration * 1000).subscribe(stop) : null;
-  let engine: Engine | undefined;
   const events = analyze(
     (input) => {
       const w = writer;
@@ -302,6 +317,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       if (fd >= 0) closeSync(fd);
+      await service.close();
       for (const m of heldMessages) io.stderr.write(m);
     }
   }
@@ -320,6 +336,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     if (fd >= 0) closeSync(fd);
+    await service.close();
   }
   return capture.failed ? 2 : 0;
 

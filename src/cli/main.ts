@@ -72,6 +72,14 @@ function detectorOptions(c: Command): Command {
     .option('--max-requests <n>', 'cap of the table of requests waiting for an answer (the oldest are evicted beyond it)', count, 65536);
 }
 
+/** The service options, the same for `read` and `live` (issue 18). */
+function serviceOptions(c: Command): Command {
+  return c
+    .option('--metrics <[host:]port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (host 127.0.0.1 unless given)')
+    .option('--metrics-textfile <file>', "write the metrics to this file every 15 s, atomically, for node_exporter's or windows_exporter's textfile collector")
+    .option('--metrics-stations <n>', 'per-station ARP-age series for at most n stations past --arp-warn', count);
+}
+
 function program(): Command {
   const cmd = new Command('netgap')
     .description('Find the outages ordinary monitoring misses on virtual switches: ARP-refresh gaps (KB2832644) and post-migration blackouts.')
@@ -79,13 +87,13 @@ function program(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text.startsWith('error:') ? `netgap: ${text}` : text) });
 
-  detectorOptions(
+  serviceOptions(detectorOptions(
     cmd
       .command('read')
       .description('analyse capture files (pcap, pcapng, gzip-compressed or not; - for stdin) as one timeline')
       .argument('<file...>', 'capture files, read in the order given; - reads standard input')
       .option('--json', 'write NDJSON: one alert object per line, then one summary object'),
-  )
+  ))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when an alert of this severity or worse was raised').choices(['warning', 'critical']))
     .option('--tui', 'replay in the terminal dashboard, which stays open at the end until q')
     .option('--speed <n>', 'with --tui: replay at n times real time from packet timestamps (0: as fast as possible)', speed)
@@ -102,7 +110,7 @@ function program(): Command {
       process.exitCode = await (await import('./replay')).runReplay(files, { ...opts, speed: opts.speed ?? 1 });
     });
 
-  detectorOptions(
+  serviceOptions(detectorOptions(
     cmd
       .command('live')
     .description('capture on host interfaces (libpcap, or Npcap on Windows) and print alerts as they happen; ^C prints the summary')
@@ -118,7 +126,7 @@ function program(): Command {
     .option('--user <name>', 'once the interfaces are open, drop root and run as this user (as tcpdump -Z does)')
     .option('--no-retry', 'exit when an interface goes away, instead of reopening it every 3 s')
     .option('--idle <seconds>', 'raise capture-idle when nothing was captured on an interface for this long', seconds, 60),
-  ).action(async (opts: LiveOptions) => {
+  )).action(async (opts: LiveOptions) => {
       if (opts.arpWarn >= opts.arpThreshold) cmd.error('error: --arp-warn must be lower than --arp-threshold', { exitCode: EXIT.USAGE });
       if (opts.tui === true && (opts.tail === true || opts.json === true)) cmd.error('error: --tui excludes --tail and --json', { exitCode: EXIT.USAGE });
       process.exitCode = await (await import('./live')).runLive(opts);

@@ -12,8 +12,11 @@ import { alertLine, summaryPieces } from '../output/ndjson';
 import { summaryText } from '../output/summary-text';
 import { alertText } from '../output/text';
 import { analyze, type SummaryEvent } from '../pipeline';
+import type { Engine } from '../detect/engine';
+import type { ServiceOptions } from './service';
+import { Service, ServiceSetupError } from './service';
 
-export interface ReadOptions {
+export interface ReadOptions extends ServiceOptions {
   json?: boolean;
   arpThreshold: number;
   arpWarn: number;
@@ -67,16 +70,30 @@ function stopOptimizing(): void {
  * 2 when an input could not be read to its end (after every alert and the summary were written).
  */
 export async function runRead(files: string[], opts: ReadOptions, io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let engine: Engine | undefined;
+  let service: Service;
+  try {
+    service = await Service.open(opts, { engine: () => engine }, (text) => io.stderr.write(`netgap: ${text}\n`));
+  } catch (err) {
+    if (!(err instanceof ServiceSetupError)) throw err;
+    io.stderr.write(`netgap: ${err.message}\n`);
+    return 2;
+  }
   const out = new LineWriter(io.stdout);
   const advice = new Map<string, string>();
   let worst = -1;
-  const events = analyze((input) => readCaptures(files, input.frame, { holdBack: () => out.drained() }), engineOptions(opts));
+  const events = analyze(
+    (input) => readCaptures(files, input.frame, { holdBack: () => out.drained() }),
+    engineOptions(opts),
+    (e) => (engine = e),
+  );
   let summary: SummaryEvent | undefined;
   let failure: InputError | undefined;
   try {
     await events.forEach((ev) => {
       if (ev.type === 'alert') {
         const alert = ev.alert;
+        service.alert(alert);
         worst = Math.max(worst, RANK[alert.severity]);
         if (opts.json) {
           out.line(alertLine(alert));
@@ -103,6 +120,7 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
     else for (const line of summaryText(summary.summary, advice)) out.line(line);
     out.flush();
   }
+  await service.close();
   if (failure !== undefined) {
     io.stderr.write(`netgap: ${failure.message}\n`);
     return 2;

@@ -55,8 +55,9 @@ export class Lab {
   /** Everything started in the lab, killed by destroy() if still running (a test that failed midway). */
   private readonly started: ChildProcess[] = [];
 
-  constructor(tag: string) {
-    const base = `ngt${process.pid % 100000}${tag}`;
+  /** @param prefix starts every namespace name (a suite that runs beside others gives its own). */
+  constructor(tag: string, prefix = 'ngt') {
+    const base = `${prefix}${process.pid % 100000}${tag}`;
     this.sw = `${base}-sw`;
     this.a = `${base}-a`;
     this.b = `${base}-b`;

@@ -1,0 +1,112 @@
+// What `read` and `live` add when netgap runs as a service: the metrics endpoint and textfile (issue 18), opened and checked before capture starts.
+
+import type { Alert } from '../detect/alerts';
+import type { Engine } from '../detect/engine';
+import { formatListenAddress, parseListenAddress } from '../output/metrics/listen';
+import type { InterfaceCounts } from '../output/metrics/metrics';
+import { NetgapMetrics } from '../output/metrics/metrics';
+import type { MetricsServer } from '../output/metrics/server';
+import { MetricsListenError, serveMetrics } from '../output/metrics/server';
+import { TextfileWriter } from '../output/metrics/textfile';
+import { readPackageVersion } from './version';
+
+export interface ServiceOptions {
+  /** `--metrics [HOST:]PORT`. */
+  metrics?: string;
+  /** `--metrics-textfile FILE`. */
+  metricsTextfile?: string;
+  /** `--metrics-stations N`. */
+  metricsStations?: number;
+}
+
+/** A file-system error in words, without the temp file's name (the caller names the option and the path). */
+export function pathProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOTDIR':
+      return 'a path component is not a directory';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOSPC':
+      return 'no space left on device';
+    default:
+      return (err as Error).message;
+  }
+}
+
+/** Bad input found before capture starts: one line naming the option and the path or address (exit 2). */
+export class ServiceSetupError extends Error {}
+
+export interface ServiceSources {
+  engine: () => Engine | undefined;
+  interfaces?: () => readonly InterfaceCounts[];
+}
+
+/** The metrics endpoint and textfile of one run; alerts go through `alert`, `close` writes the last figures. */
+export class Service {
+  private constructor(
+    private readonly metrics: NetgapMetrics | null,
+    private readonly server: MetricsServer | null,
+    private readonly textfile: TextfileWriter | null,
+  ) {}
+
+  /** Where the endpoint listens, for the start-up line; null without --metrics. */
+  get listening(): string | null {
+    return this.server === null ? null : formatListenAddress(this.server.address);
+  }
+
+  /**
+   * Opens what the options ask for, in the order a mistake is cheapest to report: the address
+   * is parsed, the textfile written once (an unwritable path or a missing directory fails here),
+   * then the port bound. Throws ServiceSetupError, having closed whatever it had opened.
+   */
+  static async open(o: ServiceOptions, sources: ServiceSources, warn: (text: string) => void): Promise<Service> {
+    if (o.metrics === undefined && o.metricsTextfile === undefined) {
+      if (o.metricsStations !== undefined) throw new ServiceSetupError('--metrics-stations needs --metrics or --metrics-textfile');
+      return new Service(null, null, null);
+    }
+    const at = o.metrics === undefined ? null : parseListenAddress(o.metrics);
+    if (o.metrics !== undefined && at === null) throw new ServiceSetupError(`--metrics ${o.metrics}: expected [HOST:]PORT, e.g. 9473 or 0.0.0.0:9473`);
+    const metrics = new NetgapMetrics({ version: readPackageVersion(), stations: o.metricsStations ?? 0, engine: sources.engine, interfaces: sources.interfaces });
+    let textfile: TextfileWriter | null = null;
+    if (o.metricsTextfile !== undefined) {
+      const path = o.metricsTextfile;
+      textfile = new TextfileWriter(path, metrics, (err) => warn(`--metrics-textfile ${path}: ${pathProblem(err)} (the file is rewritten every 15 s; netgap goes on)`));
+      try {
+        await textfile.write();
+      } catch (err) {
+        throw new ServiceSetupError(`--metrics-textfile ${path}: ${pathProblem(err)}`);
+      }
+      textfile.start();
+    }
+    let server: MetricsServer | null = null;
+    if (at !== null) {
+      try {
+        server = await serveMetrics(metrics, at);
+      } catch (err) {
+        await textfile?.stop();
+        if (err instanceof MetricsListenError) throw new ServiceSetupError(err.message);
+        throw err;
+      }
+    }
+    return new Service(metrics, server, textfile);
+  }
+
+  /** An alert was raised (rare). */
+  alert(a: Alert): void {
+    this.metrics?.alert(a);
+  }
+
+  /** Writes the textfile's last figures and closes the endpoint. */
+  async close(): Promise<void> {
+    await this.textfile?.stop();
+    await this.server?.close();
+  }
+}
