@@ -1,5 +1,7 @@
 // The packet clock: time comes from frame timestamps (Zeek's network_time), never from the wall.
 
+import type { ClockState } from './state';
+import { loaded, stored } from './state';
 import { TimerQueue } from './timer-queue';
 
 /**
@@ -65,6 +67,20 @@ export class PacketClock {
   tick(t: number): number {
     if (t > this.now) this.runTo(t);
     return this.now;
+  }
+
+  /** The clock as a state file keeps it (detect/state.ts). */
+  toState(): ClockState {
+    return { now: stored(this.now), lastFrameS: stored(this.lastFrameS), holeStartS: stored(this.holeStartS), holeS: this.holeS, tsBackwards: this.tsBackwards };
+  }
+
+  /** Rare, before any frame: carry on from a saved clock (its timers are re-armed by their owners). */
+  restore(s: ClockState): void {
+    this.now = loaded(s.now, -Infinity);
+    this.lastFrameS = loaded(s.lastFrameS, -Infinity);
+    this.holeStartS = loaded(s.holeStartS, -Infinity);
+    this.holeS = s.holeS;
+    this.tsBackwards = s.tsBackwards;
   }
 
   private runTo(t: number): void {
