@@ -294,7 +294,10 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       return capture.run({ frame, tick: (t) => input.tick(t) }).pipe(tap(() => w?.flush()));
     },
     engineOptions(opts),
-    (e) => (engine = e),
+    (e) => {
+      engine = e;
+      service.attach(e);
+    },
   );
   const printSummary = async (ev: Pick<SummaryEvent, 'summary' | 'head' | 'rows'>): Promise<void> => {
     writer?.flush();

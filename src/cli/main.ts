@@ -77,7 +77,9 @@ function serviceOptions(c: Command): Command {
   return c
     .option('--metrics <[host:]port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (host 127.0.0.1 unless given)')
     .option('--metrics-textfile <file>', "write the metrics to this file every 15 s, atomically, for node_exporter's or windows_exporter's textfile collector")
-    .option('--metrics-stations <n>', 'per-station ARP-age series for at most n stations past --arp-warn', count);
+    .option('--metrics-stations <n>', 'per-station ARP-age series for at most n stations past --arp-warn', count)
+    .option('--state <file>', 'keep the stations in this file across restarts: read at start, written every --state-interval and at exit')
+    .option('--state-interval <seconds>', 'how often --state is written (default 60)', seconds);
 }
 
 function program(): Command {

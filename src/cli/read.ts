@@ -85,7 +85,10 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
   const events = analyze(
     (input) => readCaptures(files, input.frame, { holdBack: () => out.drained() }),
     engineOptions(opts),
-    (e) => (engine = e),
+    (e) => {
+      engine = e;
+      service.attach(e);
+    },
   );
   let summary: SummaryEvent | undefined;
   let failure: InputError | undefined;

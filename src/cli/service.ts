@@ -8,6 +8,8 @@ import { NetgapMetrics } from '../output/metrics/metrics';
 import type { MetricsServer } from '../output/metrics/server';
 import { MetricsListenError, serveMetrics } from '../output/metrics/server';
 import { TextfileWriter } from '../output/metrics/textfile';
+import type { EngineState } from '../detect/state';
+import { checkWritable, readStateFile, writeStateFile } from './state-file';
 import { readPackageVersion } from './version';
 
 export interface ServiceOptions {
@@ -17,7 +19,12 @@ export interface ServiceOptions {
   metricsTextfile?: string;
   /** `--metrics-stations N`. */
   metricsStations?: number;
+  /** `--state FILE`, rewritten every `stateInterval` seconds and at exit. */
+  state?: string;
+  stateInterval?: number;
 }
+
+export const DEFAULT_STATE_INTERVAL_S = 60;
 
 /** A file-system error in words, without the temp file's name (the caller names the option and the path). */
 export function pathProblem(err: unknown): string {
@@ -51,10 +58,16 @@ export interface ServiceSources {
 
 /** The metrics endpoint and textfile of one run; alerts go through `alert`, `close` writes the last figures. */
 export class Service {
+  private engine: Engine | undefined;
+  private stateTimer: NodeJS.Timeout | null = null;
+  private stateError: string | null = null;
+
   private constructor(
     private readonly metrics: NetgapMetrics | null,
     private readonly server: MetricsServer | null,
     private readonly textfile: TextfileWriter | null,
+    private readonly state: { path: string; intervalS: number; restore: EngineState | null } | null,
+    private readonly warn: (text: string) => void,
   ) {}
 
   /** Where the endpoint listens, for the start-up line; null without --metrics. */
@@ -68,9 +81,23 @@ export class Service {
    * then the port bound. Throws ServiceSetupError, having closed whatever it had opened.
    */
   static async open(o: ServiceOptions, sources: ServiceSources, warn: (text: string) => void): Promise<Service> {
+    let state: { path: string; intervalS: number; restore: EngineState | null } | null = null;
+    if (o.state !== undefined) {
+      const path = o.state;
+      try {
+        checkWritable(path);
+        const read = readStateFile(path);
+        if (read.warning !== null) warn(read.warning);
+        state = { path, intervalS: o.stateInterval ?? DEFAULT_STATE_INTERVAL_S, restore: read.state };
+      } catch (err) {
+        throw new ServiceSetupError(`--state ${path}: ${pathProblem(err)}`);
+      }
+    } else if (o.stateInterval !== undefined) {
+      throw new ServiceSetupError('--state-interval needs --state');
+    }
     if (o.metrics === undefined && o.metricsTextfile === undefined) {
       if (o.metricsStations !== undefined) throw new ServiceSetupError('--metrics-stations needs --metrics or --metrics-textfile');
-      return new Service(null, null, null);
+      return new Service(null, null, null, state, warn);
     }
     const at = o.metrics === undefined ? null : parseListenAddress(o.metrics);
     if (o.metrics !== undefined && at === null) throw new ServiceSetupError(`--metrics ${o.metrics}: expected [HOST:]PORT, e.g. 9473 or 0.0.0.0:9473`);
@@ -96,7 +123,39 @@ export class Service {
         throw err;
       }
     }
-    return new Service(metrics, server, textfile);
+    return new Service(metrics, server, textfile, state, warn);
+  }
+
+  /**
+   * The engine, before its first frame: the saved state is restored into it, and the state is
+   * written every --state-interval from now on.
+   */
+  attach(engine: Engine): void {
+    this.engine = engine;
+    const s = this.state;
+    if (s === null) return;
+    if (s.restore !== null) {
+      if (s.restore.arpThresholdS !== engine.options.arpThresholdS) {
+        this.warn(`--state ${s.path}: saved with --arp-threshold ${s.restore.arpThresholdS}, now ${engine.options.arpThresholdS}: the saved gaps are measured against the new one`);
+      }
+      engine.restore(s.restore);
+    }
+    this.stateTimer = setInterval(() => this.saveState(), s.intervalS * 1000);
+    this.stateTimer.unref();
+  }
+
+  /** Writes the state now; a failure is said once (and again after a success), and netgap goes on. */
+  private saveState(): void {
+    const s = this.state;
+    if (s === null || this.engine === undefined) return;
+    try {
+      writeStateFile(s.path, this.engine.toState());
+      this.stateError = null;
+    } catch (err) {
+      const why = pathProblem(err);
+      if (this.stateError === null) this.warn(`--state ${s.path}: ${why} (retried every ${s.intervalS} s; netgap goes on)`);
+      this.stateError = why;
+    }
   }
 
   /** An alert was raised (rare). */
@@ -106,6 +165,9 @@ export class Service {
 
   /** Writes the textfile's last figures and closes the endpoint. */
   async close(): Promise<void> {
+    if (this.stateTimer !== null) clearInterval(this.stateTimer);
+    this.stateTimer = null;
+    this.saveState();
     await this.textfile?.stop();
     await this.server?.close();
   }

@@ -1,7 +1,7 @@
 // The service options of `netgap read` through the built CLI: metrics textfile and endpoint, and bad input refused before any frame is read (one line, exit 2).
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,5 +52,80 @@ describe('netgap read with service options', () => {
     } finally {
       taken.close();
     }
+  });
+});
+
+/** Byte offsets where each record of a little-endian classic pcap starts. */
+function recordStarts(pcap: Buffer): number[] {
+  const starts: number[] = [];
+  for (let off = 24; off + 16 <= pcap.length; off += 16 + pcap.readUInt32LE(off + 8)) starts.push(off);
+  return starts;
+}
+
+/** The ARP-gap alert records of an NDJSON output. */
+function arpGapAlerts(stdout: string): unknown[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; kind?: string })
+    .filter((r) => r.type === 'alert' && r.kind!.startsWith('arp-gap-'));
+}
+
+describe('netgap read --state', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netgap-state-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const fixture of ['xp-600s.pcap', 'hyperv-mix.pcap', 'syn-kept.pcap', 'capture-hole.pcap']) {
+    it(`${fixture} read in two parts with one state file gives the ARP-gap alerts of reading both at once`, { timeout: 60_000 }, () => {
+      const pcap = readFileSync(join(ROOT, 'fixtures', fixture));
+      const starts = recordStarts(pcap);
+      const a = join(dir, `a-${fixture}`);
+      const b = join(dir, `b-${fixture}`);
+      const state = join(dir, `${fixture}.state`);
+      for (const at of [Math.floor(starts.length / 3), Math.floor((2 * starts.length) / 3)]) {
+        const cut = starts[at]!;
+        writeFileSync(a, pcap.subarray(0, cut));
+        writeFileSync(b, Buffer.concat([pcap.subarray(0, 24), pcap.subarray(cut)]));
+        rmSync(state, { force: true });
+        const both = netgap(['read', '--json', a, b]);
+        const first = netgap(['read', '--json', '--state', state, a]);
+        const second = netgap(['read', '--json', '--state', state, b]);
+        expect([first.status, second.status, first.stderr, second.stderr]).toEqual([0, 0, '', '']);
+        const whole = arpGapAlerts(both.stdout);
+        expect(whole.length).toBeGreaterThan(0);
+        expect([...arpGapAlerts(first.stdout), ...arpGapAlerts(second.stdout)]).toEqual(whole);
+        expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+      }
+    });
+  }
+
+  it('sets a damaged, foreign or later-version file aside with one warning naming it, and starts fresh', { timeout: 60_000 }, () => {
+    const plain = netgap(['read', '--json', XP]);
+    for (const [content, why] of [
+      ['{"format":"netgap-state","version":1,"clock":', 'damaged (truncated, or not JSON)'],
+      ['{"mac":"00:15:5d:00:00:01"}\n', 'not a netgap state file'],
+      ['{"format":"netgap-state","version":99}\n', 'written by a later netgap (state version 99; this one reads 1)'],
+      ['', 'empty'],
+    ] as const) {
+      const sub = mkdtempSync(join(dir, 'bad-'));
+      const state = join(sub, 'state.json');
+      writeFileSync(state, content);
+      const r = netgap(['read', '--json', '--state', state, XP]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(plain.stdout);
+      const aside = readdirSync(sub).find((f) => f.startsWith('state.json.bad-'))!;
+      expect(r.stderr).toBe(`netgap: --state ${state}: ${why}; kept as ${join(sub, aside)}, starting with no state\n`);
+      expect(readFileSync(join(sub, aside), 'utf8')).toBe(content);
+      // A good state replaced it.
+      expect((JSON.parse(readFileSync(state, 'utf8')) as { format: string }).format).toBe('netgap-state');
+    }
+  });
+
+  it('refuses a state path that cannot be written before reading a frame, exit 2', { timeout: 30_000 }, () => {
+    const state = join(dir, 'gone', 'state.json');
+    const r = netgap(['read', '--json', '--state', state, XP]);
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', `netgap: --state ${state}: no such directory\n`]);
+    const i = netgap(['read', '--json', '--state-interval', '5', XP]);
+    expect([i.status, i.stderr]).toEqual([2, 'netgap: --state-interval needs --state\n']);
   });
 });
