@@ -181,7 +181,8 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
   }
 
   const tui = opts.tui === true || (opts.tail !== true && opts.json !== true && io.stdout === process.stdout && process.stdout.isTTY === true && process.stdin.isTTY === true);
-  const out = new LineWriter(io.stdout);
+  // Made once the service is open: with --output, lines go to that file.
+  let out = new LineWriter(io.stdout);
   const advice = new Map<string, string>();
   const captureAlerts: Record<Severity, number> = { info: 0, warning: 0, critical: 0 };
   // With the dashboard open nothing may write to the terminal: capture alerts join its alert log,
@@ -195,7 +196,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
   let service: Service | null = null;
   const render = (alert: Alert): void => {
     service?.alert(alert);
-    if (!tui) out.line(opts.json ? alertLine(alert) : alertText(alert));
+    if (!tui) out.line(opts.json ? alertLine(alert, service?.host) : alertText(alert));
     const { advice: todo } = describe(alert);
     if (todo !== '' && alert.mac !== undefined) advice.set(alert.mac, todo);
   };
@@ -237,6 +238,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
     if (err instanceof CaptureOpenError) return fail(openErrorText(err));
     throw err;
   }
+  if (service.output !== null) out = new LineWriter(service.output);
   if (service.listening !== null) io.stderr.write(`netgap: ${sanitize(`metrics at http://${service.listening}/metrics`)}\n`);
   for (const s of capture.stats()) {
     io.stderr.write(
@@ -280,6 +282,17 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
   const stop = (): void => capture.stop();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // logrotate's postrotate sends SIGHUP: the --output file is opened again by its path.
+  const hangup = (): void => {
+    const now = engine?.clock.now ?? -Infinity;
+    const alert = service?.reopenOutput(Number.isFinite(now) ? now : Date.now() / 1000) ?? null;
+    if (alert === null) return;
+    captureAlerts[alert.severity]++;
+    render(alert);
+    if (tui) healthAlerts.next({ type: 'alert', alert });
+    message(`netgap: ${alertText(alert)}\n`);
+  };
+  if (service.output !== null) process.on('SIGHUP', hangup);
   const duration = opts.duration !== undefined ? timer(opts.duration * 1000).subscribe(stop) : null;
   const events = analyze(
     (input) => {
@@ -304,7 +317,8 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
     const stats = capture.stats();
     if (opts.json) {
       const capturing = { capture: captureRecord(stats, userFilter ? opts.filter! : null, bufferBytes) };
-      await out.linePieces(summaryPieces(withCaptureAlerts(ev.head, captureAlerts), ev.rows(), capturing));
+      const host = service?.host;
+      await out.linePieces(summaryPieces(withCaptureAlerts(ev.head, captureAlerts), ev.rows(), host === undefined ? capturing : { ...capturing, host }));
     } else {
       const lines = summaryText(withCaptureAlerts(ev.summary, captureAlerts), advice);
       const at = lines.findIndex((l) => l.startsWith('  alerts:'));
@@ -319,6 +333,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       duration?.unsubscribe();
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      process.off('SIGHUP', hangup);
       if (fd >= 0) closeSync(fd);
       await service.close();
       for (const m of heldMessages) io.stderr.write(m);
@@ -338,6 +353,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
     duration?.unsubscribe();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    process.off('SIGHUP', hangup);
     if (fd >= 0) closeSync(fd);
     await service.close();
   }

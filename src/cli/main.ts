@@ -79,7 +79,9 @@ function serviceOptions(c: Command): Command {
     .option('--metrics-textfile <file>', "write the metrics to this file every 15 s, atomically, for node_exporter's or windows_exporter's textfile collector")
     .option('--metrics-stations <n>', 'per-station ARP-age series for at most n stations past --arp-warn', count)
     .option('--state <file>', 'keep the stations in this file across restarts: read at start, written every --state-interval and at exit')
-    .option('--state-interval <seconds>', 'how often --state is written (default 60)', seconds);
+    .option('--state-interval <seconds>', 'how often --state is written (default 60)', seconds)
+    .option('--output <file>', 'write the alert lines and the summary to this file (appended) instead of stdout; SIGHUP opens it again (logrotate)')
+    .option('--sensor <name>', 'the `host` of every NDJSON record (default with --output: this host\'s name)');
 }
 
 function program(): Command {

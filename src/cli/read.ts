@@ -79,7 +79,8 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
     io.stderr.write(`netgap: ${err.message}\n`);
     return 2;
   }
-  const out = new LineWriter(io.stdout);
+  const out = new LineWriter(service.output ?? io.stdout);
+  const host = service.host;
   const advice = new Map<string, string>();
   let worst = -1;
   const events = analyze(
@@ -90,6 +91,17 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
       service.attach(e);
     },
   );
+  // logrotate's postrotate sends SIGHUP: the --output file is opened again by its path.
+  const hangup = (): void => {
+    const now = engine?.clock.now ?? -Infinity;
+    const alert = service.reopenOutput(Number.isFinite(now) ? now : Date.now() / 1000);
+    if (alert === null) return;
+    service.alert(alert);
+    worst = Math.max(worst, RANK[alert.severity]);
+    out.line(opts.json ? alertLine(alert, host) : alertText(alert));
+    io.stderr.write(`netgap: ${alertText(alert)}\n`);
+  };
+  if (service.output !== null) process.on('SIGHUP', hangup);
   let summary: SummaryEvent | undefined;
   let failure: InputError | undefined;
   try {
@@ -99,7 +111,7 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
         service.alert(alert);
         worst = Math.max(worst, RANK[alert.severity]);
         if (opts.json) {
-          out.line(alertLine(alert));
+          out.line(alertLine(alert, host));
           return;
         }
         out.line(alertText(alert));
@@ -119,10 +131,11 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
   }
   if (summary !== undefined) {
     if (summary.stationCount <= FEW_ROWS) stopOptimizing();
-    if (opts.json) await out.linePieces(summaryPieces(summary.head, summary.rows()));
+    if (opts.json) await out.linePieces(summaryPieces(summary.head, summary.rows(), host === undefined ? {} : { host }));
     else for (const line of summaryText(summary.summary, advice)) out.line(line);
     out.flush();
   }
+  process.off('SIGHUP', hangup);
   await service.close();
   if (failure !== undefined) {
     io.stderr.write(`netgap: ${failure.message}\n`);

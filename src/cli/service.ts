@@ -1,6 +1,8 @@
 // What `read` and `live` add when netgap runs as a service: the metrics endpoint and textfile (issue 18), opened and checked before capture starts.
 
-import type { Alert } from '../detect/alerts';
+import { hostname } from 'node:os';
+import type { Alert, OutputErrorAlert } from '../detect/alerts';
+import { ReopeningFile } from '../output/reopening-file';
 import type { Engine } from '../detect/engine';
 import { formatListenAddress, parseListenAddress } from '../output/metrics/listen';
 import type { InterfaceCounts } from '../output/metrics/metrics';
@@ -22,7 +24,14 @@ export interface ServiceOptions {
   /** `--state FILE`, rewritten every `stateInterval` seconds and at exit. */
   state?: string;
   stateInterval?: number;
+  /** `--output FILE`: alert lines and the summary go there instead of stdout, reopened on SIGHUP. */
+  output?: string;
+  /** `--sensor NAME`: the `host` of every NDJSON record (default with --output: the host name). */
+  sensor?: string;
 }
+
+/** A sensor name as RFC 5424 allows a HOSTNAME: printable ASCII, no space, at most 255 characters. */
+const SENSOR_NAME = /^[!-~]{1,255}$/;
 
 export const DEFAULT_STATE_INTERVAL_S = 60;
 
@@ -62,6 +71,11 @@ export class Service {
   private stateTimer: NodeJS.Timeout | null = null;
   private stateError: string | null = null;
 
+  /** Where alert lines and the summary go instead of stdout (--output); null for stdout. */
+  output: ReopeningFile | null = null;
+  /** The sensor's name every NDJSON record carries; undefined when not asked for. */
+  host: string | undefined;
+
   private constructor(
     private readonly metrics: NetgapMetrics | null,
     private readonly server: MetricsServer | null,
@@ -81,6 +95,28 @@ export class Service {
    * then the port bound. Throws ServiceSetupError, having closed whatever it had opened.
    */
   static async open(o: ServiceOptions, sources: ServiceSources, warn: (text: string) => void): Promise<Service> {
+    if (o.sensor !== undefined && !SENSOR_NAME.test(o.sensor)) throw new ServiceSetupError('--sensor: expected a name of printable ASCII without spaces, at most 255 characters (as a syslog HOSTNAME)');
+    let output: ReopeningFile | null = null;
+    if (o.output !== undefined) {
+      try {
+        output = new ReopeningFile(o.output);
+      } catch (err) {
+        throw new ServiceSetupError(`--output ${o.output}: ${pathProblem(err)}`);
+      }
+    }
+    let service: Service;
+    try {
+      service = await Service.openRest(o, sources, warn);
+    } catch (err) {
+      output?.destroy();
+      throw err;
+    }
+    service.output = output;
+    service.host = o.sensor ?? (output !== null ? hostname() : undefined);
+    return service;
+  }
+
+  private static async openRest(o: ServiceOptions, sources: ServiceSources, warn: (text: string) => void): Promise<Service> {
     let state: { path: string; intervalS: number; restore: EngineState | null } | null = null;
     if (o.state !== undefined) {
       const path = o.state;
@@ -144,6 +180,18 @@ export class Service {
     this.stateTimer.unref();
   }
 
+  /**
+   * SIGHUP: opens the --output path again (log rotation moved the file away). Returns the
+   * warning alert, at packet time `ts`, when that failed: writing goes on to the open file.
+   */
+  reopenOutput(ts: number): OutputErrorAlert | null {
+    const f = this.output;
+    if (f === null) return null;
+    const err = f.reopen();
+    if (err === null) return null;
+    return { ts, severity: 'warning', kind: 'output-error', file: f.path, detail: pathProblem(err) };
+  }
+
   /** Writes the state now; a failure is said once (and again after a success), and netgap goes on. */
   private saveState(): void {
     const s = this.state;
@@ -170,5 +218,7 @@ export class Service {
     this.saveState();
     await this.textfile?.stop();
     await this.server?.close();
+    const out = this.output;
+    if (out !== null) await new Promise<void>((done) => out.end(done));
   }
 }

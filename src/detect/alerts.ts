@@ -146,6 +146,19 @@ export interface CaptureResumedAlert extends AlertBase, CaptureFields {
   down_s: number;
 }
 
+/**
+ * netgap could not open its --output file again (on SIGHUP, after log rotation moved it away): it
+ * keeps writing to the file it had open, and tries again at the next SIGHUP. Carries no station.
+ */
+export interface OutputErrorAlert extends AlertBase {
+  kind: 'output-error';
+  severity: 'warning';
+  /** The --output path. */
+  file: string;
+  /** Why it could not be opened, in words ("no such directory", "permission denied"). */
+  detail: string;
+}
+
 /** What a network-change marker frame was. */
 export type MarkerKind =
   /** ARP request or reply whose sender IP equals its target IP: the RFC 5227 ARP Announcement, or a gratuitous reply (RFC 5944 §4.6). */
@@ -230,6 +243,7 @@ export type Alert =
   | CaptureIdleAlert
   | CaptureStoppedAlert
   | CaptureResumedAlert
+  | OutputErrorAlert
   | NetworkChangeAlert
   | InboundBlackoutStartAlert
   | InboundBlackoutAlert;

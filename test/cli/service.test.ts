@@ -1,7 +1,7 @@
 // The service options of `netgap read` through the built CLI: metrics textfile and endpoint, and bad input refused before any frame is read (one line, exit 2).
 
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,5 +127,96 @@ describe('netgap read --state', () => {
     expect([r.status, r.stdout, r.stderr]).toEqual([2, '', `netgap: --state ${state}: no such directory\n`]);
     const i = netgap(['read', '--json', '--state-interval', '5', XP]);
     expect([i.status, i.stderr]).toEqual([2, 'netgap: --state-interval needs --state\n']);
+  });
+});
+
+/** `netgap read ... -` fed through a pipe the test controls, so that it can be signalled mid-stream. */
+function piped(args: string[]) {
+  const child = spawn(process.execPath, [CLI, 'read', ...args, '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
+  child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  return { child, exited, out: () => ({ stdout, stderr }) };
+}
+
+async function waitFor(cond: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** NDJSON lines with `host` added, as --sensor writes them. */
+function withHost(stdout: string, host: string): string[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.stringify({ ...(JSON.parse(l) as object), host }));
+}
+
+describe('netgap read --output, --sensor', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netgap-output-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const plain = netgap(['read', '--json', XP]);
+
+  it('writes what stdout would get to the file (appending), every NDJSON record with the sensor as `host`', { timeout: 30_000 }, () => {
+    const file = join(dir, 'alerts.ndjson');
+    const r = netgap(['read', '--json', '--output', file, '--sensor', 'hv-01.example', XP]);
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, '', '']);
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toEqual(withHost(plain.stdout, 'hv-01.example'));
+    // --sensor alone: stdout, with host; text output is unchanged by it.
+    expect(netgap(['read', '--json', '--sensor', 'hv-02', XP]).stdout.trim().split('\n')).toEqual(withHost(plain.stdout, 'hv-02'));
+    expect(netgap(['read', '--sensor', 'hv-02', XP]).stdout).toBe(netgap(['read', XP]).stdout);
+  });
+
+  it('refuses an output path that cannot be opened, or a sensor name syslog cannot carry, before reading a frame', { timeout: 30_000 }, () => {
+    const file = join(dir, 'gone', 'alerts.ndjson');
+    const o = netgap(['read', '--output', file, XP]);
+    expect([o.status, o.stdout, o.stderr]).toEqual([2, '', `netgap: --output ${file}: no such directory\n`]);
+    const r = netgap(['read', '--sensor', 'two words', XP]);
+    expect([r.status, r.stderr]).toEqual([2, 'netgap: --sensor: expected a name of printable ASCII without spaces, at most 255 characters (as a syslog HOSTNAME)\n']);
+  });
+
+  it('SIGHUP after logrotate moved the file: the rest goes to a new file at the path, nothing lost', { timeout: 60_000 }, async () => {
+    const file = join(dir, 'rotated.ndjson');
+    const pcap = readFileSync(XP);
+    const cut = recordStarts(pcap)[Math.floor(recordStarts(pcap).length / 2)]!;
+    const p = piped(['--json', '--output', file, '--sensor', 'hv1']);
+    p.child.stdin.write(pcap.subarray(0, cut));
+    await waitFor(() => existsSync(file) && readFileSync(file, 'utf8').length > 0, 'the first alerts');
+    renameSync(file, `${file}.1`);
+    p.child.kill('SIGHUP');
+    await waitFor(() => existsSync(file), 'the reopened file');
+    p.child.stdin.end(pcap.subarray(cut));
+    expect(await p.exited).toBe(0);
+    expect(p.out()).toEqual({ stdout: '', stderr: '' });
+    const before = readFileSync(`${file}.1`, 'utf8');
+    const after = readFileSync(file, 'utf8');
+    expect(after.length).toBeGreaterThan(0);
+    expect(`${before}${after}`.trim().split('\n')).toEqual(withHost(plain.stdout, 'hv1'));
+  });
+
+  it('SIGHUP when the directory has vanished: a warning alert, and everything still goes to the open file', { timeout: 60_000 }, async () => {
+    const sub = mkdtempSync(join(dir, 'logs-'));
+    const file = join(sub, 'alerts.ndjson');
+    const pcap = readFileSync(XP);
+    const cut = recordStarts(pcap)[Math.floor(recordStarts(pcap).length / 2)]!;
+    const p = piped(['--json', '--output', file, '--sensor', 'hv1']);
+    p.child.stdin.write(pcap.subarray(0, cut));
+    await waitFor(() => existsSync(file) && readFileSync(file, 'utf8').length > 0, 'the first alerts');
+    renameSync(sub, `${sub}-old`);
+    p.child.kill('SIGHUP');
+    await waitFor(() => p.out().stderr.includes('output-error'), 'the warning');
+    p.child.stdin.end(pcap.subarray(cut));
+    expect(await p.exited).toBe(0);
+    const lines = readFileSync(join(`${sub}-old`, 'alerts.ndjson'), 'utf8').trim().split('\n');
+    const warning = lines.filter((l) => l.includes('"kind":"output-error"'));
+    expect(warning).toHaveLength(1);
+    expect(JSON.parse(warning[0]!)).toMatchObject({ type: 'alert', severity: 'warning', kind: 'output-error', file, detail: 'no such directory', host: 'hv1' });
+    expect(lines.filter((l) => !l.includes('"kind":"output-error"'))).toEqual(withHost(plain.stdout, 'hv1'));
+    expect(p.out().stderr).toMatch(/^netgap: \S+ WARN output-error .*no such directory/);
   });
 });

@@ -25,6 +25,7 @@ export const KIND_SEVERITY: { readonly [K in AlertKind]: Extract<Alert, { kind: 
   'capture-idle': 'warning',
   'capture-stopped': 'critical',
   'capture-resumed': 'info',
+  'output-error': 'warning',
   'network-change': 'info',
   'inbound-blackout-start': 'warning',
   'inbound-blackout': 'critical',
