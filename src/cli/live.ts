@@ -282,17 +282,15 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
   const stop = (): void => capture.stop();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  // logrotate's postrotate sends SIGHUP: the --output file is opened again by its path.
-  const hangup = (): void => {
-    const now = engine?.clock.now ?? -Infinity;
-    const alert = service?.reopenOutput(Number.isFinite(now) ? now : Date.now() / 1000) ?? null;
-    if (alert === null) return;
-    captureAlerts[alert.severity]++;
-    render(alert);
-    if (tui) healthAlerts.next({ type: 'alert', alert });
-    message(`netgap: ${alertText(alert)}\n`);
-  };
-  if (service.output !== null) process.on('SIGHUP', hangup);
+  service.watchHangup(
+    () => engine?.clock.now ?? -Infinity,
+    (alert) => {
+      captureAlerts[alert.severity]++;
+      render(alert);
+      if (tui) healthAlerts.next({ type: 'alert', alert });
+      message(`netgap: ${alertText(alert)}\n`);
+    },
+  );
   const duration = opts.duration !== undefined ? timer(opts.duration * 1000).subscribe(stop) : null;
   const events = analyze(
     (input) => {
@@ -333,7 +331,6 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       duration?.unsubscribe();
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      process.off('SIGHUP', hangup);
       if (fd >= 0) closeSync(fd);
       await service.close();
       for (const m of heldMessages) io.stderr.write(m);
@@ -353,7 +350,6 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
     duration?.unsubscribe();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    process.off('SIGHUP', hangup);
     if (fd >= 0) closeSync(fd);
     await service.close();
   }

@@ -91,17 +91,15 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
       service.attach(e);
     },
   );
-  // logrotate's postrotate sends SIGHUP: the --output file is opened again by its path.
-  const hangup = (): void => {
-    const now = engine?.clock.now ?? -Infinity;
-    const alert = service.reopenOutput(Number.isFinite(now) ? now : Date.now() / 1000);
-    if (alert === null) return;
-    service.alert(alert);
-    worst = Math.max(worst, RANK[alert.severity]);
-    out.line(opts.json ? alertLine(alert, host) : alertText(alert));
-    io.stderr.write(`netgap: ${alertText(alert)}\n`);
-  };
-  if (service.output !== null) process.on('SIGHUP', hangup);
+  service.watchHangup(
+    () => engine?.clock.now ?? -Infinity,
+    (alert) => {
+      service.alert(alert);
+      worst = Math.max(worst, RANK[alert.severity]);
+      out.line(opts.json ? alertLine(alert, host) : alertText(alert));
+      io.stderr.write(`netgap: ${alertText(alert)}\n`);
+    },
+  );
   let summary: SummaryEvent | undefined;
   let failure: InputError | undefined;
   try {
@@ -135,7 +133,6 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
     else for (const line of summaryText(summary.summary, advice)) out.line(line);
     out.flush();
   }
-  process.off('SIGHUP', hangup);
   await service.close();
   if (failure !== undefined) {
     io.stderr.write(`netgap: ${failure.message}\n`);

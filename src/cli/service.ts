@@ -180,16 +180,23 @@ export class Service {
     this.stateTimer.unref();
   }
 
+  private hangup: (() => void) | null = null;
+
   /**
-   * SIGHUP: opens the --output path again (log rotation moved the file away). Returns the
-   * warning alert, at packet time `ts`, when that failed: writing goes on to the open file.
+   * With --output: on SIGHUP (logrotate's postrotate) the file is opened again by its path. When
+   * that fails, writing goes on to the open file and `raise` gets an output-error alert stamped
+   * `now()` (the packet clock; before the first frame, the wall clock). Until `close`.
    */
-  reopenOutput(ts: number): OutputErrorAlert | null {
+  watchHangup(now: () => number, raise: (alert: OutputErrorAlert) => void): void {
     const f = this.output;
-    if (f === null) return null;
-    const err = f.reopen();
-    if (err === null) return null;
-    return { ts, severity: 'warning', kind: 'output-error', file: f.path, detail: pathProblem(err) };
+    if (f === null || this.hangup !== null) return;
+    this.hangup = () => {
+      const err = f.reopen();
+      if (err === null) return;
+      const t = now();
+      raise({ ts: Number.isFinite(t) ? t : Date.now() / 1000, severity: 'warning', kind: 'output-error', file: f.path, detail: pathProblem(err) });
+    };
+    process.on('SIGHUP', this.hangup);
   }
 
   /** Writes the state now; a failure is said once (and again after a success), and netgap goes on. */
@@ -213,6 +220,8 @@ export class Service {
 
   /** Writes the textfile's last figures and closes the endpoint. */
   async close(): Promise<void> {
+    if (this.hangup !== null) process.off('SIGHUP', this.hangup);
+    this.hangup = null;
     if (this.stateTimer !== null) clearInterval(this.stateTimer);
     this.stateTimer = null;
     this.saveState();
