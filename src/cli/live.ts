@@ -307,7 +307,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
     engineOptions(opts),
     (e) => {
       engine = e;
-      service.attach(e);
+      service.attach(e, true);
     },
   );
   const printSummary = async (ev: Pick<SummaryEvent, 'summary' | 'head' | 'rows'>): Promise<void> => {

@@ -166,7 +166,7 @@ export class Service {
    * The engine, before its first frame: the saved state is restored into it, and the state is
    * written every --state-interval from now on.
    */
-  attach(engine: Engine): void {
+  attach(engine: Engine, live = false): void {
     this.engine = engine;
     const s = this.state;
     if (s === null) return;
@@ -175,6 +175,8 @@ export class Service {
         this.warn(`--state ${s.path}: saved with --arp-threshold ${s.restore.arpThresholdS}, now ${engine.options.arpThresholdS}: the saved gaps are measured against the new one`);
       }
       engine.restore(s.restore);
+      // Live, the time until the first frame or tick is time netgap was not watching; a file read in parts has no such time.
+      if (live) engine.clock.markRestart();
     }
     this.stateTimer = setInterval(() => this.saveState(), s.intervalS * 1000);
     this.stateTimer.unref();

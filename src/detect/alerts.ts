@@ -51,6 +51,11 @@ interface ArpGapFields {
    * so an ARP may have gone unrecorded. Absent when there was no such hole.
    */
   capture_hole_s?: number;
+  /**
+   * Seconds netgap was not running inside this gap (`netgap live` restarted from its --state
+   * file): the station may have ARPed unseen then. Absent when the gap did not span a restart.
+   */
+  unwatched_s?: number;
 }
 
 /** The station keeps sending, and its last ARP is now --arp-warn seconds old. */

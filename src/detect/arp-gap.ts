@@ -384,6 +384,8 @@ export class ArpGapDetector {
     }
     const hole = this.clock.holeStartS;
     if (hole >= e.lastArpS && hole < a.ts) a.capture_hole_s = this.clock.holeS;
+    const away = this.clock.unwatchedStartS;
+    if (away >= e.lastArpS && away < a.ts) a.unwatched_s = this.clock.unwatchedS;
     return a;
   }
 

@@ -27,7 +27,12 @@ export class PacketClock {
   /** Start (time of the frame before it) and length of the most recent capture hole; -Infinity / 0 when none. */
   holeStartS = -Infinity;
   holeS = 0;
+  /** Start (the restored clock) and length of the time netgap was not running, after a live restart from a state file; -Infinity / 0 when none. */
+  unwatchedStartS = -Infinity;
+  unwatchedS = 0;
   readonly timers = new TimerQueue();
+  /** Set by `markRestart`: the next move of the clock measures how long netgap was away. */
+  private restarted = false;
   /** Time of the last frame that moved the clock (ticks do not count: they are not frames). */
   private lastFrameS = -Infinity;
   /** What `advance(t)` hands to `advanceTo`. */
@@ -83,7 +88,18 @@ export class PacketClock {
     this.tsBackwards = s.tsBackwards;
   }
 
+  /** A live restart from a state file: the time until the next frame or tick was not watched. */
+  markRestart(): void {
+    this.restarted = this.now !== -Infinity;
+  }
+
   private runTo(t: number): void {
+    if (this.restarted) {
+      // Before the timers run: a deadline that fell while netgap was away says so.
+      this.restarted = false;
+      this.unwatchedStartS = this.now;
+      this.unwatchedS = t - this.now;
+    }
     for (let o = this.timers.popDue(t); o !== null; o = this.timers.popDue(t)) {
       // A timer armed in the past (by another timer's handler) fires now: time stays monotonic.
       if (o.timerKey > this.now) this.now = o.timerKey;

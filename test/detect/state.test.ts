@@ -80,6 +80,21 @@ describe('engine state', () => {
     expect(checkEngineState(bad)).toBe('damaged (station 1)');
   });
 
+  it('after a live restart, an alert whose gap spans it says how long netgap was away (unwatched_s); one that does not, does not', () => {
+    const a = run([[arp(GUEST, GUEST_IP), T0], [udp(GUEST), T0 + 100]]);
+    const { engine: e, alerts } = engine();
+    e.restore(through(a.state));
+    e.clock.markRestart();
+    e.handleDecoded(udp(GUEST), T0 + 160); // away 60 s; the warning timer (T0 + 240) has not fallen yet
+    e.handleDecoded(udp(GUEST), T0 + 250);
+    e.handleDecoded(arp(OTHER, ip('198.51.100.12')), T0 + 251);
+    e.handleDecoded(udp(OTHER), T0 + 600);
+    expect(alerts.map((x) => [x.kind, x.mac, (x as { unwatched_s?: number }).unwatched_s])).toEqual([
+      ['arp-gap-warning', '00:15:5d:0a:00:01', 60],
+      ['arp-gap-expired', '00:15:5d:0a:00:02', undefined],
+    ]);
+  });
+
   it('a smaller station cap keeps the most recent stations', () => {
     const s = through(run(frames.slice(0, 5)).state);
     const { engine: e } = engine({ maxStations: 2 });

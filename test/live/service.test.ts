@@ -53,6 +53,9 @@ describe.skipIf(skip !== null)('netgap live --state, --output', () => {
     // The ARP it measures from was seen by the first run only.
     expect(expired!.last_arp_ts as number).toBeLessThan(restartedAt);
     expect(expired!.last_arp_ts).toBe(warned!.last_arp_ts);
+    // It says how long netgap was not watching: from the first run's last moment to the second's first.
+    expect(expired!.unwatched_s as number).toBeGreaterThan(0);
+    expect(expired!.unwatched_s as number).toBeLessThan(Date.now() / 1000 - (warned!.ts as number));
     expect(after.filter((r) => r.kind === 'arp-gap-warning' && r.ip === HOST_A && r.last_arp_ts === warned!.last_arp_ts)).toEqual([]);
     // Both runs appended, every record with the sensor's name; stdout stayed empty.
     expect(records.every((r) => r.host === 'lab-1')).toBe(true);
