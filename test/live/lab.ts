@@ -155,9 +155,12 @@ export class NetgapRun {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcess;
 
-  constructor(lab: Lab, ns: string, args: string[], opts: { user?: string } = {}) {
+  /** @param opts.user runs netgap as this user; with `opts.caps`, keeping only those capabilities (ambient, as a systemd unit's AmbientCapabilities). */
+  constructor(lab: Lab, ns: string, args: string[], opts: { user?: string; caps?: string[] } = {}) {
     const node = [process.execPath, CLI, 'live', ...args];
-    const cmd = opts.user === undefined ? node : ['setpriv', `--reuid=${opts.user}`, `--regid=${opts.user === 'nobody' ? 'nogroup' : opts.user}`, '--clear-groups', ...node];
+    const caps = opts.caps === undefined ? undefined : ['-all', ...opts.caps.map((c) => `+${c}`)].join(',');
+    const keep = caps === undefined ? [] : [`--inh-caps=${caps}`, `--ambient-caps=${caps}`, `--bounding-set=${caps}`, '--no-new-privs'];
+    const cmd = opts.user === undefined ? node : ['setpriv', `--reuid=${opts.user}`, `--regid=${opts.user === 'nobody' ? 'nogroup' : opts.user}`, '--clear-groups', ...keep, ...node];
     // `ip netns exec` execs the command: signals to this pid reach netgap itself.
     this.child = lab.spawn(ns, cmd);
     let rest = '';

@@ -62,4 +62,25 @@ describe.skipIf(skip !== null)('netgap live --state, --output', () => {
     expect(records.filter((r) => r.type === 'summary')).toHaveLength(2);
     expect([first.lines, second.lines]).toEqual([[], []]);
   });
+
+  it('runs as an unprivileged user with only the unit\'s two capabilities, ambient (as `netgap deploy systemd` sets them)', { timeout: 60_000 }, async () => {
+    const state = join(lab.dir, 'nobody-state.json');
+    const run = new NetgapRun(lab, lab.sw, ['-i', 'sw-a', '--json', '--arp-warn', '1', '--arp-threshold', '2', '--state', state, '--metrics', '127.0.0.1:19474'], {
+      user: 'nobody',
+      caps: ['net_raw', 'net_admin'],
+    });
+    runs.push(run);
+    await run.listening(1);
+    await finished(lab.announceA());
+    await sleep(300);
+    expect((await run.stop('SIGTERM')).code).toBe(0);
+    expect(run.summary().packets as number).toBeGreaterThan(0);
+    expect(existsSync(state)).toBe(true);
+
+    // Without them, capture is refused with the one-line hint.
+    const bare = new NetgapRun(lab, lab.sw, ['-i', 'sw-a', '--json'], { user: 'nobody', caps: [] as string[] });
+    runs.push(bare);
+    expect((await bare.exited).code).toBe(2);
+    expect(bare.stderr).toMatch(/^netgap: cannot capture on sw-a: permission denied/);
+  });
 });
