@@ -11,7 +11,7 @@ import type { MetricsServer } from '../output/metrics/server';
 import { MetricsListenError, serveMetrics } from '../output/metrics/server';
 import { TextfileWriter } from '../output/metrics/textfile';
 import type { EngineState } from '../detect/state';
-import { checkWritable, readStateFile, writeStateFile } from './state-file';
+import { checkWritable, readStateFile, writeStateFileSliced } from './state-file';
 import { readPackageVersion } from './version';
 
 export interface ServiceOptions {
@@ -70,6 +70,8 @@ export class Service {
   private engine: Engine | undefined;
   private stateTimer: NodeJS.Timeout | null = null;
   private stateError: string | null = null;
+  /** The write under way, if any: a timer that fires meanwhile skips its turn. */
+  private stateWrite: Promise<void> | null = null;
 
   /** Where alert lines and the summary go instead of stdout (--output); null for stdout. */
   output: ReopeningFile | null = null;
@@ -178,7 +180,7 @@ export class Service {
       // Live, the time until the first frame or tick is time netgap was not watching; a file read in parts has no such time.
       if (live) engine.clock.markRestart();
     }
-    this.stateTimer = setInterval(() => this.saveState(), s.intervalS * 1000);
+    this.stateTimer = setInterval(() => void this.saveState(), s.intervalS * 1000);
     this.stateTimer.unref();
   }
 
@@ -201,18 +203,26 @@ export class Service {
     process.on('SIGHUP', this.hangup);
   }
 
-  /** Writes the state now; a failure is said once (and again after a success), and netgap goes on. */
-  private saveState(): void {
+  /** Writes the state now (unless a write is under way); a failure is said once (and again after a success), and netgap goes on. */
+  private saveState(): Promise<void> {
     const s = this.state;
-    if (s === null || this.engine === undefined) return;
-    try {
-      writeStateFile(s.path, this.engine.toState());
-      this.stateError = null;
-    } catch (err) {
-      const why = pathProblem(err);
-      if (this.stateError === null) this.warn(`--state ${s.path}: ${why} (retried every ${s.intervalS} s; netgap goes on)`);
-      this.stateError = why;
-    }
+    const engine = this.engine;
+    if (s === null || engine === undefined) return Promise.resolve();
+    this.stateWrite ??= writeStateFileSliced(s.path, engine.stateHead(), engine.stationStates())
+      .then(
+        () => {
+          this.stateError = null;
+        },
+        (err: unknown) => {
+          const why = pathProblem(err);
+          if (this.stateError === null) this.warn(`--state ${s.path}: ${why} (retried every ${s.intervalS} s; netgap goes on)`);
+          this.stateError = why;
+        },
+      )
+      .finally(() => {
+        this.stateWrite = null;
+      });
+    return this.stateWrite;
   }
 
   /** An alert was raised (rare). */
@@ -226,7 +236,9 @@ export class Service {
     this.hangup = null;
     if (this.stateTimer !== null) clearInterval(this.stateTimer);
     this.stateTimer = null;
-    this.saveState();
+    // The last write has the final state: one under way may have started before the last frames.
+    await this.stateWrite;
+    await this.saveState();
     await this.textfile?.stop();
     await this.server?.close();
     const out = this.output;

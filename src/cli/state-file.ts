@@ -1,10 +1,9 @@
-// The `--state FILE` file: the engine's state as JSON, written whole to a temp file, fsynced and renamed over (never half-written), read leniently (as arpwatch's arp.dat).
+// The `--state FILE` file: the engine's state as JSON, written to a temp file, fsynced and renamed over (never half-written), read leniently (as arpwatch's arp.dat).
 
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { EngineState } from '../detect/state';
+import type { EngineState, StationState } from '../detect/state';
 import { checkEngineState } from '../detect/state';
-import { writeFileAtomic } from '../output/metrics/textfile';
 
 /** What reading found: a state to restore (or none), and a warning to print when the file was set aside. */
 export interface StateRead {
@@ -44,9 +43,48 @@ export function readStateFile(path: string, now = new Date()): StateRead {
   return { state: null, warning: `--state ${path}: ${why}; kept as ${aside}, starting with no state` };
 }
 
-/** Writes the state durably: temp file, fsync, rename, then fsync of the directory so that the rename survives a power cut. */
-export function writeStateFile(path: string, state: EngineState): void {
-  writeFileAtomic(path, `${JSON.stringify(state)}\n`, true);
+/** Stations serialised between two returns to the event loop: a few milliseconds of work. */
+const STATIONS_PER_SLICE = 512;
+
+/**
+ * Writes the state durably: a temp file, fsync, rename, then fsync of the directory so that the
+ * rename survives a power cut. The stations are serialised and written a slice at a time, and the
+ * event loop runs between slices, so that a full table (65,536 stations, tens of MB) does not
+ * stall a live capture for seconds.
+ */
+export async function writeStateFileSliced(path: string, head: Omit<EngineState, 'stations'>, stations: Iterable<StationState>): Promise<void> {
+  const empty = JSON.stringify({ ...head, stations: [] });
+  const cut = empty.lastIndexOf('[]') + 1;
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w', 0o640);
+  try {
+    let piece = empty.slice(0, cut);
+    let n = 0;
+    for (const st of stations) {
+      piece += (n > 0 ? ',' : '') + JSON.stringify(st);
+      if (++n % STATIONS_PER_SLICE === 0) {
+        writeSync(fd, piece);
+        piece = '';
+        await new Promise<void>((r) => setImmediate(r));
+      }
+    }
+    writeSync(fd, `${piece}${empty.slice(cut)}\n`);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+    throw err;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+  syncDirectory(path);
+}
+
+function syncDirectory(path: string): void {
   try {
     const dir = openSync(dirname(path), 'r');
     try {

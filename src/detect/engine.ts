@@ -16,7 +16,7 @@ import { checkEngineOptions, DEFAULT_ENGINE_OPTIONS } from './options';
 import { NetworkChangeDetector } from './network-change';
 import { ResponseMatcher } from './responses';
 import type { Station } from './stations';
-import type { EngineState } from './state';
+import type { EngineState, StationState } from './state';
 import { STATE_FORMAT, STATE_VERSION } from './state';
 import { isArpSender, stationToState, StationTable } from './stations';
 
@@ -218,14 +218,22 @@ export class Engine {
    * ARP-gap entries, as plain JSON-safe data (detect/state.ts).
    */
   toState(): EngineState {
+    return { ...this.stateHead(), stations: [...this.stationStates()] };
+  }
+
+  /** The state without its stations, which `stationStates()` gives one at a time. */
+  stateHead(): Omit<EngineState, 'stations'> {
+    return { format: STATE_FORMAT, version: STATE_VERSION, arpThresholdS: this.options.arpThresholdS, clock: this.clock.toState() };
+  }
+
+  /**
+   * Each station's state, in order of first ARP, made when asked: a writer may hand the event
+   * loop back between stations (a full table is tens of MB of state). A station evicted
+   * meanwhile gives what its reused object holds then; `restore` skips a MAC it already has.
+   */
+  *stationStates(): Generator<StationState> {
     const stations = [...this.stations.byMac.values()].sort((a, b) => a.seq - b.seq);
-    return {
-      format: STATE_FORMAT,
-      version: STATE_VERSION,
-      arpThresholdS: this.options.arpThresholdS,
-      clock: this.clock.toState(),
-      stations: stations.map((st) => ({ ...stationToState(st), arpGap: this.arpGap.toState(st) })),
-    };
+    for (const st of stations) yield { ...stationToState(st), arpGap: this.arpGap.toState(st) };
   }
 
   /**
