@@ -18,7 +18,7 @@ export const DEFAULT_LOG_FILE = '/var/log/netgap/alerts.ndjson';
 export function rsyslogConfig(o: RsyslogOptions = {}): string {
   const file = o.file ?? DEFAULT_LOG_FILE;
   const target = o.target ?? 'logs.example.net';
-  const port = o.port ?? 6514;
+  const port = o.port ?? 514;
   return `# netgap's alert log forwarded as RFC 5424: \`netgap deploy rsyslog --file F --target HOST --port N\`
 # saved as /etc/rsyslog.d/60-netgap.conf. imfile follows the file across logrotate's renames
 # (netgap reopens it on SIGHUP). Check with: rsyslogd -N1
