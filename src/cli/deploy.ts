@@ -1,6 +1,6 @@
 // `netgap deploy ...`: prints the files a service deployment needs (Prometheus rules, an Alertmanager route, rsyslog, a systemd unit), shipped inside the package.
 
-import { Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 
 /** Printable ASCII without quotes, backslashes or spaces: what every printed file can hold as it is. */
 const PLAIN = /^[!#-[\]-~]+$/;
@@ -48,12 +48,12 @@ export function addDeployCommand(program: Command): void {
 
   deploy
     .command('prometheus-rules')
-    .description('alerting rules over netgap\'s metrics (a station cut off or near it, blackouts, quarantine, capture loss, no packets, netgap down)')
+    .description("alerting rules over netgap's metrics (a station cut off or near it, blackouts, quarantine, capture loss, no packets, netgap down)")
     .action(async () => print((await import('../deploy/prometheus-rules')).prometheusRules()));
 
   deploy
     .command('alertmanager')
-    .description('an example Alertmanager route and webhook receiver for netgap\'s alerts')
+    .description("an example Alertmanager route and webhook receiver for netgap's alerts")
     .option('--webhook <url>', 'where the example receiver posts', webhook)
     .action(async (o: { webhook?: string }) => {
       const m = await import('../deploy/alertmanager');

@@ -97,7 +97,8 @@ export class Service {
    * then the port bound. Throws ServiceSetupError, having closed whatever it had opened.
    */
   static async open(o: ServiceOptions, sources: ServiceSources, warn: (text: string) => void): Promise<Service> {
-    if (o.sensor !== undefined && !SENSOR_NAME.test(o.sensor)) throw new ServiceSetupError('--sensor: expected a name of printable ASCII without spaces, at most 255 characters (as a syslog HOSTNAME)');
+    if (o.sensor !== undefined && !SENSOR_NAME.test(o.sensor))
+      throw new ServiceSetupError('--sensor: expected a name of printable ASCII without spaces, at most 255 characters (as a syslog HOSTNAME)');
     let output: ReopeningFile | null = null;
     if (o.output !== undefined) {
       try {
@@ -139,11 +140,18 @@ export class Service {
     }
     const at = o.metrics === undefined ? null : parseListenAddress(o.metrics);
     if (o.metrics !== undefined && at === null) throw new ServiceSetupError(`--metrics ${o.metrics}: expected [HOST:]PORT, e.g. 9473 or 0.0.0.0:9473`);
-    const metrics = new NetgapMetrics({ version: readPackageVersion(), stations: o.metricsStations ?? 0, engine: sources.engine, interfaces: sources.interfaces });
+    const metrics = new NetgapMetrics({
+      version: readPackageVersion(),
+      stations: o.metricsStations ?? 0,
+      engine: sources.engine,
+      interfaces: sources.interfaces,
+    });
     let textfile: TextfileWriter | null = null;
     if (o.metricsTextfile !== undefined) {
       const path = o.metricsTextfile;
-      textfile = new TextfileWriter(path, metrics, (err) => warn(`--metrics-textfile ${path}: ${pathProblem(err)} (the file is rewritten every 15 s; netgap goes on)`));
+      textfile = new TextfileWriter(path, metrics, (err) =>
+        warn(`--metrics-textfile ${path}: ${pathProblem(err)} (the file is rewritten every 15 s; netgap goes on)`),
+      );
       try {
         await textfile.write();
       } catch (err) {
@@ -174,7 +182,9 @@ export class Service {
     if (s === null) return;
     if (s.restore !== null) {
       if (s.restore.arpThresholdS !== engine.options.arpThresholdS) {
-        this.warn(`--state ${s.path}: saved with --arp-threshold ${s.restore.arpThresholdS}, now ${engine.options.arpThresholdS}: the saved gaps are measured against the new one`);
+        this.warn(
+          `--state ${s.path}: saved with --arp-threshold ${s.restore.arpThresholdS}, now ${engine.options.arpThresholdS}: the saved gaps are measured against the new one`,
+        );
       }
       engine.restore(s.restore);
       // Live, the time until the first frame or tick is time netgap was not watching; a file read in parts has no such time.

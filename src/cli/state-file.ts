@@ -13,7 +13,10 @@ export interface StateRead {
 
 /** `20261206T193500Z`: when a damaged file was set aside, in its new name. */
 function stamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /**

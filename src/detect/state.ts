@@ -88,7 +88,15 @@ function checkEntry(e: unknown): boolean {
   if (o.cause !== null && o.cause !== 'tcp-syn-refresh' && o.cause !== 'long-arp-cache') return false;
   if (o.syn === null) return true;
   const s = o.syn as Record<string, unknown> | undefined;
-  return typeof s === 'object' && isNums(s.peer) && isNums(s.port) && isNums(s.time) && isNum(s.count) && s.peer.length === s.port.length && s.peer.length === s.time.length;
+  return (
+    typeof s === 'object' &&
+    isNums(s.peer) &&
+    isNums(s.port) &&
+    isNums(s.time) &&
+    isNum(s.count) &&
+    s.peer.length === s.port.length &&
+    s.peer.length === s.time.length
+  );
 }
 
 function checkStation(st: unknown): boolean {
@@ -110,7 +118,8 @@ export function checkEngineState(data: unknown): string | null {
   if (o.version > STATE_VERSION) return `written by a later netgap (state version ${o.version}; this one reads ${STATE_VERSION})`;
   if (o.version < 1) return 'not a netgap state file';
   const c = o.clock as Record<string, unknown> | undefined;
-  if (typeof c !== 'object' || c === null || !isStored(c.now) || !isStored(c.lastFrameS) || !isStored(c.holeStartS) || !isNum(c.holeS) || !isNum(c.tsBackwards)) return 'damaged (clock)';
+  if (typeof c !== 'object' || c === null || !isStored(c.now) || !isStored(c.lastFrameS) || !isStored(c.holeStartS) || !isNum(c.holeS) || !isNum(c.tsBackwards))
+    return 'damaged (clock)';
   if (!isNum(o.arpThresholdS) || !Array.isArray(o.stations)) return 'damaged';
   const bad = o.stations.findIndex((s) => !checkStation(s));
   if (bad >= 0) return `damaged (station ${bad})`;

@@ -177,7 +177,10 @@ describe('netgap read --output, --sensor', () => {
     const o = netgap(['read', '--output', file, XP]);
     expect([o.status, o.stdout, o.stderr]).toEqual([2, '', `netgap: --output ${file}: no such directory\n`]);
     const r = netgap(['read', '--sensor', 'two words', XP]);
-    expect([r.status, r.stderr]).toEqual([2, 'netgap: --sensor: expected a name of printable ASCII without spaces, at most 255 characters (as a syslog HOSTNAME)\n']);
+    expect([r.status, r.stderr]).toEqual([
+      2,
+      'netgap: --sensor: expected a name of printable ASCII without spaces, at most 255 characters (as a syslog HOSTNAME)\n',
+    ]);
   });
 
   it('SIGHUP after logrotate moved the file: the rest goes to a new file at the path, nothing lost', { timeout: 60_000 }, async () => {
@@ -212,7 +215,9 @@ describe('netgap read --output, --sensor', () => {
     await waitFor(() => p.out().stderr.includes('output-error'), 'the warning');
     p.child.stdin.end(pcap.subarray(cut));
     expect(await p.exited).toBe(0);
-    const lines = readFileSync(join(`${sub}-old`, 'alerts.ndjson'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(`${sub}-old`, 'alerts.ndjson'), 'utf8')
+      .trim()
+      .split('\n');
     const warning = lines.filter((l) => l.includes('"kind":"output-error"'));
     expect(warning).toHaveLength(1);
     expect(JSON.parse(warning[0]!)).toMatchObject({ type: 'alert', severity: 'warning', kind: 'output-error', file, detail: 'no such directory', host: 'hv1' });

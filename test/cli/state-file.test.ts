@@ -33,6 +33,9 @@ describe('state file', () => {
     const path = join(dir, 'bad.json');
     writeFileSync(path, '{"format":"netgap-state"');
     const r = readStateFile(path, new Date('2026-12-06T19:35:00.123Z'));
-    expect(r).toEqual({ state: null, warning: `--state ${path}: damaged (truncated, or not JSON); kept as ${path}.bad-20261206T193500Z, starting with no state` });
+    expect(r).toEqual({
+      state: null,
+      warning: `--state ${path}: damaged (truncated, or not JSON); kept as ${path}.bad-20261206T193500Z, starting with no state`,
+    });
   });
 });

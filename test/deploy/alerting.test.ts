@@ -39,6 +39,11 @@ describe.skipIf(skip !== null)('alerting from the metrics endpoint through Prome
     expect(alert.annotations.summary).toBe(`A station on ${target} is cut off by the bridge (ARP-refresh gap)`);
     expect(post.path).toBe('/netgap');
     // Nothing else of the shipped rules fires on this host: no blackout, no loss, scraped fine.
-    expect(stack.posts().flatMap((p) => p.body.alerts.map((a) => a.labels.alertname)).filter((n) => n !== 'NetgapStationCutOff')).toEqual([]);
+    expect(
+      stack
+        .posts()
+        .flatMap((p) => p.body.alerts.map((a) => a.labels.alertname))
+        .filter((n) => n !== 'NetgapStationCutOff'),
+    ).toEqual([]);
   });
 });

@@ -37,8 +37,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('netgap deploy', () => {
   it('prints each file from the package, as the modules make it', () => {
     expect(netgap('deploy', 'prometheus-rules')).toEqual({ status: 0, stdout: prometheusRules(), stderr: '' });
-    expect(netgap('deploy', 'alertmanager', '--webhook', 'https://pager.example/hook')).toEqual({ status: 0, stdout: alertmanagerConfig({ webhookUrl: 'https://pager.example/hook' }), stderr: '' });
-    expect(netgap('deploy', 'rsyslog', '--file', '/srv/netgap.ndjson', '--target', 'logs.example', '--port', '514').stdout).toBe(rsyslogConfig({ file: '/srv/netgap.ndjson', target: 'logs.example', port: 514 }));
+    expect(netgap('deploy', 'alertmanager', '--webhook', 'https://pager.example/hook')).toEqual({
+      status: 0,
+      stdout: alertmanagerConfig({ webhookUrl: 'https://pager.example/hook' }),
+      stderr: '',
+    });
+    expect(netgap('deploy', 'rsyslog', '--file', '/srv/netgap.ndjson', '--target', 'logs.example', '--port', '514').stdout).toBe(
+      rsyslogConfig({ file: '/srv/netgap.ndjson', target: 'logs.example', port: 514 }),
+    );
     expect(netgap('deploy', 'systemd', '--exec', '/opt/netgap/bin/netgap').stdout).toBe(systemdUnit({ exec: '/opt/netgap/bin/netgap' }));
   });
 
@@ -67,14 +73,18 @@ describe('netgap deploy', () => {
     expect(r.status).toBe(0);
   });
 
-  it.skipIf(missing('amtool', 'prometheus-alertmanager') !== null)('the Alertmanager route passes `amtool check-config` and routes netgap\'s alerts to its receiver', () => {
-    const file = join(dir, 'alertmanager.yml');
-    writeFileSync(file, alertmanagerConfig());
-    expect(run('amtool', ['check-config', file]).status).toBe(0);
-    const route = (labels: string[]) => spawnSync('amtool', ['config', 'routes', 'test', `--config.file=${file}`, ...labels], { encoding: 'utf8' }).stdout.trim();
-    expect(route(['alertname=NetgapStationCutOff', 'severity=critical'])).toBe('netgap');
-    expect(route(['alertname=NodeDown'])).toBe('default');
-  });
+  it.skipIf(missing('amtool', 'prometheus-alertmanager') !== null)(
+    "the Alertmanager route passes `amtool check-config` and routes netgap's alerts to its receiver",
+    () => {
+      const file = join(dir, 'alertmanager.yml');
+      writeFileSync(file, alertmanagerConfig());
+      expect(run('amtool', ['check-config', file]).status).toBe(0);
+      const route = (labels: string[]) =>
+        spawnSync('amtool', ['config', 'routes', 'test', `--config.file=${file}`, ...labels], { encoding: 'utf8' }).stdout.trim();
+      expect(route(['alertname=NetgapStationCutOff', 'severity=critical'])).toBe('netgap');
+      expect(route(['alertname=NodeDown'])).toBe('default');
+    },
+  );
 
   it.skipIf(missing('rsyslogd', 'rsyslog') !== null)('the rsyslog configuration passes `rsyslogd -N1`', () => {
     const file = join(dir, 'rsyslog.conf');
@@ -84,26 +94,30 @@ describe('netgap deploy', () => {
     expect(r.status).toBe(0);
   });
 
-  it.skipIf(missing('systemd-analyze', 'systemd') !== null)('the unit scores 3.0 or less in `systemd-analyze security --offline=true`, unprivileged with two capabilities', () => {
-    const unit = systemdUnit();
-    const file = join(dir, 'netgap.service');
-    writeFileSync(file, unit);
-    const r = run('systemd-analyze', ['security', '--offline=true', '--no-pager', file]);
-    const score = /Overall exposure level for netgap\.service: (\d+\.\d+)/.exec(r.out);
-    expect(score, r.out).not.toBeNull();
-    console.log(`systemd-analyze security: ${score![1]}`);
-    expect(Number(score![1])).toBeLessThanOrEqual(3.0);
-    for (const line of [
-      'DynamicUser=yes',
-      'AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN',
-      'CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN',
-      'StateDirectory=netgap',
-      'ProtectSystem=strict',
-      'SystemCallFilter=@system-service',
-      'Restart=on-failure',
-      'MemoryDenyWriteExecute=no',
-    ]) expect(unit.split('\n')).toContain(line);
-    expect(unit).toMatch(/^RestrictAddressFamilies=/m);
-    expect(run('systemd-analyze', ['verify', '--man=no', file]).out).not.toMatch(/Unknown (key|section)/);
-  });
+  it.skipIf(missing('systemd-analyze', 'systemd') !== null)(
+    'the unit scores 3.0 or less in `systemd-analyze security --offline=true`, unprivileged with two capabilities',
+    () => {
+      const unit = systemdUnit();
+      const file = join(dir, 'netgap.service');
+      writeFileSync(file, unit);
+      const r = run('systemd-analyze', ['security', '--offline=true', '--no-pager', file]);
+      const score = /Overall exposure level for netgap\.service: (\d+\.\d+)/.exec(r.out);
+      expect(score, r.out).not.toBeNull();
+      console.log(`systemd-analyze security: ${score![1]}`);
+      expect(Number(score![1])).toBeLessThanOrEqual(3.0);
+      for (const line of [
+        'DynamicUser=yes',
+        'AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN',
+        'CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN',
+        'StateDirectory=netgap',
+        'ProtectSystem=strict',
+        'SystemCallFilter=@system-service',
+        'Restart=on-failure',
+        'MemoryDenyWriteExecute=no',
+      ])
+        expect(unit.split('\n')).toContain(line);
+      expect(unit).toMatch(/^RestrictAddressFamilies=/m);
+      expect(run('systemd-analyze', ['verify', '--man=no', file]).out).not.toMatch(/Unknown (key|section)/);
+    },
+  );
 });

@@ -84,11 +84,34 @@ describe.skipIf(skip !== null)('netgap deploy rsyslog', () => {
     expect(rsyslogd.exitCode, stderr).toBeNull();
 
     const expired = line(
-      { ts: T0 + 310.5, severity: 'critical', kind: 'arp-gap-expired', mac: '00:15:5d:0a:00:01', ip: '198.51.100.11', gap_s: 310.5, last_arp_ts: T0, threshold_s: 300, frames_since_arp: 31, cause: 'long-arp-cache' },
+      {
+        ts: T0 + 310.5,
+        severity: 'critical',
+        kind: 'arp-gap-expired',
+        mac: '00:15:5d:0a:00:01',
+        ip: '198.51.100.11',
+        gap_s: 310.5,
+        last_arp_ts: T0,
+        threshold_s: 300,
+        frames_since_arp: 31,
+        cause: 'long-arp-cache',
+      },
       'hv-01.example',
     );
     const warning = line(
-      { ts: T0 + 240, severity: 'warning', kind: 'arp-gap-warning', mac: '00:15:5d:0a:00:02', gap_s: 240, last_arp_ts: T0, threshold_s: 300, frames_since_arp: 3, cause: 'tcp-syn-refresh', syn_peer: '203.0.113.7', syn_interval_s: 30 },
+      {
+        ts: T0 + 240,
+        severity: 'warning',
+        kind: 'arp-gap-warning',
+        mac: '00:15:5d:0a:00:02',
+        gap_s: 240,
+        last_arp_ts: T0,
+        threshold_s: 300,
+        frames_since_arp: 3,
+        cause: 'tcp-syn-refresh',
+        syn_peer: '203.0.113.7',
+        syn_interval_s: 30,
+      },
       'hv-01.example',
     );
     const summary = JSON.stringify({ type: 'summary', packets: 1, host: 'hv-01.example' });
@@ -98,7 +121,10 @@ describe.skipIf(skip !== null)('netgap deploy rsyslog', () => {
 
     expect(reader.messages).toHaveLength(2);
     const parsed = reader.messages.map((m) => /^<(\d+)>1 (\S+) (\S+) (\S+) (\S+) (\S+) (\S+) (.*)$/s.exec(m));
-    expect(parsed.every((p) => p !== null), reader.messages.join('\n')).toBe(true);
+    expect(
+      parsed.every((p) => p !== null),
+      reader.messages.join('\n'),
+    ).toBe(true);
     const [w, c] = parsed as RegExpExecArray[];
     // PRI: local0 (16 * 8) + warning 4 / critical 2; HOSTNAME: the sensor; APP-NAME, PROCID, MSGID, SD.
     expect([w[1], w[3], w[4], w[5], w[6], w[7]]).toEqual(['132', 'hv-01.example', 'netgap', '-', 'arp-gap-warning', '-']);

@@ -62,7 +62,10 @@ class Proc {
   out = '';
   err = '';
   readonly closed: Promise<void>;
-  constructor(readonly name: string, readonly child: ChildProcess) {
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+  ) {
     child.stdout!.setEncoding('utf8').on('data', (t: string) => (this.out += t));
     child.stderr!.setEncoding('utf8').on('data', (t: string) => (this.err += t));
     this.closed = new Promise((r) => child.once('close', () => r()));
@@ -96,7 +99,11 @@ export class AlertingStack {
     readonly ports: StackPorts,
     readonly target: string,
     /** Whether a URL answers 200 (from where the stack runs: inside a namespace, a fetch from the test cannot reach it). */
-    private readonly probe: (url: string) => Promise<boolean> = (url) => fetch(url).then((r) => r.ok, () => false),
+    private readonly probe: (url: string) => Promise<boolean> = (url) =>
+      fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      ),
   ) {}
 
   async start(): Promise<void> {

@@ -81,7 +81,10 @@ describe('engine state', () => {
   });
 
   it('after a live restart, an alert whose gap spans it says how long netgap was away (unwatched_s); one that does not, does not', () => {
-    const a = run([[arp(GUEST, GUEST_IP), T0], [udp(GUEST), T0 + 100]]);
+    const a = run([
+      [arp(GUEST, GUEST_IP), T0],
+      [udp(GUEST), T0 + 100],
+    ]);
     const { engine: e, alerts } = engine();
     e.restore(through(a.state));
     e.clock.markRestart();

@@ -33,7 +33,11 @@ describe.skipIf(skip !== null)('netgap live -> Prometheus -> Alertmanager -> web
     // Prometheus, Alertmanager and the receiver run in the switch namespace too, beside netgap's endpoint.
     const probe = (url: string): Promise<boolean> =>
       new Promise((resolve) => {
-        const p = spawn('ip', ['netns', 'exec', lab.sw, process.execPath, '-e', `fetch(${JSON.stringify(url)}).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`], { stdio: 'ignore' });
+        const p = spawn(
+          'ip',
+          ['netns', 'exec', lab.sw, process.execPath, '-e', `fetch(${JSON.stringify(url)}).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
+          { stdio: 'ignore' },
+        );
         p.on('close', (code) => setTimeout(() => resolve(code === 0), 200));
       });
     stack = new AlertingStack((cmd) => lab.spawn(lab.sw, cmd), PORTS, METRICS, probe);

@@ -35,7 +35,10 @@ describe.skipIf(skip !== null)('netgap live --state, --output', () => {
     expect(existsSync(state)).toBe(true);
     const saved = JSON.parse(readFileSync(state, 'utf8')) as { stations: { ips: number[] }[] };
     expect(saved.stations.length).toBeGreaterThanOrEqual(1);
-    const records1 = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as NdjsonRecord);
+    const records1 = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as NdjsonRecord);
     const warned = records1.find((r) => r.kind === 'arp-gap-warning' && r.ip === HOST_A);
     expect(warned, first.stderr).toBeDefined();
 
@@ -46,7 +49,10 @@ describe.skipIf(skip !== null)('netgap live --state, --output', () => {
     await finished(ping);
     expect((await second.stop('SIGTERM')).code).toBe(0);
 
-    const records = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as NdjsonRecord);
+    const records = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as NdjsonRecord);
     const after = records.slice(records1.length);
     const expired = after.find((r) => r.kind === 'arp-gap-expired' && r.ip === HOST_A);
     expect(expired, `${second.stderr}\n${after.map((r) => r.kind).join(' ')}`).toBeDefined();
@@ -63,12 +69,17 @@ describe.skipIf(skip !== null)('netgap live --state, --output', () => {
     expect([first.lines, second.lines]).toEqual([[], []]);
   });
 
-  it('runs as an unprivileged user with only the unit\'s two capabilities, ambient (as `netgap deploy systemd` sets them)', { timeout: 60_000 }, async () => {
+  it("runs as an unprivileged user with only the unit's two capabilities, ambient (as `netgap deploy systemd` sets them)", { timeout: 60_000 }, async () => {
     const state = join(lab.dir, 'nobody-state.json');
-    const run = new NetgapRun(lab, lab.sw, ['-i', 'sw-a', '--json', '--arp-warn', '1', '--arp-threshold', '2', '--state', state, '--metrics', '127.0.0.1:19474'], {
-      user: 'nobody',
-      caps: ['net_raw', 'net_admin'],
-    });
+    const run = new NetgapRun(
+      lab,
+      lab.sw,
+      ['-i', 'sw-a', '--json', '--arp-warn', '1', '--arp-threshold', '2', '--state', state, '--metrics', '127.0.0.1:19474'],
+      {
+        user: 'nobody',
+        caps: ['net_raw', 'net_admin'],
+      },
+    );
     runs.push(run);
     await run.listening(1);
     await finished(lab.announceA());

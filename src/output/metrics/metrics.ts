@@ -70,7 +70,10 @@ export class NetgapMetrics {
     const registers = [this.registry];
     const engine = opts.engine;
 
-    new Gauge({ name: 'netgap_build_info', help: 'Always 1; the labels say which netgap runs.', labelNames: ['version'], registers }).set({ version: opts.version }, 1);
+    new Gauge({ name: 'netgap_build_info', help: 'Always 1; the labels say which netgap runs.', labelNames: ['version'], registers }).set(
+      { version: opts.version },
+      1,
+    );
 
     new Counter({
       name: 'netgap_packets_total',
@@ -103,7 +106,8 @@ export class NetgapMetrics {
         stationCounts.set(v.status, stationCounts.get(v.status)! + 1);
         if (v.status === 'silent' || !Number.isFinite(v.arp_age_s)) continue;
         if (v.arp_age_s > arpAgeMax) arpAgeMax = v.arp_age_s;
-        if (perStation > 0 && (v.status === 'warning' || v.status === 'expired')) worst.push({ mac: formatMac(st.mac), ip: st.lastIp >= 0 ? formatIpv4(st.lastIp) : '', age: v.arp_age_s });
+        if (perStation > 0 && (v.status === 'warning' || v.status === 'expired'))
+          worst.push({ mac: formatMac(st.mac), ip: st.lastIp >= 0 ? formatIpv4(st.lastIp) : '', age: v.arp_age_s });
       }
       worst.sort((a, b) => b.age - a.age);
       worst.length = Math.min(worst.length, perStation);
@@ -160,8 +164,17 @@ export class NetgapMetrics {
 
     this.blackouts = new Counter({ name: 'netgap_blackouts_total', help: 'Inbound blackouts that ended, by cause.', labelNames: ['cause'], registers });
     for (const cause of CAUSES) this.blackouts.inc({ cause }, 0);
-    this.blackoutDuration = new Histogram({ name: 'netgap_blackout_duration_seconds', help: 'Durations of the inbound blackouts that ended.', buckets: BLACKOUT_BUCKETS_S, registers });
-    this.networkChanges = new Counter({ name: 'netgap_network_changes_total', help: 'Network-change announcements (migrations, reconnected links).', registers });
+    this.blackoutDuration = new Histogram({
+      name: 'netgap_blackout_duration_seconds',
+      help: 'Durations of the inbound blackouts that ended.',
+      buckets: BLACKOUT_BUCKETS_S,
+      registers,
+    });
+    this.networkChanges = new Counter({
+      name: 'netgap_network_changes_total',
+      help: 'Network-change announcements (migrations, reconnected links).',
+      registers,
+    });
 
     if (opts.interfaces !== undefined) {
       const interfaces = opts.interfaces;
@@ -191,7 +204,8 @@ export class NetgapMetrics {
     collectDefaultMetrics({ register: processRegistry });
     // Gauges named like counters, which `promtool check metrics` rejects; the per-type series
     // (nodejs_active_handles{type}, ...) say the same.
-    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) processRegistry.removeSingleMetric(name);
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+      processRegistry.removeSingleMetric(name);
     this.served = Registry.merge([this.registry, processRegistry]);
   }
 

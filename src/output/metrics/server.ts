@@ -40,7 +40,14 @@ export function serveMetrics(metrics: NetgapMetrics, at: ListenAddress): Promise
   server.headersTimeout = 10_000;
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      const why = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' ? 'no such local address' : err.message;
+      const why =
+        err.code === 'EADDRINUSE'
+          ? 'address already in use'
+          : err.code === 'EACCES'
+            ? 'permission denied'
+            : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND'
+              ? 'no such local address'
+              : err.message;
       reject(new MetricsListenError(`--metrics ${formatListenAddress(at)}: ${why}`));
     });
     server.listen({ host: at.host, port: at.port }, () => {

@@ -32,7 +32,15 @@ function value(text: string, series: string): number | undefined {
 /** A station that ARPs at T0 and keeps talking: warned at 240 s, expired past 300 s; another that ARPed and fell silent. */
 function scenario(stations = 0) {
   const { engine: e, alerts } = engine();
-  const metrics = new NetgapMetrics({ version: '9.9.9', stations, engine: () => e, interfaces: () => [{ name: 'eth0', frames: 1234, lost: 5 }, { name: 'eth1', frames: 7, lost: null }] });
+  const metrics = new NetgapMetrics({
+    version: '9.9.9',
+    stations,
+    engine: () => e,
+    interfaces: () => [
+      { name: 'eth0', frames: 1234, lost: 5 },
+      { name: 'eth1', frames: 7, lost: null },
+    ],
+  });
   const feed = (d: Parameters<typeof e.handleDecoded>[0], t: number) => {
     const before = alerts.length;
     e.handleDecoded(d, t);
@@ -80,7 +88,16 @@ describe('NetgapMetrics', () => {
     const metrics = new NetgapMetrics({ version: '1', stations: 0, engine: () => undefined });
     const lost = { icmp: 35, udp: 0, tcp_syn: 0 };
     const blackout = (duration_s: number, cause: 'interface-quarantine' | 'unknown'): Alert => ({
-      ts: T0, severity: 'critical', kind: 'inbound-blackout', ip: '198.51.100.10', start_ts: T0 - duration_s, lost, syn_retransmissions: 0, duration_s, tcp_through_on_retry: 0, cause,
+      ts: T0,
+      severity: 'critical',
+      kind: 'inbound-blackout',
+      ip: '198.51.100.10',
+      start_ts: T0 - duration_s,
+      lost,
+      syn_retransmissions: 0,
+      duration_s,
+      tcp_through_on_retry: 0,
+      cause,
     });
     metrics.alert(blackout(7.1, 'interface-quarantine'));
     metrics.alert(blackout(40, 'unknown'));
