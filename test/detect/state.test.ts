@@ -98,6 +98,14 @@ describe('engine state', () => {
     ]);
   });
 
+  it('is bounded by the station cap, whatever the input: a flood of 20,000 MACs leaves 500 stations in the state', () => {
+    const { engine: e } = engine({ maxStations: 500 });
+    for (let i = 0; i < 20_000; i++) e.handleDecoded(arp(GUEST + i, ip('198.51.100.1')), T0 + i * 0.01);
+    const s = e.toState();
+    expect(s.stations).toHaveLength(500);
+    expect(JSON.stringify(s).length).toBeLessThan(500 * 1024);
+  });
+
   it('a smaller station cap keeps the most recent stations', () => {
     const s = through(run(frames.slice(0, 5)).state);
     const { engine: e } = engine({ maxStations: 2 });
