@@ -148,7 +148,12 @@ describe('runReplay', () => {
   async function run(file: string, opts: Partial<typeof OPTS> & { failOn?: 'warning' | 'critical' }, until: string): Promise<{ code: number; stderr: string }> {
     const term = new HeadlessTerminal();
     let stderr = '';
-    const err = new Writable({ write: (c: Buffer, _e, cb) => ((stderr += c.toString()), cb()) });
+    const err = new Writable({
+      write: (c: Buffer, _e, cb) => {
+        stderr += c.toString();
+        cb();
+      },
+    });
     const code = runReplay([file], { ...OPTS, ...opts }, { stdin: term.input, stdout: term.output, stderr: err });
     while (!term.written.includes(until)) await sleep(20);
     expect(stderr).toBe('');
