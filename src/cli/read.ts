@@ -1,7 +1,6 @@
 // `netgap read`: analyse capture files offline and print alerts, then a per-station summary.
 
 import type { Writable } from 'node:stream';
-import { setFlagsFromString } from 'node:v8';
 import { InputError } from '../capture/input-error';
 import { readCaptures } from '../capture/source';
 import type { Severity } from '../detect/alerts';
@@ -44,25 +43,6 @@ export interface Io {
 const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical: 2 };
 
 /**
- * A summary of at most this many station rows is written with V8's optimizing compiler off (see
- * `stopOptimizing`). Above it, optimizing the summary's loops pays for itself: the bench's ARP
- * flood (65,536 rows) took 0.25 s longer without it.
- */
-const FEW_ROWS = 4096;
-
-/**
- * Turns V8's optimizing compiler (TurboFan) off for the rest of this process, once the frames
- * are done. What remains, the summary, runs once; V8 would still optimize its loops on a compiler
- * thread, and Node waits for that thread before the process ends: on the bench's 1 h file (1,600
- * stations) the process ended 7-20 ms after its last line, against 0.3 ms with the compiler off.
- * Code already optimized keeps running. `netgap read` ends after its summary, so this
- * process-wide setting outlives nothing that needs it.
- */
-function stopOptimizing(): void {
-  setFlagsFromString('--no-turbofan');
-}
-
-/**
  * Runs the analysis and returns the exit code: 0 done, 1 when `--fail-on` matched an alert,
  * 2 when an input could not be read to its end (after every alert and the summary were written).
  */
@@ -98,7 +78,6 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
     out.flush();
   }
   if (summary !== undefined) {
-    if (summary.stationCount <= FEW_ROWS) stopOptimizing();
     if (opts.json) await out.linePieces(summaryPieces(summary.head, summary.rows()));
     else for (const line of summaryText(summary.summary, advice)) out.line(line);
     out.flush();

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import * as pcapParser from 'pcap-parser';
 import { gunzipSync } from 'node:zlib';
@@ -8,6 +8,7 @@ import { InputError } from '../../src/capture/input-error';
 import { createPcapParser } from '../../src/capture/pcap';
 import type { FrameRecord } from './frame-log';
 import { CORPUS, everyByte, expectedOf, parseInChunks, recordOf } from './frame-log';
+import { FIXTURES } from '../repo';
 
 // --- a small classic pcap builder -------------------------------------------------------------
 
@@ -113,11 +114,8 @@ function classicPcaps(): Array<{ name: string; bytes: Buffer }> {
     const raw = readFileSync(`${CORPUS}/good/${f}`);
     files.push({ name: f, bytes: f.endsWith('.gz') ? gunzipSync(raw) : raw });
   }
-  const fixtures = '/work/main/fixtures';
-  if (existsSync(fixtures)) {
-    for (const f of readdirSync(fixtures).sort()) {
-      if (f.endsWith('.pcap')) files.push({ name: `fixtures/${f}`, bytes: readFileSync(`${fixtures}/${f}`) });
-    }
+  for (const f of readdirSync(FIXTURES).sort()) {
+    if (f.endsWith('.pcap')) files.push({ name: `fixtures/${f}`, bytes: readFileSync(`${FIXTURES}/${f}`) });
   }
   return files;
 }
