@@ -3,7 +3,7 @@
 // From rxjs's own module, not its index: the index loads every operator, which took 37 ms at
 // start-up, longer than `read` spends on a small capture (rxjs exports `internal/*` for this).
 import { Observable } from 'rxjs/internal/Observable';
-import type { FrameSink } from './capture/frame';
+import type { FrameSink } from './frame';
 import type { Alert } from './detect/alerts';
 import { Engine, type EngineOptions, type StationSummary, type Summary, type SummaryHead } from './detect/engine';
 

@@ -1,6 +1,6 @@
 // The facts decoders extract from one frame: numbers and offsets in one reused object, no strings.
 
-import { viewOf } from '../capture/bytes';
+import { viewOf } from '../bytes';
 
 /**
  * Why a frame could not be decoded fully. Stable kebab-case names: they appear in the summary and

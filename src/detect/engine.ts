@@ -1,6 +1,6 @@
 // The detection engine: the one per-frame path from decoded facts to alerts, and the end-of-input summary.
 
-import type { Frame } from '../capture/frame';
+import type { Frame } from '../frame';
 import { formatIpv4, formatMac } from '../decode/address';
 import type { DecodeReason } from '../decode/decoded-frame';
 import { DECODE_REASONS, DecodedFrame, L4 } from '../decode/decoded-frame';

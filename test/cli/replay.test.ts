@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { lastValueFrom, map, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/capture/input-error';
-import { readCaptures } from '../../src/capture/source';
+import { readCaptures } from '../../src/capture/file/source';
 import type { Alert } from '../../src/detect/alerts';
 import type { Engine, Summary } from '../../src/detect/engine';
 import { ReplayPacer, replaySource, runReplay } from '../../src/cli/replay';

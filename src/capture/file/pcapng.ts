@@ -1,11 +1,11 @@
 // pcapng reader (draft-ietf-opsawg-pcapng; libpcap sf-pcapng.c, Wireshark pcapng.c): a push parser that walks blocks in place.
 
-import { U32_SPAN, viewOf } from './bytes';
+import { U32_SPAN, viewOf } from '../../bytes';
 import { ChunkedParser } from './chunked-parser';
-import type { Frame, FrameSink } from './frame';
-import { newFrame } from './frame';
-import type { TsUnit } from './timestamp';
-import { TS_UNIT_USEC, ticksToTime, tsUnitFromResol } from './timestamp';
+import type { Frame, FrameSink } from '../../frame';
+import { newFrame } from '../../frame';
+import type { TsUnit } from '../timestamp';
+import { TS_UNIT_USEC, ticksToTime, tsUnitFromResol } from '../timestamp';
 
 /** Block types netgap reads; every other block (NRB, ISB, DSB, custom, unknown) is skipped whole. */
 const BLOCK = {

@@ -3,11 +3,11 @@ import { Readable } from 'node:stream';
 import * as pcapParser from 'pcap-parser';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../src/capture/frame';
-import { InputError } from '../../src/capture/input-error';
-import { createPcapParser } from '../../src/capture/pcap';
-import type { FrameRecord } from './frame-log';
-import { CORPUS, everyByte, expectedOf, parseInChunks, recordOf } from './frame-log';
+import type { Frame } from '../../../src/frame';
+import { InputError } from '../../../src/capture/input-error';
+import { createPcapParser } from '../../../src/capture/file/pcap';
+import type { FrameRecord } from '../frame-log';
+import { CORPUS, everyByte, expectedOf, parseInChunks, recordOf } from '../frame-log';
 
 // --- a small classic pcap builder -------------------------------------------------------------
 

@@ -1,11 +1,11 @@
 // Classic pcap reader (draft-ietf-opsawg-pcap; libpcap sf-pcap.c): a push parser that walks records in place.
 
-import { viewOf } from './bytes';
+import { viewOf } from '../../bytes';
 import { ChunkedParser } from './chunked-parser';
-import type { Frame, FrameSink } from './frame';
-import { newFrame } from './frame';
-import type { TsUnit } from './timestamp';
-import { TS_UNIT_NSEC, TS_UNIT_USEC, secFracToTime } from './timestamp';
+import type { Frame, FrameSink } from '../../frame';
+import { newFrame } from '../../frame';
+import type { TsUnit } from '../timestamp';
+import { TS_UNIT_NSEC, TS_UNIT_USEC, secFracToTime } from '../timestamp';
 
 const PCAP_FILE_HEADER_LEN = 24;
 const PCAP_RECORD_HEADER_LEN = 16;

@@ -1,7 +1,7 @@
 // The DataView every reader and decoder reads fields through, against Buffer's own reads.
 
 import { describe, expect, test } from 'vitest';
-import { U32_SPAN, viewOf } from '../../src/capture/bytes';
+import { U32_SPAN, viewOf } from '../src/bytes';
 
 describe('viewOf', () => {
   test("reads a buffer's own bytes when it starts inside a larger one, in both byte orders", () => {

@@ -7,14 +7,14 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Observable, interval, timer } from 'rxjs';
 import type { Subscription } from 'rxjs';
-import type { FrameSink } from './frame';
-import { anchorClock, LiveClock } from './live-clock';
-import { hasInterfaceCounters, interfaceIndex } from './live-counters';
-import { LossMeter } from './live-loss';
-import { LiveMerge } from './live-merge';
-import type { CaptureErrorLine, CaptureErrorReason, CaptureProcessConfig } from './live-stream';
-import { CAPTURE_ERROR_PREFIX } from './live-stream';
-import type { RunAs } from './live-user';
+import type { FrameSink } from '../../frame';
+import { anchorClock, LiveClock } from './clock';
+import { hasInterfaceCounters, interfaceIndex } from './counters';
+import { LossMeter } from './loss';
+import { LiveMerge } from './merge';
+import type { CaptureErrorLine, CaptureErrorReason, CaptureProcessConfig } from './stream';
+import { CAPTURE_ERROR_PREFIX } from './stream';
+import type { RunAs } from './user';
 
 /** What the capture drives: the engine's input (pipeline.ts EngineInput has this shape). */
 export interface LiveTarget {
@@ -138,7 +138,7 @@ const LOOKUPNET_WARNING = /^Warning: .* - This may not actually work$/;
 /** cap's assertion when the device disappears under it (binding.cc cb_packets); the abort that follows is expected. */
 const CAP_POLL_ASSERTION = /Assertion `status == 0' failed/;
 
-const CHILD_SCRIPT = join(__dirname, 'live-child.js');
+const CHILD_SCRIPT = join(__dirname, 'child.js');
 
 type CaptureChild = ChildProcessByStdio<Writable, Readable, Readable>;
 

@@ -1,7 +1,7 @@
 // Loads the optional `cap` binding (libpcap/Npcap) on demand, and maps its link-type names to LINKTYPE_* (tcpdump.org linktypes.html).
 
 import type * as CapModule from 'cap';
-import { LINKTYPE } from './frame';
+import { LINKTYPE } from '../../frame';
 
 export type CapBinding = typeof CapModule;
 

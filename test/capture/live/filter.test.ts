@@ -3,9 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { combineFilter, DETECTOR_FILTER } from '../../src/capture/live';
+import { combineFilter, DETECTOR_FILTER } from '../../../src/capture/live/capture';
 
-const FIXTURES = join(__dirname, '..', '..', 'fixtures');
+const FIXTURES = join(__dirname, '..', '..', '..', 'fixtures');
 const hasTcpdump = spawnSync('tcpdump', ['--version']).status === 0;
 
 /** Frames of a capture file that a filter keeps, as tcpdump's libpcap counts them (tags in line, as Npcap gives them). */

@@ -1,10 +1,10 @@
 // The k-way merge of capture-process streams: time order across interfaces, ticks as watermarks, split chunks, restarts, stalls.
 
 import { describe, expect, it } from 'vitest';
-import { frameTimeS } from '../../src/capture/frame';
-import type { MergeHandlers } from '../../src/capture/live-merge';
-import { LiveMerge } from '../../src/capture/live-merge';
-import { frame, hello, stats, tick } from './live-records';
+import { frameTimeS } from '../../../src/frame';
+import type { MergeHandlers } from '../../../src/capture/live/merge';
+import { LiveMerge } from '../../../src/capture/live/merge';
+import { frame, hello, stats, tick } from '../live-records';
 
 /** Attaches a merge to handlers that log what they get, as short strings. */
 function logged(merge: LiveMerge, maxFrames = Infinity): string[] {

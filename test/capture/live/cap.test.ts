@@ -1,7 +1,7 @@
 // cap's link-type names as LINKTYPE_* numbers (pcap-common.c), and the hint shown when cap is missing.
 
 import { describe, expect, it } from 'vitest';
-import { CAP_MISSING_HINT, linkTypeOf } from '../../src/capture/live-cap';
+import { CAP_MISSING_HINT, linkTypeOf } from '../../../src/capture/live/cap';
 
 describe('linkTypeOf', () => {
   it("maps the five names cap's binding gives", () => {

@@ -1,7 +1,7 @@
 // Loss from kernel counters: packets in flight are never counted as lost, real loss is confirmed, and a quiet sample is exact.
 
 import { describe, expect, it } from 'vitest';
-import { LossMeter } from '../../src/capture/live-loss';
+import { LossMeter } from '../../../src/capture/live/loss';
 
 describe('LossMeter', () => {
   it('counts nothing for packets that were only in the ring when the counters were read', () => {

@@ -1,6 +1,6 @@
 // Chunk-straddling core shared by the pcap and pcapng push parsers: units (headers, records, blocks) walked in place, split ones carried.
 
-import { InputError } from './input-error';
+import { InputError } from '../input-error';
 
 /** Smallest carry buffer: most units fit, so it is allocated once and never grown. */
 const CARRY_MIN = 64 * 1024;

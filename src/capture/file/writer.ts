@@ -2,7 +2,7 @@
 
 import * as fs from 'node:fs';
 import type { Writable } from 'node:stream';
-import type { Frame } from './frame';
+import type { Frame } from '../../frame';
 
 /** Where a writer's bytes go: a file descriptor the caller opened (and closes), or a Writable. */
 export type CaptureTarget = number | Writable;

@@ -4,8 +4,8 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LiveMerge } from '../../src/capture/live-merge';
-import { RecordWriter } from '../../src/capture/live-stream';
+import { LiveMerge } from '../../../src/capture/live/merge';
+import { RecordWriter } from '../../../src/capture/live/stream';
 
 const dir = mkdtempSync(join(tmpdir(), 'netgap-stream-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

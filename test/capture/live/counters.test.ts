@@ -1,7 +1,7 @@
 // Interface counters from sysfs, and the wire packets an offload-merged frame stands for.
 
 import { describe, expect, it } from 'vitest';
-import { hasInterfaceCounters, interfaceIndex, interfaceMtu, interfacePackets, maxWireFrame, oversizeWirePackets } from '../../src/capture/live-counters';
+import { hasInterfaceCounters, interfaceIndex, interfaceMtu, interfacePackets, maxWireFrame, oversizeWirePackets } from '../../../src/capture/live/counters';
 
 /** An Ethernet frame of `len` bytes: optional 802.1Q tag, IPv4 or IPv6, TCP with a 32-byte header. */
 function tcpFrame(len: number, opts: { vlan?: boolean; ipv6?: boolean } = {}): Buffer {

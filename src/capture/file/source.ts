@@ -5,8 +5,8 @@ import { createGunzip } from 'node:zlib';
 import type { Gunzip } from 'node:zlib';
 // rxjs's own module, not its index (which loads every operator): see pipeline.ts.
 import { Observable } from 'rxjs/internal/Observable';
-import type { FrameSink } from './frame';
-import { InputError } from './input-error';
+import type { FrameSink } from '../../frame';
+import { InputError } from '../input-error';
 import { PipeReader } from './pipe-reader';
 import { createPcapParser, isPcapMagic } from './pcap';
 import { createPcapngParser, isPcapngMagic } from './pcapng';

@@ -1,7 +1,7 @@
 // The record stream from a capture process to `netgap live`: netgap's own framing, pcap-like 16-byte headers (tcpdump.org pcap-savefile).
 
 import { write as fsWrite } from 'node:fs';
-import type { TimeOut } from './timestamp';
+import type { TimeOut } from '../timestamp';
 
 /**
  * Each record is a 16-byte little-endian header, then `len` payload bytes:

@@ -4,7 +4,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PipeReader } from '../../src/capture/pipe-reader';
+import { PipeReader } from '../../../src/capture/file/pipe-reader';
 
 const dir = mkdtempSync(join(tmpdir(), 'netgap-pipe-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,15 +1,15 @@
 // A capture process of `netgap live` (as dumpcap is Wireshark's): opens one interface with cap, stamps each frame on arrival, writes records to stdout.
 
 import type { Cap } from 'cap';
-import type { CapBinding } from './live-cap';
-import { linkTypeOf, loadCap } from './live-cap';
-import { LiveClock } from './live-clock';
-import { interfaceMtu, interfacePackets, maxWireFrame, oversizeWirePackets } from './live-counters';
-import type { CaptureErrorLine, CaptureErrorReason, CaptureProcessConfig } from './live-stream';
-import { CAPTURE_ERROR_PREFIX, CAPTURE_FAILED_EXIT, RecordWriter } from './live-stream';
-import { dropPrivileges } from './live-user';
-import { LINKTYPE } from './frame';
-import type { TimeOut } from './timestamp';
+import type { CapBinding } from './cap';
+import { linkTypeOf, loadCap } from './cap';
+import { LiveClock } from './clock';
+import { interfaceMtu, interfacePackets, maxWireFrame, oversizeWirePackets } from './counters';
+import type { CaptureErrorLine, CaptureErrorReason, CaptureProcessConfig } from './stream';
+import { CAPTURE_ERROR_PREFIX, CAPTURE_FAILED_EXIT, RecordWriter } from './stream';
+import { dropPrivileges } from './user';
+import { LINKTYPE } from '../../frame';
+import type { TimeOut } from '../timestamp';
 
 /** cap's snaplen (fixed in its binding.cc): a frame never exceeds this buffer. */
 const CAP_SNAPLEN = 65535;

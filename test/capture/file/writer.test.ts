@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PcapngWriter, PcapWriter } from '../../src/capture/capture-writer';
-import type { Frame } from '../../src/capture/frame';
-import { LINKTYPE, newFrame } from '../../src/capture/frame';
+import { PcapngWriter, PcapWriter } from '../../../src/capture/file/writer';
+import type { Frame } from '../../../src/frame';
+import { LINKTYPE, newFrame } from '../../../src/frame';
 
 interface ParsedPacket {
   header: { timestampSeconds: number; timestampMicroseconds: number; capturedLength: number; originalLength: number };

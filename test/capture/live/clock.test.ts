@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { anchorClock, LiveClock } from '../../src/capture/live-clock';
+import { anchorClock, LiveClock } from '../../../src/capture/live/clock';
 
 describe('LiveClock', () => {
   it('stamps the wall-clock time to within a few milliseconds, nanoseconds in range', () => {
@@ -29,7 +29,7 @@ describe('LiveClock', () => {
     const anchor = anchorClock();
     const here = new LiveClock(anchor);
     const before = here.nowS();
-    const script = `const { LiveClock } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'capture', 'live-clock.js'))});
+    const script = `const { LiveClock } = require(${JSON.stringify(join(__dirname, '..', '..', '..', 'dist', 'capture', 'live', 'clock.js'))});
       process.stdout.write(String(new LiveClock(${JSON.stringify(anchor)}).nowS()));`;
     const there = Number(spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' }).stdout);
     const after = here.nowS();

@@ -1,6 +1,6 @@
 // The one clock of `netgap live`: the host's monotonic clock (process.hrtime, CLOCK_MONOTONIC) anchored once to the wall clock.
 
-import type { TimeOut } from './timestamp';
+import type { TimeOut } from '../timestamp';
 
 const NS_PER_S = 1_000_000_000;
 const NS_PER_S_BIG = 1_000_000_000n;

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../src/capture/frame';
-import { InputError } from '../../src/capture/input-error';
-import { PCAPNG_MAX_BLOCK_LEN, createPcapngParser } from '../../src/capture/pcapng';
-import type { FrameRecord, ParseResult } from './frame-log';
-import { CORPUS, everyByte, parseInChunks } from './frame-log';
-import { BT, PcapngBuilder } from './pcapng-builder';
+import type { Frame } from '../../../src/frame';
+import { InputError } from '../../../src/capture/input-error';
+import { PCAPNG_MAX_BLOCK_LEN, createPcapngParser } from '../../../src/capture/file/pcapng';
+import type { FrameRecord, ParseResult } from '../frame-log';
+import { CORPUS, everyByte, parseInChunks } from '../frame-log';
+import { BT, PcapngBuilder } from '../pcapng-builder';
 
 const ng = (sink: (f: Frame) => void) => createPcapngParser('test.pcapng', sink);
 

@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Frame } from '../../src/capture/frame';
-import { InputError } from '../../src/capture/input-error';
-import type { ReadOptions, ReadProgress } from '../../src/capture/source';
-import { readCaptures } from '../../src/capture/source';
-import type { FrameRecord } from './frame-log';
-import { CORPUS, expectedOf, recordOf } from './frame-log';
+import type { Frame } from '../../../src/frame';
+import { InputError } from '../../../src/capture/input-error';
+import type { ReadOptions, ReadProgress } from '../../../src/capture/file/source';
+import { readCaptures } from '../../../src/capture/file/source';
+import type { FrameRecord } from '../frame-log';
+import { CORPUS, expectedOf, recordOf } from '../frame-log';
 
 const good = (f: string): string => `${CORPUS}/good/${f}`;
 const bad = (f: string): string => `${CORPUS}/bad/${f}`;
@@ -305,7 +305,7 @@ describe('readCaptures', () => {
 
   it('reads `-` from a shell pipe (a FIFO, read like a file) to the same frames and errors as from the file', async () => {
     const viaPipe = (f: string): unknown[] =>
-      execFileSync('sh', ['-c', 'cat "$1" | "$2" --import tsx "$3"', 'sh', f, process.execPath, join(__dirname, 'stdin-frames.ts')], { encoding: 'utf8', maxBuffer: 1 << 26 })
+      execFileSync('sh', ['-c', 'cat "$1" | "$2" --import tsx "$3"', 'sh', f, process.execPath, join(__dirname, '..', 'stdin-frames.ts')], { encoding: 'utf8', maxBuffer: 1 << 26 })
         .trimEnd()
         .split('\n')
         .map((l) => JSON.parse(l) as unknown);

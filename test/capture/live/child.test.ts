@@ -1,7 +1,7 @@
 // The capture process's reading of libpcap's error messages into stable reasons.
 
 import { describe, expect, it } from 'vitest';
-import { classifyOpenError } from '../../src/capture/live-child';
+import { classifyOpenError } from '../../../src/capture/live/child';
 
 describe('classifyOpenError', () => {
   it("sorts libpcap's messages as cap throws them", () => {

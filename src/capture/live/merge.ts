@@ -1,9 +1,9 @@
 // Merges the record streams of the capture processes (live-stream.ts) into one time-ordered run of frames and ticks: a k-way merge on the stamps.
 
-import type { Frame, FrameSink } from './frame';
-import { newFrame } from './frame';
-import type { RecordType } from './live-stream';
-import { HELLO_LEN, RECORD, RECORD_HLEN, STATS_FIELDS, STATS_LEN } from './live-stream';
+import type { Frame, FrameSink } from '../../frame';
+import { newFrame } from '../../frame';
+import type { RecordType } from './stream';
+import { HELLO_LEN, RECORD, RECORD_HLEN, STATS_FIELDS, STATS_LEN } from './stream';
 
 /** What the merge hands on, in time order. */
 export interface MergeHandlers {
