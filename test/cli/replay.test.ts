@@ -12,7 +12,8 @@ import { InputError } from '../../src/capture/input-error';
 import { readCaptures } from '../../src/capture/file/source';
 import type { Alert } from '../../src/detect/alerts';
 import type { Engine, Summary } from '../../src/detect/engine';
-import { ReplayPacer, replaySource, runReplay } from '../../src/cli/replay';
+import { replaySource, runReplay } from '../../src/cli/replay';
+import { ReplayPacer } from '../../src/capture/file/replay-pacer';
 import { analyze, type AnalysisEvent } from '../../src/pipeline';
 import { HeadlessTerminal } from '../output/dashboard/harness';
 

@@ -14,6 +14,7 @@ import { LossMeter } from './loss';
 import { LiveMerge } from './merge';
 import type { CaptureErrorLine, CaptureErrorReason, CaptureProcessConfig } from './stream';
 import { CAPTURE_ERROR_PREFIX } from './stream';
+import { readLines } from './lines';
 import type { RunAs } from './user';
 
 /** What the capture drives: the engine's input (pipeline.ts EngineInput has this shape). */
@@ -89,24 +90,6 @@ export class CaptureOpenError extends Error {
     super(`${iface}: ${detail}`);
     this.name = 'CaptureOpenError';
   }
-}
-
-/**
- * What the detectors always need, whatever `--filter` says: every ARP and RARP frame, so that
- * each station's refreshes are seen. `arp or rarp` covers untagged frames, and on Linux also
- * frames under one VLAN tag, since the kernel strips that tag before the filter runs. The byte
- * tests cover tags left in the frame (Npcap, an inner QinQ tag) for 802.1Q, 802.1ad and 0x9100.
- * They use `ether[]` rather than pcap-filter's `vlan`, because `vlan` shifts the offsets of
- * everything after it in the expression: the user's filter comes last and keeps its own meaning.
- */
-const TAG = '(ether[12:2] = 0x8100 or ether[12:2] = 0x88a8 or ether[12:2] = 0x9100)';
-const INNER_TAG = '(ether[16:2] = 0x8100 or ether[16:2] = 0x88a8 or ether[16:2] = 0x9100)';
-const ARP_AT = (off: number): string => `(ether[${off}:2] = 0x0806 or ether[${off}:2] = 0x8035)`;
-export const DETECTOR_FILTER = `arp or rarp or (${TAG} and (${ARP_AT(16)} or (${INNER_TAG} and ${ARP_AT(20)})))`;
-
-/** The BPF program for a user's `--filter`: theirs or what the detectors need. No filter: everything. */
-export function combineFilter(user: string): string {
-  return user.trim() === '' ? '' : `${DETECTOR_FILTER} or (${user})`;
 }
 
 /** Time between TICK records: a silent station's timer fires at most this late. */
@@ -514,22 +497,4 @@ export class LiveCapture {
 
 function exitText(code: number | null, signal: NodeJS.Signals | null): string {
   return signal !== null ? `the capture process was killed by ${signal}` : `the capture process exited with code ${code ?? '?'}`;
-}
-
-/** Calls `onLine` for each line of a text stream (rare: warnings and errors). */
-function readLines(stream: Readable, onLine: (line: string) => void): void {
-  let rest = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (text: string) => {
-    rest += text;
-    let nl: number;
-    while ((nl = rest.indexOf('\n')) >= 0) {
-      const line = rest.slice(0, nl).replace(/\r$/, '');
-      rest = rest.slice(nl + 1);
-      if (line !== '') onLine(line);
-    }
-  });
-  stream.on('end', () => {
-    if (rest !== '') onLine(rest);
-  });
 }

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { combineFilter, DETECTOR_FILTER } from '../../../src/capture/live/capture';
+import { combineFilter, DETECTOR_FILTER } from '../../../src/capture/live/filter';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'fixtures');
 const hasTcpdump = spawnSync('tcpdump', ['--version']).status === 0;
