@@ -1,4 +1,4 @@
-// `netgap live`'s capture: one capture process per interface (live-child.ts), merged in time order into the engine's input, and the capture's own health.
+// `netgap live`'s capture: one capture process per interface (child.ts), merged in time order into the engine's input, with facts about the capture itself.
 
 import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Observable, interval, timer } from 'rxjs';
 import type { Subscription } from 'rxjs';
+import type { LossMethod } from '../../detect/capture-health';
 import type { FrameSink } from '../../frame';
+import type { CaptureFact } from './facts';
 import { anchorClock, LiveClock } from './clock';
 import { hasInterfaceCounters, interfaceIndex } from './counters';
 import { LossMeter } from './loss';
@@ -21,6 +23,8 @@ import type { RunAs } from './user';
 export interface LiveTarget {
   readonly frame: FrameSink;
   tick(t: number): void;
+  /** Facts about the capture itself, in packet-time order with the frames. */
+  capture(fact: CaptureFact): void;
 }
 
 export interface LiveCaptureOptions {
@@ -38,22 +42,10 @@ export interface LiveCaptureOptions {
   readonly runAs: RunAs | null;
   /** Stop after this many frames (--count); Infinity for no limit. */
   readonly count: number;
-  /** Nothing captured on an interface for this long raises capture-idle, seconds. */
-  readonly idleS: number;
 }
 
-/** Facts about the capture itself, in packet time; the CLI turns them into alerts. */
-export type CaptureHealth =
-  | { readonly kind: 'loss'; readonly ts: number; readonly iface: string; readonly lost: number; readonly counted: number; readonly windowS: number; readonly oversize: number }
-  | { readonly kind: 'idle'; readonly ts: number; readonly iface: string; readonly idleS: number }
-  | { readonly kind: 'stopped'; readonly ts: number; readonly iface: string; readonly reason: StopReason; readonly detail: string; readonly retry: boolean }
-  | { readonly kind: 'resumed'; readonly ts: number; readonly iface: string; readonly downS: number };
-
-/** Why a capture stopped: the interface went away, or its capture process ended for another reason. */
-export type StopReason = 'interface-gone' | 'capture-failed';
-
-/** Where an interface's loss figure comes from, or why there is none. */
-export type LossMethod = 'kernel-counters' | 'not-measured-filter' | 'not-measured-no-counters';
+export type { StopReason } from './facts';
+export type { LossMethod } from '../../detect/capture-health';
 
 /** One interface's figures, for the summary and the progress stream. */
 export interface InterfaceStats {
@@ -102,8 +94,6 @@ const HEARTBEAT_MS = 250;
 const STALL_S = 2;
 /** Time between attempts to open an interface that went away. */
 const RETRY_S = 3;
-/** At most one capture-loss alert per interface in this many seconds (the next one sums up the rest). */
-const LOSS_ALERT_EVERY_S = 10;
 /** How long a capture process may take to open its device. */
 const OPEN_TIMEOUT_MS = 15_000;
 /** How long a capture process may take to stop before it is killed. */
@@ -138,19 +128,8 @@ class Interface {
   restarts = 0;
   /** HELLO records merged: the first opens the capture, each later one is a capture process that reopened it. */
   hellos = 0;
-  downSinceS = NaN;
   retryTimer: Subscription | null = null;
   readonly loss = new LossMeter();
-  /** HELLO time of the current process: idle time counts from here until a frame comes. */
-  openedS = NaN;
-  /** capture-idle was raised for the silence that began at idleFromS. */
-  idleAlerted = false;
-  idleFromS = NaN;
-  lossAlerted = 0;
-  countedAtLossAlert = 0;
-  oversizeAtLossAlert = 0;
-  lossWindowStartS = NaN;
-  lastLossAlertS = -Infinity;
 
   constructor(
     readonly index: number,
@@ -172,6 +151,8 @@ export class LiveCapture {
   private readonly ifaces: Interface[];
   private readonly counters = hasInterfaceCounters();
   private target: LiveTarget | null = null;
+  /** Facts from before run() attached the target (a capture lost at start-up). */
+  private earlyFacts: CaptureFact[] = [];
   private stopping = false;
   private finish: (() => void) | null = null;
   /** An interface went away and `retry` is off: the run ends as failed (exit code 2). */
@@ -179,8 +160,6 @@ export class LiveCapture {
 
   constructor(
     private readonly options: LiveCaptureOptions,
-    /** Called synchronously, in packet-time order with the frames, for each capture health fact. */
-    private readonly onHealth: (h: CaptureHealth) => void,
     /** Called with each line a capture process printed that netgap does not recognise. */
     private readonly onWarning: (iface: string, line: string) => void,
   ) {
@@ -231,6 +210,8 @@ export class LiveCapture {
   run(target: LiveTarget): Observable<LiveProgress> {
     return new Observable<LiveProgress>((subscriber) => {
       this.target = target;
+      for (const fact of this.earlyFacts) target.capture(fact);
+      this.earlyFacts = [];
       const heartbeat = interval(HEARTBEAT_MS).subscribe(() => {
         this.merge.checkStalls(this.clock.nowS(), STALL_S);
         this.checkCount();
@@ -368,11 +349,10 @@ export class LiveCapture {
     const gone = f.sawGone || (this.counters && interfaceIndex(f.name) < 0);
     const retry = this.options.retry;
     f.state = 'down';
-    f.downSinceS = now;
-    this.flushLoss(f, now);
-    this.onHealth({
+    this.report({
       kind: 'stopped',
       ts: now,
+      index: f.index,
       iface: f.name,
       reason: gone ? 'interface-gone' : 'capture-failed',
       detail: gone ? 'the interface went away' : (f.error?.message ?? exitText(code, signal)),
@@ -398,67 +378,30 @@ export class LiveCapture {
     // A HELLO merged late (after its process already died) must not mark the interface as capturing.
     if (f.state === 'starting') f.state = 'capturing';
     if (f.linkType < 0) f.linkType = linkType;
-    f.openedS = t;
-    f.idleAlerted = false;
     f.loss.restart();
-    f.countedAtLossAlert = f.loss.counted;
-    f.oversizeAtLossAlert = f.loss.oversize;
-    f.lossAlerted = f.loss.lost;
-    f.lossWindowStartS = t;
-    if (f.hellos++ > 0) {
-      f.restarts++;
-      this.onHealth({ kind: 'resumed', ts: t, iface: f.name, downS: t - f.downSinceS });
-    }
+    if (f.hellos++ > 0) f.restarts++;
+    this.report({ kind: 'opened', ts: t, index: f.index, iface: f.name });
   }
 
   private sample(f: Interface, t: number, kernel: number, seen: number, seenAfter: number, oversize: number): void {
-    f.loss.sample(kernel, seen, seenAfter, oversize);
-    if (t - f.lastLossAlertS >= LOSS_ALERT_EVERY_S) this.flushLoss(f, t);
-  }
-
-  /** Raises capture-loss for loss confirmed since the last one, if any. */
-  private flushLoss(f: Interface, t: number): void {
     const loss = f.loss;
-    if (f.lossMethod !== 'kernel-counters' || !loss.measured || loss.lost <= f.lossAlerted) return;
-    this.onHealth({
-      kind: 'loss',
-      ts: t,
-      iface: f.name,
-      lost: loss.lost - f.lossAlerted,
-      counted: loss.counted - f.countedAtLossAlert,
-      windowS: t - f.lossWindowStartS,
-      oversize: loss.oversize - f.oversizeAtLossAlert,
-    });
-    f.lossAlerted = loss.lost;
-    f.countedAtLossAlert = loss.counted;
-    f.oversizeAtLossAlert = loss.oversize;
-    f.lossWindowStartS = t;
-    f.lastLossAlertS = t;
+    loss.sample(kernel, seen, seenAfter, oversize);
+    if (f.lossMethod !== 'kernel-counters') return;
+    this.report({ kind: 'counters', ts: t, index: f.index, iface: f.name, measured: loss.measured, lost: loss.lost, counted: loss.counted, oversize: loss.oversize });
   }
 
-  /**
-   * Every stream has passed `t`. A capture-idle deadline on the way is raised at its own time:
-   * the engine is advanced to it first, so that alerts stay in packet-time order.
-   */
+  /** Every stream has passed `t`: what each interface has captured by then, then the tick. */
   private tick(t: number): void {
     const target = this.target!;
     for (const f of this.ifaces) {
-      // openedS is NaN until the interface's HELLO has been merged: its silence starts there.
-      if (f.state !== 'capturing' || Number.isNaN(f.openedS)) continue;
-      const lastFrame = this.merge.lastFrameOf(f.index);
-      const last = lastFrame > f.openedS ? lastFrame : f.openedS; // NaN (no frame yet) compares false
-      if (f.idleAlerted) {
-        if (last === f.idleFromS) continue;
-        f.idleAlerted = false; // a frame came: a new silence may be raised
-      }
-      const due = last + this.options.idleS;
-      if (due > t) continue;
-      target.tick(due);
-      f.idleAlerted = true;
-      f.idleFromS = last;
-      this.onHealth({ kind: 'idle', ts: due, iface: f.name, idleS: this.options.idleS });
+      target.capture({ kind: 'frames', ts: t, index: f.index, iface: f.name, capturing: f.state === 'capturing', lastFrameS: this.merge.lastFrameOf(f.index) });
     }
     target.tick(t);
+  }
+
+  private report(fact: CaptureFact): void {
+    if (this.target !== null) this.target.capture(fact);
+    else this.earlyFacts.push(fact);
   }
 
   /** --count reached: stop the capture processes; nothing more is handed on. */
@@ -477,7 +420,7 @@ export class LiveCapture {
   private checkDone(): void {
     if (!this.stopping || this.finish === null) return;
     if (this.ifaces.some((f) => f.child !== null)) return;
-    for (const f of this.ifaces) this.flushLoss(f, this.clock.nowS());
+    for (const f of this.ifaces) this.report({ kind: 'closed', ts: this.clock.nowS(), index: f.index, iface: f.name });
     const finish = this.finish;
     this.finish = null;
     finish();
