@@ -4,8 +4,7 @@
  * Why a DataView: V8's optimizing compiler makes `getUint16` / `getUint32` (either byte order)
  * one load and a byte swap, where a field assembled from Buffer bytes costs one bounds-checked
  * load per byte; and Buffer#readUInt32LE and friends validate the offset and throw, which keeps
- * them from being inlined. Callgrind on the bench's 1 h file (96-byte copy): the record walk and
- * the decoders on DataViews took the whole run from 4,102 M instructions to 3,742 M (9 %).
+ * them from being inlined.
  *
  * Callers check bounds before they read: every read lies inside what the reader was given or
  * what the decoder checked against `end`, so the view's own check (a RangeError) never fires.
@@ -16,8 +15,7 @@
  * `view.getUint16(off) * U32_SPAN + view.getUint32(off + 2)`, exact in a double (53 bits), and
  * written out where it is stored rather than returned by a helper: a number above 2^31 returned
  * from a call V8 does not inline is a freshly boxed heap number, and whether a call is inlined
- * depends on how much its caller has inlined already (a MAC reader once cost two boxed numbers
- * per frame, 32 MB on the bench's 1 h file, a tenth of the run in garbage collection).
+ * depends on how much its caller has inlined already.
  */
 export const U32_SPAN = 0x100000000;
 

@@ -1,7 +1,7 @@
 // netgap's public API: read captures, run the detectors, render alerts. The CLI is built on exactly this.
 
 export type { Frame, FrameSink } from './frame';
-export { InputError } from './capture/input-error';
+export { InputError, type InputErrorReason, type InputProblem } from './capture/input-error';
 export { readCaptures, type ReadProgress } from './capture/file/source';
 export { PcapWriter, PcapngWriter } from './capture/file/writer';
 export { decodeFrame } from './decode/frame';

@@ -86,7 +86,7 @@ export class CaptureInput {
 
   /** Releases zlib, if any (idempotent). */
   close(): void {
-    this.gunzip?.destroy(new InputError(this.file, this.offset(), 'reading stopped'));
+    this.gunzip?.destroy(new InputError(this.file, this.offset(), { reason: 'reading-stopped' }));
   }
 
   progress(done: boolean): ReadProgress {
@@ -105,7 +105,7 @@ export class CaptureInput {
   /** The error the Observable reports: offsets of a gzip input count decompressed bytes. */
   explain(err: unknown): unknown {
     if (!this.gzip || !(err instanceof InputError)) return err;
-    return new InputError(err.file, err.offset, `${err.reason} (offset in the decompressed stream)`);
+    return err.inDecompressedStream();
   }
 
   private async sniffGzip(): Promise<void> {
@@ -134,8 +134,8 @@ export class CaptureInput {
 
   private captureEnd(): void {
     if (this.parser === null) {
-      if (this.magic.len === 0) throw new InputError(this.file, 0, 'empty input: no capture file header');
-      throw new InputError(this.file, 0, `not a pcap or pcapng file: only ${this.magic.len} byte(s)`);
+      if (this.magic.len === 0) throw new InputError(this.file, 0, { reason: 'empty-input' });
+      throw new InputError(this.file, 0, { reason: 'too-short', have: this.magic.len });
     }
     this.parser.end();
   }
@@ -158,10 +158,10 @@ export class CaptureInput {
       if (!isZlibError(err)) throw err; // the parser's or the sink's
       if (err.code === Z_BUF_ERROR) {
         this.parser?.end();
-        throw new InputError(this.file, this.offset(), 'gzip stream cut short');
+        throw new InputError(this.file, this.offset(), { reason: 'gzip-cut-short' });
       }
       if (this.reread !== null) await this.redeliverBeforeDamage();
-      throw new InputError(this.file, this.offset(), `gzip data damaged: ${(err as Error).message}`);
+      throw new InputError(this.file, this.offset(), { reason: 'gzip-damaged', detail: err.message });
     }
   }
 
@@ -183,7 +183,7 @@ export class CaptureInput {
     } catch (err) {
       if (!isZlibError(err)) throw err; // the parser's or the sink's
     } finally {
-      again.destroy(new InputError(this.file, this.offset(), 'reading stopped'));
+      again.destroy(new InputError(this.file, this.offset(), { reason: 'reading-stopped' }));
     }
   }
 }

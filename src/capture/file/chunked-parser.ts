@@ -1,5 +1,6 @@
 // Chunk-straddling core shared by the pcap and pcapng push parsers: units (headers, records, blocks) walked in place, split ones carried.
 
+import type { InputProblem } from '../input-error';
 import { InputError } from '../input-error';
 
 /** Smallest carry buffer: most units fit, so it is allocated once and never grown. */
@@ -59,7 +60,7 @@ export abstract class ChunkedParser {
   /** The input ended: a unit still pending was cut short, which is an error now. */
   end(): void {
     if (this.failure !== null) throw this.failure;
-    if (this.bytes === 0) this.fail(0, 'empty input: no capture file header');
+    if (this.bytes === 0) this.fail(0, { reason: 'empty-input' });
     if (this.carryNeed === 0) return;
     this.fail(this.carryStart, this.cutShortReason());
   }
@@ -87,10 +88,10 @@ export abstract class ChunkedParser {
   protected abstract handleCarried(carry: Buffer): void;
 
   /** Why the input is damaged when it ends with the unit in the carry unfinished. */
-  protected abstract cutShortReason(): string;
+  protected abstract cutShortReason(): InputProblem;
 
-  protected fail(offset: number, reason: string): never {
-    this.failure = new InputError(this.name, offset, reason);
+  protected fail(offset: number, problem: InputProblem): never {
+    this.failure = new InputError(this.name, offset, problem);
     throw this.failure;
   }
 

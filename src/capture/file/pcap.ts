@@ -1,6 +1,7 @@
 // Classic pcap reader (draft-ietf-opsawg-pcap; libpcap sf-pcap.c): a push parser that walks records in place.
 
 import { viewOf } from '../../bytes';
+import type { InputProblem } from '../input-error';
 import { ChunkedParser } from './chunked-parser';
 import type { Frame, FrameSink } from '../../frame';
 import { newFrame } from '../../frame';
@@ -96,10 +97,10 @@ export class PcapParser extends ChunkedParser {
   }
 
   /** The file header is pending from stream offset 0 (carryStart) until read, so it is named first. */
-  protected cutShortReason(): string {
-    if (!this.headerDone) return `pcap file header cut short: ${this.carryLen} of ${PCAP_FILE_HEADER_LEN} bytes`;
-    if (!this.carryHasLen) return `record header cut short: ${this.carryLen} of ${PCAP_RECORD_HEADER_LEN} bytes`;
-    return `record claims ${this.capLen} bytes, only ${this.carryLen - PCAP_RECORD_HEADER_LEN} left`;
+  protected cutShortReason(): InputProblem {
+    if (!this.headerDone) return { reason: 'header-cut-short', header: 'pcap file header', have: this.carryLen, need: PCAP_FILE_HEADER_LEN };
+    if (!this.carryHasLen) return { reason: 'header-cut-short', header: 'record header', have: this.carryLen, need: PCAP_RECORD_HEADER_LEN };
+    return { reason: 'record-cut-short', capLen: this.capLen, left: this.carryLen - PCAP_RECORD_HEADER_LEN };
   }
 
   /**
@@ -154,14 +155,14 @@ export class PcapParser extends ChunkedParser {
         this.le = true;
         break;
       default:
-        this.fail(0, `not a pcap file (magic 0x${magic.toString(16).padStart(8, '0')})`);
+        this.fail(0, { reason: 'pcap-bad-magic', magic });
     }
     this.unit = magic === PCAP_MAGIC.NSEC_BE || magic === PCAP_MAGIC.NSEC_LE ? TS_UNIT_NSEC : TS_UNIT_USEC;
     const major = view.getUint16(4, this.le);
     const minor = view.getUint16(6, this.le);
     // tcpdump (libpcap) refuses 1.x ("archaic") and 2.5+ (Wireshark reads 2.5 on; we follow tcpdump).
     if (major !== PCAP_VERSION_MAJOR || minor > PCAP_VERSION_MINOR_MAX) {
-      this.fail(0, `unsupported pcap version ${major}.${minor} (only 2.0 to 2.4 are defined)`);
+      this.fail(0, { reason: 'pcap-version', major, minor });
     }
     this.lengthOrder = minor < 3 ? LENGTH_ORDER.SWAPPED : minor === 3 ? LENGTH_ORDER.MAYBE_SWAPPED : LENGTH_ORDER.IN_ORDER;
     // thiszone (8), sigfigs (12) and snaplen (16) are not needed: libpcap ignores the first
@@ -183,7 +184,7 @@ export class PcapParser extends ChunkedParser {
       origLen = t;
     }
     if (capLen > this.maxCapLen) {
-      this.fail(at, `record claims ${capLen} bytes, more than the ${this.maxCapLen}-byte maximum for link type ${this.linkType}`);
+      this.fail(at, { reason: 'record-too-long', capLen, max: this.maxCapLen, linkType: this.linkType });
     }
     this.capLen = capLen;
     this.origLen = origLen;

@@ -1,6 +1,7 @@
 // pcapng reader (draft-ietf-opsawg-pcapng; libpcap sf-pcapng.c, Wireshark pcapng.c): a push parser that walks blocks in place.
 
 import { U32_SPAN, viewOf } from '../../bytes';
+import type { InputProblem } from '../input-error';
 import { ChunkedParser } from './chunked-parser';
 import type { Frame, FrameSink } from '../../frame';
 import { newFrame } from '../../frame';
@@ -75,10 +76,6 @@ function i64(view: DataView, off: number, le: boolean): number {
   return view.getInt32(le ? off + 4 : off, le) * U32_SPAN + view.getUint32(le ? off : off + 4, le);
 }
 
-function hex(type: number): string {
-  return `0x${type.toString(16)}`;
-}
-
 function minLenOf(type: number): number {
   switch (type) {
     case BLOCK.SHB:
@@ -130,9 +127,9 @@ export class PcapngParser extends ChunkedParser {
     super(name, 0, false);
   }
 
-  protected cutShortReason(): string {
-    if (!this.carryHasLen) return `block header cut short: ${this.carryLen} of ${this.carryNeed} bytes`;
-    return `block (type ${hex(this.blockType)}) claims ${this.blockLen} bytes, only ${this.carryLen} left`;
+  protected cutShortReason(): InputProblem {
+    if (!this.carryHasLen) return { reason: 'header-cut-short', header: 'block header', have: this.carryLen, need: this.carryNeed };
+    return { reason: 'block-cut-short', blockType: this.blockType, blockLen: this.blockLen, left: this.carryLen };
   }
 
   /**
@@ -184,16 +181,16 @@ export class PcapngParser extends ChunkedParser {
       const magic = view.getUint32(off + 8);
       if (magic === SHB_BYTE_ORDER_MAGIC) this.le = false;
       else if (view.getUint32(off + 8, true) === SHB_BYTE_ORDER_MAGIC) this.le = true;
-      else this.fail(at, `section header has byte-order magic ${hex(magic)}, not 0x1a2b3c4d`);
+      else this.fail(at, { reason: 'byte-order-magic', magic });
     } else if (!this.inSection) {
-      this.fail(at, `first block has type ${hex(type)}, not a section header (0xa0d0d0a)`);
+      this.fail(at, { reason: 'first-block-not-section', blockType: type });
     }
     const len = view.getUint32(off + 4, this.le);
     const min = minLenOf(type);
-    if (len < min) this.fail(at, `block (type ${hex(type)}) claims ${len} bytes, less than the ${min} its type needs`);
-    if (len % 4 !== 0) this.fail(at, `block (type ${hex(type)}) claims ${len} bytes, not a multiple of 4`);
+    if (len < min) this.fail(at, { reason: 'block-too-short', blockType: type, blockLen: len, min });
+    if (len % 4 !== 0) this.fail(at, { reason: 'block-not-aligned', blockType: type, blockLen: len });
     if (len > PCAPNG_MAX_BLOCK_LEN) {
-      this.fail(at, `block (type ${hex(type)}) claims ${len} bytes, more than the ${PCAPNG_MAX_BLOCK_LEN}-byte maximum`);
+      this.fail(at, { reason: 'block-too-long', blockType: type, blockLen: len, max: PCAPNG_MAX_BLOCK_LEN });
     }
     this.blockType = type;
     this.blockLen = len;
@@ -205,7 +202,7 @@ export class PcapngParser extends ChunkedParser {
     const len = this.blockLen;
     const trailer = view.getUint32(off + len - BLOCK_TRAILER_LEN, this.le);
     if (trailer !== len) {
-      this.fail(at, `block (type ${hex(this.blockType)}) ends with length ${trailer}, its header says ${len}`);
+      this.fail(at, { reason: 'block-length-mismatch', blockType: this.blockType, blockLen: len, trailer });
     }
     // Every read below lies in [off, off + len): readBlockHeader checked len >= the type's minimum.
     switch (this.blockType) {
@@ -237,7 +234,7 @@ export class PcapngParser extends ChunkedParser {
     const iface = this.interfaceOf(view.getUint32(off + 8, le), at);
     const capLen = view.getUint32(off + 20, le);
     if (capLen > len - BLOCK_MIN_LEN.EPB) {
-      this.fail(at, `packet block claims ${capLen} captured bytes, its body holds only ${len - BLOCK_MIN_LEN.EPB}`);
+      this.fail(at, { reason: 'packet-beyond-block', capLen, room: len - BLOCK_MIN_LEN.EPB });
     }
     ticksToTime(view.getUint32(off + 12, le), view.getUint32(off + 16, le), iface.unit, iface.offsetSec, this.frame);
     this.deliver(buf, off + 28, capLen, view.getUint32(off + 24, le), iface);
@@ -250,7 +247,7 @@ export class PcapngParser extends ChunkedParser {
    */
   private simplePacket(buf: Buffer, view: DataView, off: number, len: number, at: number): void {
     const iface = this.interfaces[0];
-    if (iface === undefined) this.fail(at, 'simple packet block before any interface description block in its section');
+    if (iface === undefined) this.fail(at, { reason: 'packet-before-interface' });
     const origLen = view.getUint32(off + 8, this.le);
     let capLen = Math.min(origLen, len - BLOCK_MIN_LEN.SPB);
     if (iface.snapLen !== 0 && iface.snapLen < capLen) capLen = iface.snapLen;
@@ -265,7 +262,7 @@ export class PcapngParser extends ChunkedParser {
     const iface = this.interfaceOf(view.getUint16(off + 8, le), at);
     const capLen = view.getUint32(off + 20, le);
     if (capLen > len - BLOCK_MIN_LEN.PB) {
-      this.fail(at, `packet block claims ${capLen} captured bytes, its body holds only ${len - BLOCK_MIN_LEN.PB}`);
+      this.fail(at, { reason: 'packet-beyond-block', capLen, room: len - BLOCK_MIN_LEN.PB });
     }
     ticksToTime(view.getUint32(off + 12, le), view.getUint32(off + 16, le), iface.unit, iface.offsetSec, this.frame);
     this.deliver(buf, off + 28, capLen, view.getUint32(off + 24, le), iface);
@@ -274,7 +271,7 @@ export class PcapngParser extends ChunkedParser {
   private interfaceOf(id: number, at: number): Interface {
     const iface = this.interfaces[id];
     if (iface === undefined) {
-      this.fail(at, `packet block names interface ${id}, but its section has ${this.interfaces.length} interface(s)`);
+      this.fail(at, { reason: 'unknown-interface', id, interfaces: this.interfaces.length });
     }
     return iface;
   }
@@ -309,7 +306,7 @@ export class PcapngParser extends ChunkedParser {
       if (code === OPT_ENDOFOPT) break;
       const room = optEnd - o - OPTION_HEADER_LEN;
       if (optLen > room) {
-        this.fail(at, `interface option ${code} claims ${optLen} bytes, only ${room} left in its block`);
+        this.fail(at, { reason: 'option-beyond-block', code, optLen, room });
       }
       // The option's value lies in [o + 4, o + 4 + optLen), inside the block (checked above).
       if (code === IF_TSRESOL && optLen >= 1) unit = tsUnitFromResol(buf[o + OPTION_HEADER_LEN]!);
@@ -326,7 +323,7 @@ export class PcapngParser extends ChunkedParser {
     const major = view.getUint16(off + 12, this.le);
     const minor = view.getUint16(off + 14, this.le);
     if (major !== PCAPNG_VERSION_MAJOR) {
-      this.fail(at, `unsupported pcapng version ${major}.${minor} (only 1.x is defined)`);
+      this.fail(at, { reason: 'pcapng-version', major, minor });
     }
     // Interface ids restart in each section; Frame.ifIndex keeps counting (linkTypes.length).
     this.interfaces = [];

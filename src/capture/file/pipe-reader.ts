@@ -6,18 +6,16 @@ import { Worker } from 'node:worker_threads';
 /*
  * Why a thread: a pipe holds 64 KiB. Read on the main thread, the writer (`cat`, `zcat`,
  * `tcpdump -w -`) waits whenever netgap is parsing, and netgap waits for the writer whenever the
- * pipe is empty: on the bench's 2-core virtual machines `cat F | netgap read -` spent as long
- * blocked in read() as parsing, 1.8x the time of reading F. A worker that does nothing but read
- * keeps the pipe empty, into a ring that the main thread parses in place.
+ * pipe is empty. A worker that does nothing but read keeps the pipe empty, into a ring that the
+ * main thread parses in place.
  *
  * The ring is single-producer, single-consumer. `USED` (bytes in the ring) is the one counter
  * both sides change: the worker adds what it read, the parser subtracts what it is done with.
  * Each side keeps its own position. `SEQ` counts the worker's events (bytes added, end of input,
  * failure); the parser waits on it, so a wake-up cannot be missed between its check and its wait.
  *
- * The head start: a worker thread takes about 40 ms to start on the bench's machines, and the
- * parser would wait for it with the pipe full (`cat F | netgap read -` got its first frame 40 ms
- * after a file's). Until the worker says it is `READY`, the main thread reads the pipe itself,
+ * The head start: a worker thread takes a while to start, and the parser would wait for it with
+ * the pipe full. Until the worker says it is `READY`, the main thread reads the pipe itself,
  * without blocking, through a descriptor of its own opened O_NONBLOCK (/proc/self/fd/N: a new
  * open file description, so the worker's stays blocking). Then it sets `GO`, and from there only
  * the worker reads. The two never read at once, so the bytes stay in order.

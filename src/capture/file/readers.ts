@@ -155,14 +155,14 @@ function ioError(file: string, offset: number, err: unknown): InputError {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   switch (code) {
     case 'ENOENT':
-      return new InputError(file, offset, 'cannot open: no such file');
+      return new InputError(file, offset, { reason: 'no-such-file' });
     case 'EACCES':
     case 'EPERM':
-      return new InputError(file, offset, 'cannot open: permission denied');
+      return new InputError(file, offset, { reason: 'permission-denied' });
     case 'EISDIR':
-      return new InputError(file, offset, 'cannot read: is a directory');
+      return new InputError(file, offset, { reason: 'is-a-directory' });
     default:
-      return new InputError(file, offset, `cannot read: ${err instanceof Error ? err.message : String(err)}`);
+      return new InputError(file, offset, { reason: 'read-failed', detail: err instanceof Error ? err.message : String(err) });
   }
 }
 

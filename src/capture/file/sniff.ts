@@ -38,5 +38,5 @@ export class Head {
 export function openParser(file: string, magic: Buffer, sink: FrameSink): { format: CaptureFormat; parser: CaptureParser } {
   if (isPcapMagic(magic, 0)) return { format: 'pcap', parser: createPcapParser(file, sink) };
   if (isPcapngMagic(magic, 0)) return { format: 'pcapng', parser: createPcapngParser(file, sink) };
-  throw new InputError(file, 0, `not a pcap or pcapng file (magic 0x${magic.toString('hex')})`);
+  throw new InputError(file, 0, { reason: 'unknown-format', magic: magic.readUInt32BE(0) });
 }

@@ -1,10 +1,5 @@
 // `netgap live`'s capture: one capture process per interface (child.ts), merged in time order into the engine's input, with facts about the capture itself.
 
-import { spawn } from 'node:child_process';
-import type { ChildProcessByStdio } from 'node:child_process';
-import { setPriority } from 'node:os';
-import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
 import { Observable, interval, timer } from 'rxjs';
 import type { Subscription } from 'rxjs';
 import type { LossMethod } from '../../detect/capture-health';
@@ -14,9 +9,10 @@ import { anchorClock, LiveClock } from './clock';
 import { hasInterfaceCounters, interfaceIndex } from './counters';
 import { LossMeter } from './loss';
 import { LiveMerge } from './merge';
-import type { CaptureErrorLine, CaptureErrorReason, CaptureProcessConfig } from './stream';
-import { CAPTURE_ERROR_PREFIX } from './stream';
 import { readLines } from './lines';
+import type { CaptureChild } from './process';
+import { classifyStderrLine, exitText, spawnCaptureProcess, stopCaptureProcess } from './process';
+import type { CaptureErrorLine, CaptureErrorReason, CaptureProcessConfig } from './stream';
 import type { RunAs } from './user';
 
 /** What the capture drives: the engine's input (pipeline.ts EngineInput has this shape). */
@@ -96,24 +92,6 @@ const STALL_S = 2;
 const RETRY_S = 3;
 /** How long a capture process may take to open its device. */
 const OPEN_TIMEOUT_MS = 15_000;
-/** How long a capture process may take to stop before it is killed. */
-const STOP_TIMEOUT_MS = 3000;
-
-/**
- * The capture process's priority (nice). On a busy machine it must drain the ring before anything
- * else runs, the analysis included (which has its own queue in between): measured on a 2-core VM
- * at 100 kpps, a 64 MiB ring lost up to 3 % at the normal priority and nothing at -10. Setting it
- * needs root; without, it stays at the normal priority.
- */
-const CAPTURE_NICE = -10;
-/** libpcap's pcap_lookupnet() warning, printed from C by cap for a device with no IPv4 address: harmless here. */
-const LOOKUPNET_WARNING = /^Warning: .* - This may not actually work$/;
-/** cap's assertion when the device disappears under it (binding.cc cb_packets); the abort that follows is expected. */
-const CAP_POLL_ASSERTION = /Assertion `status == 0' failed/;
-
-const CHILD_SCRIPT = join(__dirname, 'child.js');
-
-type CaptureChild = ChildProcessByStdio<Writable, Readable, Readable>;
 
 /** One `-i` device: its capture process (if any), its state and its figures. */
 class Interface {
@@ -245,7 +223,7 @@ export class LiveCapture {
     for (const f of this.ifaces) {
       f.retryTimer?.unsubscribe();
       f.retryTimer = null;
-      if (f.child !== null) this.stopChild(f.child);
+      if (f.child !== null) stopCaptureProcess(f.child);
       else f.state = 'ended';
     }
     this.checkDone();
@@ -281,14 +259,7 @@ export class LiveCapture {
       countKernel: f.lossMethod === 'kernel-counters',
       runAs: o.runAs,
     };
-    const child = spawn(process.execPath, [CHILD_SCRIPT, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
-    if (child.pid !== undefined) {
-      try {
-        setPriority(child.pid, CAPTURE_NICE);
-      } catch {
-        // Not root (setcap'd node has no CAP_SYS_NICE): it runs at the normal priority.
-      }
-    }
+    const child = spawnCaptureProcess(config);
     f.child = child;
     f.state = 'starting';
     f.error = null;
@@ -327,20 +298,10 @@ export class LiveCapture {
   }
 
   private stderrLine(f: Interface, line: string): void {
-    if (line.startsWith(CAPTURE_ERROR_PREFIX)) {
-      try {
-        f.error = JSON.parse(line.slice(CAPTURE_ERROR_PREFIX.length)) as CaptureErrorLine;
-      } catch {
-        this.onWarning(f.name, line);
-      }
-      return;
-    }
-    if (LOOKUPNET_WARNING.test(line)) return;
-    if (CAP_POLL_ASSERTION.test(line)) {
-      f.sawGone = true;
-      return;
-    }
-    this.onWarning(f.name, line);
+    const said = classifyStderrLine(line);
+    if (said.kind === 'error') f.error = said.error;
+    else if (said.kind === 'device-gone') f.sawGone = true;
+    else if (said.kind === 'other') this.onWarning(f.name, line);
   }
 
   /** A capture that was running ended without being asked to. */
@@ -409,14 +370,6 @@ export class LiveCapture {
     if (this.merge.halted && !this.stopping) this.stop();
   }
 
-  private stopChild(child: CaptureChild): void {
-    // Closing stdin asks it to stop; on Windows kill() would terminate it before it sent its last records.
-    child.stdin.end();
-    if (process.platform !== 'win32') child.kill('SIGTERM');
-    const kill = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    child.once('close', () => clearTimeout(kill));
-  }
-
   private checkDone(): void {
     if (!this.stopping || this.finish === null) return;
     if (this.ifaces.some((f) => f.child !== null)) return;
@@ -436,8 +389,4 @@ export class LiveCapture {
       f.child?.kill('SIGKILL');
     }
   }
-}
-
-function exitText(code: number | null, signal: NodeJS.Signals | null): string {
-  return signal !== null ? `the capture process was killed by ${signal}` : `the capture process exited with code ${code ?? '?'}`;
 }

@@ -16,13 +16,12 @@ const CAP_SNAPLEN = 65535;
 /**
  * After each drain of the ring the process sleeps this long, so that under load packets gather in
  * the ring and the next wake-up drains many at once. cap puts libpcap in immediate mode, so without
- * this the process wakes (and writes to the parent) for nearly every packet: measured at 100 kpps on
- * a veth, the pause cut the capture process's CPU by about two thirds. Idle, it costs nothing; it
- * adds at most this much to an alert's latency, and the ring must hold this long of traffic
- * (100 frames at 100 kpps).
+ * this the process wakes (and writes to the parent) for nearly every packet. Idle, it costs
+ * nothing; it adds at most this much to an alert's latency, and the ring must hold this long of
+ * traffic.
  */
 const COALESCE_MS = 1;
-/** At stop, the wait between the last counter sample and its completion (live-loss.ts): the ring is drained in between. */
+/** At stop, the wait between the last counter sample and its completion (loss.ts): the ring is drained in between. */
 const FINAL_SAMPLE_GAP_MS = 50;
 const STDOUT_FD = 1;
 
@@ -66,7 +65,7 @@ class CaptureProcess {
   /** Atomics.wait needs an Int32Array on shared memory; nothing ever notifies it. */
   private readonly nap = new Int32Array(new SharedArrayBuffer(4));
   private lastStatsMs = 0;
-  /** A sample waiting for its second half (see live-loss.ts): the counters and what was seen then; NaN when none. */
+  /** A sample waiting for its second half (see loss.ts): the counters and what was seen then; NaN when none. */
   private sampleKernel = NaN;
   private sampleSeen = 0;
   private stopping = false;

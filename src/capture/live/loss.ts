@@ -18,7 +18,7 @@
  * merely in flight.
  *
  * A frame merged by offload (GRO/LRO/TSO) is one frame here and several packets in the counters:
- * the capture process counts it as the wire packets it is estimated to carry (live-counters.ts),
+ * the capture process counts it as the wire packets it is estimated to carry (counters.ts),
  * and while there are such frames (`oversize`) the figures rest on that estimate.
  */
 export class LossMeter {
@@ -49,7 +49,7 @@ export class LossMeter {
   }
 
   /**
-   * One sample of a capture process (a STATS record, live-stream.ts), counts since it opened the
+   * One sample of a capture process (a STATS record, stream.ts), counts since it opened the
    * interface. `kernel` is -1 when the counters cannot be read.
    */
   sample(kernel: number, seen: number, seenAfter: number, oversize: number): void {

@@ -1,4 +1,4 @@
-// Merges the record streams of the capture processes (live-stream.ts) into one time-ordered run of frames and ticks: a k-way merge on the stamps.
+// Merges the record streams of the capture processes (stream.ts) into one time-ordered run of frames and ticks: a k-way merge on the stamps.
 
 import type { Frame, FrameSink } from '../../frame';
 import { newFrame } from '../../frame';
@@ -13,7 +13,7 @@ export interface MergeHandlers {
   tick(t: number): void;
   /** A capture process has opened its interface. */
   hello(stream: number, t: number, linkType: number, mtu: number): void;
-  /** A counter sample (live-stream.ts STATS_FIELDS). */
+  /** A counter sample (stream.ts STATS_FIELDS). */
   stats(stream: number, t: number, kernel: number, seen: number, seenAfter: number, oversize: number): void;
 }
 

@@ -22,7 +22,7 @@ export const RECORD = {
   TICK: 2,
   /** The first record. Payload: u32 LINKTYPE_*, u32 the interface's MTU (0 when unknown). */
   HELLO: 3,
-  /** The interface's counters against the packets delivered (live-loss.ts). Payload: STATS_FIELDS f64s. */
+  /** The interface's counters against the packets delivered (loss.ts). Payload: STATS_FIELDS f64s. */
   STATS: 4,
 } as const;
 export type RecordType = (typeof RECORD)[keyof typeof RECORD];
@@ -31,7 +31,7 @@ export const HELLO_LEN = 8;
 
 /**
  * The STATS payload, in order: one f64 each. "Delivered" counts wire packets: frames, with each
- * frame merged by offloads counted as the packets it is estimated to carry (live-counters.ts).
+ * frame merged by offloads counted as the packets it is estimated to carry (counters.ts).
  */
 export const STATS_FIELDS = {
   /** Packets the kernel counted on the interface since the capture opened (rx + tx); -1 when not measurable. */
@@ -185,7 +185,7 @@ export interface CaptureProcessConfig {
   readonly filter: string;
   /** libpcap's buffer (the kernel ring on Linux), bytes. */
   readonly bufferBytes: number;
-  /** The run's clock anchor (live-clock.ts): every process stamps on the same time line. */
+  /** The run's clock anchor (clock.ts): every process stamps on the same time line. */
   readonly anchor: { readonly sec: number; readonly nsec: number };
   /** Milliseconds between TICK records. */
   readonly tickMs: number;

@@ -212,7 +212,7 @@ describe('pcap reader', () => {
       const err = inputError(result);
       expect(result.frames).toEqual([]);
       expect(err.offset).toBe(0);
-      expect(err.reason).toBe(`unsupported pcap version ${major}.${minor} (only 2.0 to 2.4 are defined)`);
+      expect(err.description).toBe(`unsupported pcap version ${major}.${minor} (only 2.0 to 2.4 are defined)`);
     }
   });
 
@@ -220,7 +220,7 @@ describe('pcap reader', () => {
     const file = pcapFile({}, THREE);
     file.writeUInt32BE(0xd4c3b2a0, 0);
     const err = inputError(parseInChunks(pcap, file));
-    expect([err.offset, err.reason]).toEqual([0, 'not a pcap file (magic 0xd4c3b2a0)']);
+    expect([err.offset, err.description]).toEqual([0, 'not a pcap file (magic 0xd4c3b2a0)']);
   });
 
   it('rejects a record longer than 262144 bytes at its offset, after delivering the records before it', () => {
@@ -229,8 +229,8 @@ describe('pcap reader', () => {
     const err = inputError(result);
     expect(result.frames).toHaveLength(2);
     expect(err.offset).toBe(24 + 16 + 60 + 16 + 42);
-    expect(err.reason).toBe('record claims 262145 bytes, more than the 262144-byte maximum for link type 1');
-    expect(err.message).toBe(`test.pcap: byte ${err.offset}: ${err.reason}`);
+    expect(err.description).toBe('record claims 262145 bytes, more than the 262144-byte maximum for link type 1');
+    expect(err.message).toBe(`test.pcap: byte ${err.offset}: ${err.description}`);
   });
 
   it('accepts the larger records libpcap allows for D-Bus (link type 231)', () => {
@@ -247,14 +247,14 @@ describe('pcap reader', () => {
 
   it('reports an empty input', () => {
     const err = inputError(parseInChunks(pcap, Buffer.alloc(0)));
-    expect([err.offset, err.reason]).toEqual([0, 'empty input: no capture file header']);
+    expect([err.offset, err.description]).toEqual([0, 'empty input: no capture file header']);
   });
 
   it('reports a file header cut at every length', () => {
     const file = pcapFile({}, THREE);
     for (let n = 1; n < 24; n++) {
       const result = parseInChunks(pcap, file.subarray(0, n));
-      expect([inputError(result).offset, inputError(result).reason]).toEqual([0, `pcap file header cut short: ${n} of 24 bytes`]);
+      expect([inputError(result).offset, inputError(result).description]).toEqual([0, `pcap file header cut short: ${n} of 24 bytes`]);
     }
     expect(parseInChunks(pcap, file.subarray(0, 24))).toEqual({ frames: [], error: null });
   });
@@ -268,7 +268,7 @@ describe('pcap reader', () => {
       expect(result.frames).toHaveLength(1);
       expect(err.offset).toBe(second);
       const got = n - second;
-      expect(err.reason).toBe(got < 16 ? `record header cut short: ${got} of 16 bytes` : `record claims 42 bytes, only ${got - 16} left`);
+      expect(err.description).toBe(got < 16 ? `record header cut short: ${got} of 16 bytes` : `record claims 42 bytes, only ${got - 16} left`);
     }
   });
 
@@ -327,7 +327,7 @@ describe('pcap reader', () => {
         expect(ours.frames.length).toBeGreaterThan(0);
         expect(ours.frames).toEqual(theirs.packets);
         // A damaged fixture may end in a cut record, which pcap-parser drops without a word.
-        if (ours.error !== null) expect((ours.error as InputError).reason).toMatch(/cut short|only \d+ left/);
+        if (ours.error !== null) expect((ours.error as InputError).description).toMatch(/cut short|only \d+ left/);
       });
     }
 

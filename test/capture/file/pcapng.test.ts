@@ -109,7 +109,7 @@ describe('pcapng reader', () => {
     const file = new PcapngBuilder().shb().idb(1, 0).idb(1, 0).shb().idb(1, 0).epb(1, 0n, data(4, 0)).build();
     const err = inputError(parseInChunks(ng, file));
     expect(err.offset).toBe(file.length - 36);
-    expect(err.reason).toBe('packet block names interface 1, but its section has 1 interface(s)');
+    expect(err.description).toBe('packet block names interface 1, but its section has 1 interface(s)');
   });
 
   it('gives a Simple Packet Block the previous packet time of its section, or 0, and cuts it to the snaplen', () => {
@@ -141,7 +141,7 @@ describe('pcapng reader', () => {
   it('rejects a Simple Packet Block before any interface of its section', () => {
     const file = new PcapngBuilder().shb().idb(1, 0).shb().spb(data(8, 0)).build();
     const err = inputError(parseInChunks(ng, file));
-    expect([err.offset, err.reason]).toEqual([28 + 20 + 28, 'simple packet block before any interface description block in its section']);
+    expect([err.offset, err.description]).toEqual([28 + 20 + 28, 'simple packet block before any interface description block in its section']);
   });
 
   it('reads the obsolete Packet Block', () => {
@@ -185,44 +185,44 @@ describe('pcapng reader', () => {
       const file = good().block(BT.EPB, Buffer.concat([Buffer.alloc(20), data(8, 1)]), { total: 0x7ffffff6 }).build();
       const result = parseInChunks(ng, file);
       expect(result.frames).toHaveLength(1);
-      expect([inputError(result).offset, inputError(result).reason]).toEqual([at, 'block (type 0x6) claims 2147483638 bytes, not a multiple of 4']);
+      expect([inputError(result).offset, inputError(result).description]).toEqual([at, 'block (type 0x6) claims 2147483638 bytes, not a multiple of 4']);
     });
 
     it('a block length below 12, or below what its type needs', () => {
       let err = inputError(parseInChunks(ng, good().block(0x99, Buffer.alloc(4), { total: 8 }).build()));
-      expect([err.offset, err.reason]).toEqual([at, 'block (type 0x99) claims 8 bytes, less than the 12 its type needs']);
+      expect([err.offset, err.description]).toEqual([at, 'block (type 0x99) claims 8 bytes, less than the 12 its type needs']);
       err = inputError(parseInChunks(ng, good().block(BT.EPB, Buffer.alloc(16)).build()));
-      expect([err.offset, err.reason]).toEqual([at, 'block (type 0x6) claims 28 bytes, less than the 32 its type needs']);
+      expect([err.offset, err.description]).toEqual([at, 'block (type 0x6) claims 28 bytes, less than the 32 its type needs']);
       err = inputError(parseInChunks(ng, good().block(BT.IDB, Buffer.alloc(4)).build()));
-      expect(err.reason).toBe('block (type 0x1) claims 16 bytes, less than the 20 its type needs');
+      expect(err.description).toBe('block (type 0x1) claims 16 bytes, less than the 20 its type needs');
     });
 
     it('a block longer than 128 MiB, as soon as its header is read', () => {
       const file = good().block(BT.NRB, Buffer.alloc(4), { total: PCAPNG_MAX_BLOCK_LEN + 4 }).build();
       const err = inputError(parseInChunks(ng, file));
-      expect([err.offset, err.reason]).toEqual([at, `block (type 0x4) claims ${PCAPNG_MAX_BLOCK_LEN + 4} bytes, more than the 134217728-byte maximum`]);
+      expect([err.offset, err.description]).toEqual([at, `block (type 0x4) claims ${PCAPNG_MAX_BLOCK_LEN + 4} bytes, more than the 134217728-byte maximum`]);
       // The largest accepted length is only waited for, then reported as cut.
       const max = good().block(BT.NRB, Buffer.alloc(4), { total: PCAPNG_MAX_BLOCK_LEN }).build();
-      expect(inputError(parseInChunks(ng, max)).reason).toBe(`block (type 0x4) claims ${PCAPNG_MAX_BLOCK_LEN} bytes, only 16 left`);
+      expect(inputError(parseInChunks(ng, max)).description).toBe(`block (type 0x4) claims ${PCAPNG_MAX_BLOCK_LEN} bytes, only 16 left`);
     });
 
     it('a trailer that disagrees with the header', () => {
       const err = inputError(parseInChunks(ng, good().block(BT.NRB, Buffer.alloc(4), { trailer: 20 }).build()));
-      expect([err.offset, err.reason]).toEqual([at, 'block (type 0x4) ends with length 20, its header says 16']);
+      expect([err.offset, err.description]).toEqual([at, 'block (type 0x4) ends with length 20, its header says 16']);
     });
 
     it('an EPB caplen beyond its body', () => {
       const file = good().epb(0, 1n, data(8, 1), 100, 9).build();
       const result = parseInChunks(ng, file);
       expect(result.frames).toHaveLength(1);
-      expect([inputError(result).offset, inputError(result).reason]).toEqual([at, 'packet block claims 9 captured bytes, its body holds only 8']);
+      expect([inputError(result).offset, inputError(result).description]).toEqual([at, 'packet block claims 9 captured bytes, its body holds only 8']);
     });
 
     it('an interface id with no IDB, in EPB and PB', () => {
       let err = inputError(parseInChunks(ng, good().epb(1, 1n, data(8, 1)).build()));
-      expect([err.offset, err.reason]).toEqual([at, 'packet block names interface 1, but its section has 1 interface(s)']);
+      expect([err.offset, err.description]).toEqual([at, 'packet block names interface 1, but its section has 1 interface(s)']);
       err = inputError(parseInChunks(ng, good().pb(7, 1n, data(8, 1)).build()));
-      expect(err.reason).toBe('packet block names interface 7, but its section has 1 interface(s)');
+      expect(err.description).toBe('packet block names interface 7, but its section has 1 interface(s)');
     });
 
     it('an interface option longer than its block', () => {
@@ -230,13 +230,13 @@ describe('pcapng reader', () => {
       // Claim 200 bytes for if_name (option at block offset 16, its length 2 bytes further).
       file.writeUInt16LE(200, 28 + 16 + 2);
       const err = inputError(parseInChunks(ng, file));
-      expect([err.offset, err.reason]).toEqual([28, 'interface option 2 claims 200 bytes, only 8 left in its block']);
+      expect([err.offset, err.description]).toEqual([28, 'interface option 2 claims 200 bytes, only 8 left in its block']);
     });
 
     it('a section version other than 1.x, and 1.x minors accepted', () => {
       for (const [major, minor] of [[0, 1], [2, 0]] as const) {
         const err = inputError(parseInChunks(ng, new PcapngBuilder().shb({ major, minor }).build()));
-        expect([err.offset, err.reason]).toEqual([0, `unsupported pcapng version ${major}.${minor} (only 1.x is defined)`]);
+        expect([err.offset, err.description]).toEqual([0, `unsupported pcapng version ${major}.${minor} (only 1.x is defined)`]);
       }
       expect(parseInChunks(ng, new PcapngBuilder().shb({ minor: 2 }).idb(1, 0).epb(0, 1n, data(4, 0)).build()).frames).toHaveLength(1);
     });
@@ -245,17 +245,17 @@ describe('pcapng reader', () => {
       const file = good().shb().build();
       file.writeUInt32LE(0x1a2b3c4e, at + 8);
       const err = inputError(parseInChunks(ng, file));
-      expect([err.offset, err.reason]).toEqual([at, 'section header has byte-order magic 0x4e3c2b1a, not 0x1a2b3c4d']);
+      expect([err.offset, err.description]).toEqual([at, 'section header has byte-order magic 0x4e3c2b1a, not 0x1a2b3c4d']);
     });
 
     it('a first block that is not a section header', () => {
       const err = inputError(parseInChunks(ng, new PcapngBuilder().idb(1, 0).build()));
-      expect([err.offset, err.reason]).toEqual([0, 'first block has type 0x1, not a section header (0xa0d0d0a)']);
+      expect([err.offset, err.description]).toEqual([0, 'first block has type 0x1, not a section header (0xa0d0d0a)']);
     });
 
     it('an empty input', () => {
       const err = inputError(parseInChunks(ng, Buffer.alloc(0)));
-      expect([err.offset, err.reason]).toEqual([0, 'empty input: no capture file header']);
+      expect([err.offset, err.description]).toEqual([0, 'empty input: no capture file header']);
     });
 
     it('a file cut at every length: named at the cut block, after the packets before it', () => {
@@ -274,7 +274,7 @@ describe('pcapng reader', () => {
         expect(err.offset).toBe(start);
         const got = n - start;
         const headerLen = start === 0 && got >= 8 ? 12 : 8; // a section header needs its magic too
-        expect(err.reason).toBe(
+        expect(err.description).toBe(
           got < headerLen
             ? `block header cut short: ${got} of ${headerLen} bytes`
             : `block (type 0x${file.readUInt32LE(start).toString(16)}) claims ${blocks[i + 1]! - start} bytes, only ${got} left`,

@@ -183,8 +183,8 @@ describe('every bad corpus file', () => {
       const err = error as InputError;
       expect(frames).toHaveLength(want.frames);
       expect([err.file, err.offset]).toEqual([bad(f), want.offset]);
-      expect(err.reason).toMatch(want.reason);
-      expect(err.message).toBe(`${bad(f)}: byte ${want.offset}: ${err.reason}`);
+      expect(err.description).toMatch(want.reason);
+      expect(err.message).toBe(`${bad(f)}: byte ${want.offset}: ${err.description}`);
       expect(err.message).not.toContain('\n');
     });
   }
@@ -377,7 +377,7 @@ describe('readCaptures', () => {
       const { frames, error } = await run(['-'], { stdin: chunked(gz.subarray(0, n), 512) });
       expect(error, `cut at ${n}`).toBeInstanceOf(InputError);
       const err = error as InputError;
-      expect(err.reason).toMatch(n < 2 ? /^not a pcap or pcapng file/ : /\(offset in the decompressed stream\)$/);
+      expect(err.description).toMatch(n < 2 ? /^not a pcap or pcapng file/ : /\(offset in the decompressed stream\)$/);
       expect(frames.length).toBeGreaterThanOrEqual(before);
       before = frames.length;
     }
@@ -389,7 +389,7 @@ describe('readCaptures', () => {
     const { frames, error } = await run(['-'], { stdin: chunked(gz.subarray(0, gz.length - 4), 4096) });
     expect(frames).toHaveLength(289);
     const size = gunzipSync(gz).length;
-    expect([(error as InputError).offset, (error as InputError).reason]).toEqual([size, 'gzip stream cut short (offset in the decompressed stream)']);
+    expect([(error as InputError).offset, (error as InputError).description]).toEqual([size, 'gzip stream cut short (offset in the decompressed stream)']);
   });
 
   it('reports damaged gzip data after the frames zlib delivered before it (all but its last 16 KiB), from a file or stdin', async () => {
@@ -406,7 +406,7 @@ describe('readCaptures', () => {
     expect(pcapBytes.length).toBeGreaterThan(2 * 256 * 1024);
     for (const { frames, error } of [await run([path]), await run(['-'], { stdin: chunked(gz, 4096) })]) {
       const err = error as InputError;
-      expect(err.reason).toBe('gzip data damaged: incorrect data check (offset in the decompressed stream)');
+      expect(err.description).toBe('gzip data damaged: incorrect data check (offset in the decompressed stream)');
       expect(err.offset).toBeGreaterThanOrEqual(pcapBytes.length - 16 * 1024);
       expect(frames).toHaveLength(ends.filter((end) => end <= err.offset).length);
       expect(frames).toEqual((await run([good('smb_smb3_multichannel.pcap')])).frames.slice(0, frames.length));
@@ -414,7 +414,7 @@ describe('readCaptures', () => {
 
     const header = Buffer.from([0x1f, 0x8b, 0x07, 0, 0, 0, 0, 0, 0, 0]); // compression method 7
     const { error: err2 } = await run(['-'], { stdin: chunked(header, 10) });
-    expect((err2 as InputError).reason).toMatch(/^gzip data damaged: unknown compression method/);
+    expect((err2 as InputError).description).toMatch(/^gzip data damaged: unknown compression method/);
   });
 
   it('reports damage inside a gzip-compressed capture at its decompressed offset, read from a file or stdin', async () => {
@@ -467,7 +467,7 @@ describe('readCaptures', () => {
 
   it('says how short an input of 1 to 3 bytes is', async () => {
     const { error } = await run(['-'], { stdin: chunked(Buffer.from([0xd4, 0xc3, 0xb2]), 1) });
-    expect((error as InputError).reason).toBe('not a pcap or pcapng file: only 3 byte(s)');
+    expect((error as InputError).description).toBe('not a pcap or pcapng file: only 3 byte(s)');
   });
 
   it('stops reading, and delivers no more frames, once unsubscribed', async () => {
