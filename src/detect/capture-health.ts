@@ -1,7 +1,9 @@
 // Capture health as a detector: loss, silence, stops and resumes of a live capture, decided from the capture's facts (Zeek's policy/misc/capture-loss.zeek).
 
-import type { CaptureFact } from '../capture/live/facts';
+import type { CaptureFact, LossMethod } from '../capture/live/facts';
 import type { Alert, AlertSink } from './alerts';
+
+export type { LossMethod } from '../capture/live/facts';
 
 /** The alert kinds this detector raises (their records are in alerts.ts). */
 export const CAPTURE_HEALTH_KINDS = ['capture-loss', 'capture-idle', 'capture-stopped', 'capture-resumed'] as const satisfies readonly Alert['kind'][];
@@ -28,9 +30,6 @@ export interface CaptureSummary {
   /** One per `-i`, in the order given. */
   interfaces: CaptureInterfaceSummary[];
 }
-
-/** Where an interface's loss figure comes from, or why there is none. */
-export type LossMethod = 'kernel-counters' | 'not-measured-filter' | 'not-measured-no-counters';
 
 export interface CaptureInterfaceSummary {
   /** The device. */

@@ -2,9 +2,8 @@
 
 import { Observable, interval, timer } from 'rxjs';
 import type { Subscription } from 'rxjs';
-import type { LossMethod } from '../../detect/capture-health';
 import type { FrameSink } from '../../frame';
-import type { CaptureFact } from './facts';
+import type { CaptureFact, LossMethod } from './facts';
 import { anchorClock, LiveClock } from './clock';
 import { hasInterfaceCounters, interfaceIndex } from './counters';
 import { LossMeter } from './loss';
@@ -40,8 +39,7 @@ export interface LiveCaptureOptions {
   readonly count: number;
 }
 
-export type { StopReason } from './facts';
-export type { LossMethod } from '../../detect/capture-health';
+export type { LossMethod, StopReason } from './facts';
 
 /** One interface's figures, for the summary and the progress stream. */
 export interface InterfaceStats {
