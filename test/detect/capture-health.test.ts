@@ -6,7 +6,9 @@ import type { Alert } from '../../src/detect/alerts';
 import { CAPTURE_HEALTH_KINDS, CaptureHealthDetector, DEFAULT_CAPTURE_HEALTH_OPTIONS } from '../../src/detect/capture-health';
 
 const T0 = 1_700_000_000;
-const at = (ts: number, fact: Omit<CaptureFact, 'ts' | 'index' | 'iface'> & { kind: CaptureFact['kind'] }): CaptureFact => ({ ts: T0 + ts, index: 0, iface: 'eth0', ...fact }) as CaptureFact;
+/** A fact without its time and interface, which `at` adds (eth0, index 0). */
+type FactBody = CaptureFact extends infer F ? (F extends CaptureFact ? Omit<F, 'ts' | 'index' | 'iface'> : never) : never;
+const at = (ts: number, fact: FactBody): CaptureFact => ({ ts: T0 + ts, index: 0, iface: 'eth0', ...fact }) as CaptureFact;
 
 function detector(options = DEFAULT_CAPTURE_HEALTH_OPTIONS) {
   const alerts: Alert[] = [];
