@@ -1,7 +1,6 @@
 // Capture inputs (files, `-` for stdin; pcap or pcapng, gzip-compressed or not) read in order as one RxJS timeline.
 
-// rxjs's own module, not its index (which loads every operator): see pipeline.ts.
-import { Observable } from 'rxjs/internal/Observable';
+import { Observable } from 'rxjs';
 import type { FrameSink } from '../../frame';
 import { CaptureInput } from './capture-input';
 import type { ReadProgress } from './capture-input';
