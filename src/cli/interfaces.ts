@@ -2,7 +2,7 @@
 
 import type { Writable } from 'node:stream';
 import type { CapAddress, CapDevice } from 'cap';
-import { CapMissingError, loadCap } from '../capture/live-cap';
+import { CapMissingError, loadCap } from '../capture/live/cap';
 import { sanitize } from '../output/sanitize';
 
 /** Prefix length of a netmask as inet_ntop prints it (255.255.255.0, ffff:ffff::), or null. */

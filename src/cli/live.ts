@@ -2,24 +2,26 @@
 
 import { closeSync, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { map, merge, Subject, tap, timer } from 'rxjs';
-import { PcapngWriter, PcapWriter } from '../capture/capture-writer';
-import type { FrameSink } from '../capture/frame';
-import type { CaptureHealth, InterfaceStats, LossMethod } from '../capture/live';
-import { CaptureOpenError, combineFilter, LiveCapture } from '../capture/live';
-import { CapMissingError, loadCap } from '../capture/live-cap';
-import type { RunAs } from '../capture/live-user';
-import { dropPrivileges, resolveUser } from '../capture/live-user';
-import type { Alert, Severity } from '../detect/alerts';
-import type { Engine, SummaryHead } from '../detect/engine';
+import { map, tap, timer } from 'rxjs';
+import { PcapngWriter, PcapWriter } from '../capture/file/writer';
+import type { FrameSink } from '../frame';
+import type { InterfaceStats } from '../capture/live/capture';
+import { CaptureOpenError, LiveCapture } from '../capture/live/capture';
+import { combineFilter } from '../capture/live/filter';
+import { CapMissingError, loadCap } from '../capture/live/cap';
+import type { RunAs } from '../capture/live/user';
+import { dropPrivileges, resolveUser } from '../capture/live/user';
+import type { Alert } from '../detect/alerts';
+import type { CaptureSummary } from '../detect/capture-health';
+import type { Engine } from '../detect/engine';
 import { runDashboard } from '../output/dashboard/dashboard';
 import { describe } from '../output/describe';
 import { LineWriter } from '../output/line-writer';
 import { alertLine, summaryPieces } from '../output/ndjson';
 import { sanitize } from '../output/sanitize';
-import { summaryText } from '../output/summary-text';
+import { LOSS_METHOD_TEXT, summaryText } from '../output/summary-text';
 import { alertText } from '../output/text';
-import { analyze, type AnalysisEvent, type SummaryEvent } from '../pipeline';
+import { analyze, type SummaryEvent } from '../pipeline';
 import { engineOptions } from './read';
 
 export interface LiveOptions {
@@ -66,12 +68,6 @@ const LINK_NAMES: Readonly<Record<number, string>> = {
   276: 'Linux cooked v2',
 };
 
-const LOSS_TEXT: Readonly<Record<LossMethod, string>> = {
-  'kernel-counters': 'loss measured against the kernel counters',
-  'not-measured-filter': 'loss not measured (with --filter, the kernel counters include what the filter rejects)',
-  'not-measured-no-counters': 'loss not measured (no interface counters for this device)',
-};
-
 function permissionHint(iface: string): string {
   return (
     `cannot capture on ${iface}: permission denied. Run netgap as root, or let a dedicated copy of node capture: ` +
@@ -95,30 +91,8 @@ function openErrorText(e: CaptureOpenError): string {
   }
 }
 
-function healthAlert(h: CaptureHealth): Alert {
-  switch (h.kind) {
-    case 'loss':
-      return {
-        ts: h.ts,
-        severity: 'warning',
-        kind: 'capture-loss',
-        interface: h.iface,
-        packets_lost: h.lost,
-        packets_counted: h.counted,
-        window_s: h.windowS,
-        oversize: h.oversize,
-      };
-    case 'idle':
-      return { ts: h.ts, severity: 'warning', kind: 'capture-idle', interface: h.iface, idle_s: h.idleS };
-    case 'stopped':
-      return { ts: h.ts, severity: 'critical', kind: 'capture-stopped', interface: h.iface, reason: h.reason, detail: h.detail, retry: h.retry };
-    case 'resumed':
-      return { ts: h.ts, severity: 'info', kind: 'capture-resumed', interface: h.iface, down_s: h.downS };
-  }
-}
-
 /** The summary's `capture` object (README: "Live capture statistics"). */
-function captureRecord(stats: readonly InterfaceStats[], filter: string | null, bufferBytes: number): Record<string, unknown> {
+function captureSummary(stats: readonly InterfaceStats[], filter: string | null, bufferBytes: number): CaptureSummary {
   return {
     filter,
     buffer_bytes: bufferBytes,
@@ -133,22 +107,6 @@ function captureRecord(stats: readonly InterfaceStats[], filter: string | null, 
       restarts: s.restarts,
     })),
   };
-}
-
-function captureLines(stats: readonly InterfaceStats[]): string[] {
-  return stats.map((s, i) => {
-    const head = i === 0 ? '  capture:  ' : '            ';
-    const loss = s.lost === null || s.counted === null ? LOSS_TEXT[s.lossMethod] : `${s.lost} lost of ${s.counted} packets the kernel counted${s.oversize > 0 ? ` (estimate: ${s.oversize} offload-merged frames)` : ''}`;
-    const restarts = s.restarts > 0 ? `, reopened ${s.restarts} time(s)` : '';
-    return `${head}${s.name}: ${s.frames} frames, ${loss}${restarts}`;
-  });
-}
-
-/** The combined summary (whole, or its head): the engine's, with the capture's alerts added to the counts. */
-function withCaptureAlerts<S extends SummaryHead>(summary: S, counts: Readonly<Record<Severity, number>>): S {
-  const alerts = { ...summary.alerts };
-  for (const s of Object.keys(counts) as Severity[]) alerts[s] += counts[s];
-  return { ...summary, alerts };
 }
 
 /**
@@ -181,10 +139,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
   const tui = opts.tui === true || (opts.tail !== true && opts.json !== true && io.stdout === process.stdout && process.stdout.isTTY === true && process.stdin.isTTY === true);
   const out = new LineWriter(io.stdout);
   const advice = new Map<string, string>();
-  const captureAlerts: Record<Severity, number> = { info: 0, warning: 0, critical: 0 };
-  // With the dashboard open nothing may write to the terminal: capture alerts join its alert log,
-  // and the capture processes' messages wait until it closes.
-  const healthAlerts = new Subject<AnalysisEvent>();
+  // With the dashboard open nothing may write to the terminal: the capture processes' messages wait until it closes.
   const heldMessages: string[] = [];
   const message = (text: string): void => {
     if (tui) heldMessages.push(text);
@@ -208,13 +163,6 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       retry: opts.retry && runAs === null,
       runAs,
       count: opts.count ?? Infinity,
-      idleS: opts.idle,
-    },
-    (h) => {
-      const alert = healthAlert(h);
-      captureAlerts[alert.severity]++;
-      render(alert);
-      if (tui) healthAlerts.next({ type: 'alert', alert });
     },
     (iface, line) => message(`netgap: ${sanitize(`${iface}: capture process: ${line}`)}\n`),
   );
@@ -227,7 +175,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
   }
   for (const s of capture.stats()) {
     io.stderr.write(
-      `netgap: ${sanitize(`listening on ${s.name}, link type ${s.linkType} (${LINK_NAMES[s.linkType] ?? 'unknown'}), buffer ${opts.bufferSize} MiB, ${LOSS_TEXT[s.lossMethod]}`)}\n`,
+      `netgap: ${sanitize(`listening on ${s.name}, link type ${s.linkType} (${LINK_NAMES[s.linkType] ?? 'unknown'}), buffer ${opts.bufferSize} MiB, ${LOSS_METHOD_TEXT[s.lossMethod]}`)}\n`,
     );
   }
   if (runAs !== null) {
@@ -276,22 +224,18 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
         input.frame(f);
       };
       // Each heartbeat hands the gathered records to the file, so that a copy being read lags by at most that.
-      return capture.run({ frame, tick: (t) => input.tick(t) }).pipe(tap(() => w?.flush()));
+      return capture.run({ frame, tick: (t) => input.tick(t), capture: (fact) => input.capture(fact) }).pipe(tap(() => w?.flush()));
     },
-    engineOptions(opts),
+    { ...engineOptions(opts), captureIdleS: opts.idle },
     (e) => (engine = e),
   );
   const printSummary = async (ev: Pick<SummaryEvent, 'summary' | 'head' | 'rows'>): Promise<void> => {
     writer?.flush();
-    const stats = capture.stats();
+    const capturing = captureSummary(capture.stats(), userFilter ? opts.filter! : null, bufferBytes);
     if (opts.json) {
-      const capturing = { capture: captureRecord(stats, userFilter ? opts.filter! : null, bufferBytes) };
-      await out.linePieces(summaryPieces(withCaptureAlerts(ev.head, captureAlerts), ev.rows(), capturing));
+      await out.linePieces(summaryPieces(ev.head, ev.rows(), { capture: capturing }));
     } else {
-      const lines = summaryText(withCaptureAlerts(ev.summary, captureAlerts), advice);
-      const at = lines.findIndex((l) => l.startsWith('  alerts:'));
-      lines.splice(at + 1, 0, ...captureLines(stats).map(sanitize));
-      for (const line of lines) out.line(line);
+      for (const line of summaryText(ev.summary, advice, capturing)) out.line(line);
     }
   };
   if (tui) {
@@ -336,7 +280,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       {
         source: opts.interface.join(' '),
         mode: 'live',
-        events: merge(events.pipe(map((ev) => (ev.type === 'alert' ? (render(ev.alert), ev) : ev))), healthAlerts),
+        events: events.pipe(map((ev) => (ev.type === 'alert' ? (render(ev.alert), ev) : ev))),
         engine: () => engine,
         drops: () => capture.stats().reduce<number | null>((sum, s) => (s.lost === null ? sum : (sum ?? 0) + s.lost), null),
       },

@@ -2,7 +2,7 @@
 
 import type { Writable } from 'node:stream';
 import { InputError } from '../capture/input-error';
-import { readCaptures } from '../capture/source';
+import { readCaptures } from '../capture/file/source';
 import type { Severity } from '../detect/alerts';
 import type { EngineOptions } from '../detect/options';
 import { describe } from '../output/describe';
