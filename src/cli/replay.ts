@@ -2,7 +2,6 @@
 
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
 import { catchError, concat, finalize, throwError, type Observable } from 'rxjs';
 import type { Frame, FrameSink } from '../capture/frame';
 import { frameTimeS, newFrame } from '../capture/frame';
@@ -12,17 +11,13 @@ import type { Engine } from '../detect/engine';
 import { runDashboard } from '../output/dashboard/dashboard';
 import type { EngineInput } from '../pipeline';
 import { analyze } from '../pipeline';
-import { engineOptions, type ReadOptions } from './read';
+import { EXIT, type ExitCode } from './exit-codes';
+import { type Io, processIo } from './io';
+import { engineOptions, type ReadOptions } from './options';
 
 export interface ReplayOptions extends ReadOptions {
   /** Times real time; 0 replays as fast as possible. */
   speed: number;
-}
-
-export interface ReplayIo {
-  stdin: Readable;
-  stdout: Writable;
-  stderr: Writable;
 }
 
 /** File reads of a paced replay: small, so that the frames read ahead and waiting stay few. */
@@ -271,11 +266,11 @@ export function replaySource(files: readonly string[], pacer: ReplayPacer): Obse
 }
 
 /**
- * Replays `files` in the dashboard until the user quits, then returns the exit code: 2 after an
- * input that could not be read to its end (its error printed once the terminal is restored), 1
- * when `--fail-on` matched an alert, else 0.
+ * Replays `files` in the dashboard until the user quits, then returns the exit code: INPUT after an
+ * input that could not be read to its end (its error printed once the terminal is restored),
+ * ALERTED when `--fail-on` matched an alert, else OK.
  */
-export async function runReplay(files: string[], opts: ReplayOptions, io: ReplayIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function runReplay(files: string[], opts: ReplayOptions, io: Io = processIo()): Promise<ExitCode> {
   let engine: Engine | undefined;
   let pacer: ReplayPacer | undefined;
   const events = analyze(
@@ -301,9 +296,9 @@ export async function runReplay(files: string[], opts: ReplayOptions, io: Replay
   if (result.error !== undefined) {
     if (!(result.error instanceof InputError)) throw result.error;
     io.stderr.write(`netgap: ${result.error.message}\n`);
-    return 2;
+    return EXIT.INPUT;
   }
   const c = result.counts;
   const matched = opts.failOn === 'critical' ? c.critical > 0 : opts.failOn === 'warning' ? c.critical + c.warning > 0 : false;
-  return matched ? 1 : 0;
+  return matched ? EXIT.ALERTED : EXIT.OK;
 }

@@ -1,0 +1,48 @@
+// The one renderer of alerts for `read`, `live` and the dashboard: each alert's line (text or NDJSON) and the advice the summary gives per station (KB2832644).
+
+import type { Alert } from '../detect/alerts';
+import { describe } from './describe';
+import { alertLine } from './ndjson';
+import type { AdviceBook } from './summary-text';
+import { alertText } from './text';
+
+export type AlertFormat = 'text' | 'ndjson';
+
+/**
+ * The advice an alert gives the station it is about: only ARP-gap alerts are about a station's
+ * ARP; a blackout's fix is about a host, and the summary gives it from each blackout's cause.
+ * '' when there is none.
+ */
+export function stationAdvice(alert: Alert): string {
+  if (alert.kind !== 'arp-gap-warning' && alert.kind !== 'arp-gap-expired' && alert.kind !== 'arp-gap-recovered') return '';
+  return describe(alert).advice;
+}
+
+/** One alert, one line, sanitized: the tail-style text line or the NDJSON object. */
+export function renderAlert(alert: Alert, format: AlertFormat): string {
+  return format === 'ndjson' ? alertLine(alert) : alertText(alert);
+}
+
+/** Renders each alert as one line and keeps, per station, the latest advice for the summary. */
+export class AlertRenderer {
+  private readonly book = new Map<string, string>();
+
+  constructor(readonly format: AlertFormat) {}
+
+  /** Advice per station MAC, from its most recent alert that had some (the text summary's "What to change"). */
+  get advice(): AdviceBook {
+    return this.book;
+  }
+
+  /** The alert's line; in text, its advice is noted for the summary (NDJSON has no advice section). */
+  line(alert: Alert): string {
+    if (this.format === 'text') this.note(alert);
+    return renderAlert(alert, this.format);
+  }
+
+  /** Notes the alert's advice without rendering it (the dashboard shows the alert itself). */
+  note(alert: Alert): void {
+    const advice = stationAdvice(alert);
+    if (advice !== '') this.book.set(alert.mac!, advice);
+  }
+}
