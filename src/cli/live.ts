@@ -1,5 +1,6 @@
 // `netgap live`: capture on host interfaces through cap (libpcap/Npcap) and print the alerts as they happen, then a summary.
 
+import type { EventEmitter } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
 import { EMPTY, fromEvent, map, merge, type Observable, Subject, tap, timer } from 'rxjs';
 import { PcapngWriter, PcapWriter } from '../capture/capture-writer';
@@ -119,9 +120,12 @@ function withCaptureAlerts<S extends SummaryHead>(summary: S, counts: Readonly<R
   return { ...summary, alerts };
 }
 
-/** SIGINT, SIGTERM and the end of `--duration`: the requests to stop a live run (`--count` is the capture's own). */
-export function stopRequests(durationS: number | undefined): Observable<unknown> {
-  return merge(fromEvent(process, 'SIGINT'), fromEvent(process, 'SIGTERM'), durationS === undefined ? EMPTY : timer(durationS * 1000));
+/**
+ * SIGINT, SIGTERM and the end of `--duration`: the requests to stop a live run (`--count` is the
+ * capture's own). The signals are handled only while subscribed, and get their default back after.
+ */
+export function stopRequests(durationS: number | undefined, signals: EventEmitter = process): Observable<unknown> {
+  return merge(fromEvent(signals, 'SIGINT'), fromEvent(signals, 'SIGTERM'), durationS === undefined ? EMPTY : timer(durationS * 1000));
 }
 
 /**
