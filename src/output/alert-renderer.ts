@@ -1,6 +1,6 @@
 // The one renderer of alerts for `read`, `live` and the dashboard: each alert's line (text or NDJSON) and the advice the summary gives per station (KB2832644).
 
-import type { Alert } from '../detect/alerts';
+import type { Alert, ArpGapExpiredAlert, ArpGapRecoveredAlert, ArpGapWarningAlert } from '../detect/alerts';
 import { describe } from './describe';
 import { alertLine } from './ndjson';
 import type { AdviceBook } from './summary-text';
@@ -8,14 +8,17 @@ import { alertText } from './text';
 
 export type AlertFormat = 'text' | 'ndjson';
 
+/** ARP-gap alerts: the ones about a station's ARP, which its summary row and detail view diagnose. */
+export function isStationAlert(alert: Alert): alert is ArpGapWarningAlert | ArpGapExpiredAlert | ArpGapRecoveredAlert {
+  return alert.kind === 'arp-gap-warning' || alert.kind === 'arp-gap-expired' || alert.kind === 'arp-gap-recovered';
+}
+
 /**
- * The advice an alert gives the station it is about: only ARP-gap alerts are about a station's
- * ARP; a blackout's fix is about a host, and the summary gives it from each blackout's cause.
- * '' when there is none.
+ * The advice an alert gives the station it is about; '' when none. A blackout's fix is about a
+ * host, not a station's ARP: the summary gives it from each blackout's cause.
  */
 export function stationAdvice(alert: Alert): string {
-  if (alert.kind !== 'arp-gap-warning' && alert.kind !== 'arp-gap-expired' && alert.kind !== 'arp-gap-recovered') return '';
-  return describe(alert).advice;
+  return isStationAlert(alert) ? describe(alert).advice : '';
 }
 
 /** One alert, one line, sanitized: the tail-style text line or the NDJSON object. */
@@ -42,7 +45,8 @@ export class AlertRenderer {
 
   /** Notes the alert's advice without rendering it (the dashboard shows the alert itself). */
   note(alert: Alert): void {
-    const advice = stationAdvice(alert);
-    if (advice !== '') this.book.set(alert.mac!, advice);
+    if (!isStationAlert(alert)) return;
+    const { advice } = describe(alert);
+    if (advice !== '') this.book.set(alert.mac, advice);
   }
 }

@@ -118,7 +118,7 @@ describe('liveOptionsError', () => {
 describe('usage errors on the command line', () => {
   const netgap = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000 });
 
-  it('print one line naming what was typed, and exit 2 before reading anything', () => {
+  it('print one line naming what was typed, and exit 2 before reading anything', { timeout: 60_000 }, () => {
     expect([
       netgap('read', '--arp-threshold', '100', XP),
       netgap('read', '--json', '--arp-warn', '300', XP),
@@ -136,13 +136,13 @@ describe('usage errors on the command line', () => {
     ]);
   });
 
-  it('escape control characters in what was typed', () => {
+  it('escape control characters in what was typed', { timeout: 30_000 }, () => {
     const r = netgap('live', '-i', 'a\x1b[2Jb', '-i', 'a\x1b[2Jb');
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('netgap: error: -i a\\x1b[2Jb is given twice: each frame would be seen twice\n');
   });
 
-  it("show the engine's defaults in the help", () => {
+  it("show the engine's defaults in the help", { timeout: 30_000 }, () => {
     const help = netgap('read', '--help').stdout.replace(/\s+/g, ' ');
     expect(help).toContain("--arp-threshold <seconds> the bridge's forwarding-entry lifetime (default: 300)");
     expect(help).toContain('--arp-warn <seconds> warn when a talking station has not ARPed for this long (default: 240)');

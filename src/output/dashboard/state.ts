@@ -2,7 +2,7 @@
 
 import type { Alert, Severity } from '../../detect/alerts';
 import type { Summary } from '../../detect/engine';
-import { renderAlert, stationAdvice } from '../alert-renderer';
+import { isStationAlert, renderAlert } from '../alert-renderer';
 import { describe } from '../describe';
 import { Blackouts } from './blackouts';
 import type { SortKey } from './rows';
@@ -68,9 +68,8 @@ export class DashboardState {
       this.logBack = Math.min(this.logBack, this.log.length - 1);
     }
     // Diagnoses are about stations: ARP-gap alerts (a blackout is about a host's inbound traffic).
-    if (alert.kind !== 'arp-gap-warning' && alert.kind !== 'arp-gap-expired' && alert.kind !== 'arp-gap-recovered') return;
-    const { message } = describe(alert);
-    const advice = stationAdvice(alert);
+    if (!isStationAlert(alert)) return;
+    const { message, advice } = describe(alert);
     const before = this.diagnoses.get(alert.mac);
     // Delete first so that the Map's order is the order of the latest alert: the oldest goes first.
     this.diagnoses.delete(alert.mac);
