@@ -18,10 +18,11 @@ function program(): Command {
     .description('Find the outages ordinary monitoring misses on virtual switches: ARP-refresh gaps (KB2832644) and post-migration blackouts.')
     .version(readPackageVersion(), '-V, --version')
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text.startsWith('error:') ? `netgap: ${text}` : text) });
+    // Commander's messages quote what was typed: escaped like every other line netgap prints.
+    .configureOutput({ outputError: (text, write) => write((text.startsWith('error:') ? `netgap: ${text}` : text).split('\n').map(sanitize).join('\n')) });
 
   /** A usage error: one line, exit 2. */
-  const usage = (text: string): never => cmd.error(`error: ${sanitize(text)}`, { exitCode: EXIT.USAGE });
+  const usage = (text: string): never => cmd.error(`error: ${text}`, { exitCode: EXIT.USAGE });
 
   addReadOptions(
     cmd

@@ -136,10 +136,13 @@ describe('usage errors on the command line', () => {
     ]);
   });
 
-  it('escape control characters in what was typed', { timeout: 30_000 }, () => {
+  it("escape control characters in what was typed, in netgap's messages and commander's", { timeout: 30_000 }, () => {
     const r = netgap('live', '-i', 'a\x1b[2Jb', '-i', 'a\x1b[2Jb');
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('netgap: error: -i a\\x1b[2Jb is given twice: each frame would be seen twice\n');
+    const bad = netgap('read', '--arp-threshold', '\x1b]0;owned\x07', XP);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe("netgap: error: option '--arp-threshold <seconds>' argument '\\x1b]0;owned\\x07' is invalid. expected a number of seconds > 0\n");
   });
 
   it("show the engine's defaults in the help", { timeout: 30_000 }, () => {
