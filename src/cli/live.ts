@@ -1,60 +1,29 @@
 // `netgap live`: capture on host interfaces through cap (libpcap/Npcap) and print the alerts as they happen, then a summary.
 
+import type { EventEmitter } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
-import type { Writable } from 'node:stream';
-import { map, tap, timer } from 'rxjs';
+import { EMPTY, fromEvent, map, merge, type Observable, tap, timer } from 'rxjs';
 import { PcapngWriter, PcapWriter } from '../capture/file/writer';
-import type { FrameSink } from '../frame';
 import type { InterfaceStats } from '../capture/live/capture';
 import { CaptureOpenError, LiveCapture } from '../capture/live/capture';
-import { combineFilter } from '../capture/live/filter';
 import { CapMissingError, loadCap } from '../capture/live/cap';
+import { combineFilter } from '../capture/live/filter';
 import type { RunAs } from '../capture/live/user';
 import { dropPrivileges, resolveUser } from '../capture/live/user';
 import type { Alert } from '../detect/alerts';
 import type { CaptureSummary } from '../detect/capture-health';
 import type { Engine } from '../detect/engine';
+import type { FrameSink } from '../frame';
+import { AlertRenderer } from '../output/alert-renderer';
 import { runDashboard } from '../output/dashboard/dashboard';
-import { describe } from '../output/describe';
 import { LineWriter } from '../output/line-writer';
-import { alertLine, summaryPieces } from '../output/ndjson';
+import { summaryPieces } from '../output/ndjson';
 import { sanitize } from '../output/sanitize';
 import { LOSS_METHOD_TEXT, summaryText } from '../output/summary-text';
-import { alertText } from '../output/text';
 import { analyze, type SummaryEvent } from '../pipeline';
-import { engineOptions } from './read';
-
-export interface LiveOptions {
-  /** Devices to capture on (`-i`, repeatable). */
-  interface: string[];
-  filter?: string;
-  /** libpcap's buffer per interface, MiB. */
-  bufferSize: number;
-  count?: number;
-  duration?: number;
-  write?: string;
-  json?: boolean;
-  /** Force the dashboard (`--tui`) or alert lines (`--tail`); by default the dashboard opens when stdout and stdin are a terminal. */
-  tui?: boolean;
-  tail?: boolean;
-  user?: string;
-  /** Seconds without a frame before capture-idle. */
-  idle: number;
-  /** commander's `--no-retry` sets this to false. */
-  retry: boolean;
-  arpThreshold: number;
-  arpWarn: number;
-  maxStations: number;
-  responseTimeout?: number;
-  blackoutMin?: number;
-  maxHosts?: number;
-  maxRequests?: number;
-}
-
-export interface Io {
-  stdout: Writable;
-  stderr: Writable;
-}
+import { EXIT, type ExitCode } from './exit-codes';
+import { type Io, processIo } from './io';
+import { engineOptions, type LiveOptions } from './options';
 
 /** The snapshot length cap always uses (binding.cc); also the file's. */
 const CAP_SNAPLEN = 65535;
@@ -110,16 +79,23 @@ function captureSummary(stats: readonly InterfaceStats[], filter: string | null,
 }
 
 /**
- * Runs until SIGINT/SIGTERM, --count or --duration, and returns the exit code: 0 when stopped
- * that way, 2 when capture could not start, or when an interface went away under --no-retry.
+ * SIGINT, SIGTERM and the end of `--duration`: the requests to stop a live run (`--count` is the
+ * capture's own). The signals are handled only while subscribed, and get their default back after.
  */
-export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  const fail = (text: string): number => {
+export function stopRequests(durationS: number | undefined, signals: EventEmitter = process): Observable<unknown> {
+  return merge(fromEvent(signals, 'SIGINT'), fromEvent(signals, 'SIGTERM'), durationS === undefined ? EMPTY : timer(durationS * 1000));
+}
+
+/**
+ * Runs until SIGINT/SIGTERM, --count or --duration, and returns the exit code: OK when stopped
+ * that way, CAPTURE when capture could not start or an interface went away under --no-retry,
+ * USAGE when --user cannot be used.
+ */
+export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<ExitCode> {
+  const fail = (text: string, code: ExitCode = EXIT.CAPTURE): ExitCode => {
     io.stderr.write(`netgap: ${sanitize(text)}\n`);
-    return 2;
+    return code;
   };
-  const twice = opts.interface.find((name, i) => opts.interface.indexOf(name) !== i);
-  if (twice !== undefined) return fail(`-i ${twice} is given twice: each frame would be seen twice`);
   try {
     loadCap();
   } catch (err) {
@@ -128,27 +104,27 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
   }
   let runAs: RunAs | null = null;
   if (opts.user !== undefined) {
-    if (process.getuid?.() !== 0) return fail('--user drops root after opening the interfaces: start netgap as root');
+    if (process.getuid?.() !== 0) return fail('--user drops root after opening the interfaces: start netgap as root', EXIT.USAGE);
     try {
       runAs = resolveUser(opts.user);
     } catch (err) {
-      return fail((err as Error).message);
+      return fail((err as Error).message, EXIT.USAGE);
     }
   }
 
   const tui = opts.tui === true || (opts.tail !== true && opts.json !== true && io.stdout === process.stdout && process.stdout.isTTY === true && process.stdin.isTTY === true);
   const out = new LineWriter(io.stdout);
-  const advice = new Map<string, string>();
+  const renderer = new AlertRenderer(opts.json === true ? 'ndjson' : 'text');
   // With the dashboard open nothing may write to the terminal: the capture processes' messages wait until it closes.
   const heldMessages: string[] = [];
   const message = (text: string): void => {
     if (tui) heldMessages.push(text);
     else io.stderr.write(text);
   };
+  // The dashboard shows the alerts itself; the summary printed after it still gives the advice.
   const render = (alert: Alert): void => {
-    if (!tui) out.line(opts.json ? alertLine(alert) : alertText(alert));
-    const { advice: todo } = describe(alert);
-    if (todo !== '' && alert.mac !== undefined) advice.set(alert.mac, todo);
+    if (tui) renderer.note(alert);
+    else out.line(renderer.line(alert));
   };
 
   const userFilter = opts.filter !== undefined && opts.filter.trim() !== '';
@@ -209,10 +185,6 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       : new PcapWriter(fd, { linkType: fileLinkTypes[0]!, snapLen: CAP_SNAPLEN, tsResolution: 'ns' });
   }
 
-  const stop = (): void => capture.stop();
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  const duration = opts.duration !== undefined ? timer(opts.duration * 1000).subscribe(stop) : null;
   let engine: Engine | undefined;
   const events = analyze(
     (input) => {
@@ -235,47 +207,45 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
     if (opts.json) {
       await out.linePieces(summaryPieces(ev.head, ev.rows(), { capture: capturing }));
     } else {
-      for (const line of summaryText(ev.summary, advice, capturing)) out.line(line);
+      for (const line of summaryText(ev.summary, renderer.advice, capturing)) out.line(line);
     }
   };
-  if (tui) {
-    try {
-      return await liveDashboard();
-    } finally {
-      duration?.unsubscribe();
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      if (fd >= 0) closeSync(fd);
-      for (const m of heldMessages) io.stderr.write(m);
-    }
-  }
-  let summary: SummaryEvent | undefined;
+  // The capture stops on request, and the analysis then ends with its summary; however the run
+  // ends, the signals get their default meaning back and the file is closed.
+  const stopping = stopRequests(opts.duration).subscribe(() => capture.stop());
   try {
-    await events.forEach((ev) => {
-      if (ev.type === 'alert') render(ev.alert);
-      else summary = ev; // printed below, where a slow reader can be waited for
-    });
+    return tui ? await liveDashboard() : await liveLines();
   } finally {
-    out.flush();
-    // An analysis that failed emitted its summary first: it is printed all the same.
-    if (summary !== undefined) await printSummary(summary);
-    out.flush();
-    duration?.unsubscribe();
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    stopping.unsubscribe();
     if (fd >= 0) closeSync(fd);
+    for (const m of heldMessages) io.stderr.write(m);
   }
-  return capture.failed ? 2 : 0;
+
+  /** Alert lines as they come, then the summary. */
+  async function liveLines(): Promise<ExitCode> {
+    let summary: SummaryEvent | undefined;
+    try {
+      await events.forEach((ev) => {
+        if (ev.type === 'alert') render(ev.alert);
+        else summary = ev; // printed below, where a slow reader can be waited for
+      });
+    } finally {
+      out.flush();
+      // An analysis that failed emitted its summary first: it is printed all the same.
+      if (summary !== undefined) await printSummary(summary);
+      out.flush();
+    }
+    return capture.failed ? EXIT.CAPTURE : EXIT.OK;
+  }
 
   /**
    * The dashboard on the live analysis (SIGTERM closes it as `q` does; Ctrl-C is a key there).
    * Quitting unsubscribes, which stops the capture; the summary is then printed below the restored
    * terminal, as tcpdump prints its statistics.
    */
-  async function liveDashboard(): Promise<number> {
+  async function liveDashboard(): Promise<ExitCode> {
     const signal = new AbortController();
-    const abort = (): void => signal.abort();
-    process.once('SIGTERM', abort);
+    const closing = fromEvent(process, 'SIGTERM').subscribe(() => signal.abort());
     const result = await runDashboard(
       {
         source: opts.interface.join(' '),
@@ -285,13 +255,12 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
         drops: () => capture.stats().reduce<number | null>((sum, s) => (s.lost === null ? sum : (sum ?? 0) + s.lost), null),
       },
       { signal: signal.signal },
-    );
-    process.off('SIGTERM', abort);
+    ).finally(() => closing.unsubscribe());
     if (engine !== undefined) {
       const summary = result.summary ?? engine.finish();
       const { stations, ...head } = summary;
       await printSummary({ summary, head, rows: () => stations });
     }
-    return capture.failed ? 2 : 0;
+    return capture.failed ? EXIT.CAPTURE : EXIT.OK;
   }
 }

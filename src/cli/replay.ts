@@ -1,7 +1,6 @@
 // `netgap read --tui`: replays captures into the dashboard at N times real time, paced batch by batch on packet time.
 
 import { basename } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
 import { concat, finalize, type Observable } from 'rxjs';
 import { InputError } from '../capture/input-error';
 import { PACED_READ_BYTES, pacedSlices, ReplayPacer } from '../capture/file/replay-pacer';
@@ -9,17 +8,13 @@ import { readCapture } from '../capture/file/source';
 import type { Engine } from '../detect/engine';
 import { runDashboard } from '../output/dashboard/dashboard';
 import { analyze } from '../pipeline';
-import { engineOptions, type ReadOptions } from './read';
+import { EXIT, type ExitCode } from './exit-codes';
+import { type Io, processIo } from './io';
+import { engineOptions, type ReadOptions } from './options';
 
 export interface ReplayOptions extends ReadOptions {
   /** Times real time; 0 replays as fast as possible. */
   speed: number;
-}
-
-export interface ReplayIo {
-  stdin: Readable;
-  stdout: Writable;
-  stderr: Writable;
 }
 
 /** File reads at full speed: the size `netgap read` uses. */
@@ -35,11 +30,11 @@ export function replaySource(files: readonly string[], pacer: ReplayPacer): Obse
 }
 
 /**
- * Replays `files` in the dashboard until the user quits, then returns the exit code: 2 after an
- * input that could not be read to its end (its error printed once the terminal is restored), 1
- * when `--fail-on` matched an alert, else 0.
+ * Replays `files` in the dashboard until the user quits, then returns the exit code: INPUT after an
+ * input that could not be read to its end (its error printed once the terminal is restored),
+ * ALERTED when `--fail-on` matched an alert, else OK.
  */
-export async function runReplay(files: string[], opts: ReplayOptions, io: ReplayIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function runReplay(files: string[], opts: ReplayOptions, io: Io = processIo()): Promise<ExitCode> {
   let engine: Engine | undefined;
   let pacer: ReplayPacer | undefined;
   const events = analyze(
@@ -65,9 +60,9 @@ export async function runReplay(files: string[], opts: ReplayOptions, io: Replay
   if (result.error !== undefined) {
     if (!(result.error instanceof InputError)) throw result.error;
     io.stderr.write(`netgap: ${result.error.message}\n`);
-    return 2;
+    return EXIT.INPUT;
   }
   const c = result.counts;
   const matched = opts.failOn === 'critical' ? c.critical > 0 : opts.failOn === 'warning' ? c.critical + c.warning > 0 : false;
-  return matched ? 1 : 0;
+  return matched ? EXIT.ALERTED : EXIT.OK;
 }

@@ -186,7 +186,7 @@ describe('netgap read --tui on the command line', () => {
       netgap(xp, '--tui'),
       netgap(xp, '--tui', '--speed', '-1'),
     ].map((r) => [r.status, r.stderr])).toStrictEqual([
-      [2, 'netgap: error: --speed needs --tui\n'],
+      [2, 'netgap: error: --speed 2 needs --tui\n'],
       [2, 'netgap: error: --tui and --json exclude each other\n'],
       [2, 'netgap: error: --tui reads its keys from the terminal: give capture files, not -\n'],
       [2, 'netgap: error: --tui needs a terminal\n'],
