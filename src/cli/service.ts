@@ -12,26 +12,8 @@ import { MetricsListenError, serveMetrics } from '../output/metrics/server';
 import { TextfileWriter } from '../output/metrics/textfile';
 import type { EngineState } from '../detect/state';
 import { checkWritable, readStateFile, writeStateFileSliced } from './state-file';
+import type { ServiceOptions } from './options';
 import { readPackageVersion } from './version';
-
-export interface ServiceOptions {
-  /** `--metrics [HOST:]PORT`. */
-  metrics?: string;
-  /** `--metrics-textfile FILE`. */
-  metricsTextfile?: string;
-  /** `--metrics-stations N`. */
-  metricsStations?: number;
-  /** `--state FILE`, rewritten every `stateInterval` seconds and at exit. */
-  state?: string;
-  stateInterval?: number;
-  /** `--output FILE`: alert lines and the summary go there instead of stdout, reopened on SIGHUP. */
-  output?: string;
-  /** `--sensor NAME`: the `host` of every NDJSON record (default with --output: the host name). */
-  sensor?: string;
-}
-
-/** A sensor name as RFC 5424 allows a HOSTNAME: printable ASCII, no space, at most 255 characters. */
-const SENSOR_NAME = /^[!-~]{1,255}$/;
 
 export const DEFAULT_STATE_INTERVAL_S = 60;
 
@@ -97,8 +79,6 @@ export class Service {
    * then the port bound. Throws ServiceSetupError, having closed whatever it had opened.
    */
   static async open(o: ServiceOptions, sources: ServiceSources, warn: (text: string) => void): Promise<Service> {
-    if (o.sensor !== undefined && !SENSOR_NAME.test(o.sensor))
-      throw new ServiceSetupError('--sensor: expected a name of printable ASCII without spaces, at most 255 characters (as a syslog HOSTNAME)');
     let output: ReopeningFile | null = null;
     if (o.output !== undefined) {
       try {
@@ -131,13 +111,8 @@ export class Service {
       } catch (err) {
         throw new ServiceSetupError(`--state ${path}: ${pathProblem(err)}`);
       }
-    } else if (o.stateInterval !== undefined) {
-      throw new ServiceSetupError('--state-interval needs --state');
     }
-    if (o.metrics === undefined && o.metricsTextfile === undefined) {
-      if (o.metricsStations !== undefined) throw new ServiceSetupError('--metrics-stations needs --metrics or --metrics-textfile');
-      return new Service(null, null, null, state, warn);
-    }
+    if (o.metrics === undefined && o.metricsTextfile === undefined) return new Service(null, null, null, state, warn);
     const at = o.metrics === undefined ? null : parseListenAddress(o.metrics);
     if (o.metrics !== undefined && at === null) throw new ServiceSetupError(`--metrics ${o.metrics}: expected [HOST:]PORT, e.g. 9473 or 0.0.0.0:9473`);
     const metrics = new NetgapMetrics({

@@ -125,7 +125,7 @@ describe.skipIf(skip !== null)('netgap deploy rsyslog', () => {
       parsed.every((p) => p !== null),
       reader.messages.join('\n'),
     ).toBe(true);
-    const [w, c] = parsed as RegExpExecArray[];
+    const [w, c] = parsed as [RegExpExecArray, RegExpExecArray];
     // PRI: local0 (16 * 8) + warning 4 / critical 2; HOSTNAME: the sensor; APP-NAME, PROCID, MSGID, SD.
     expect([w[1], w[3], w[4], w[5], w[6], w[7]]).toEqual(['132', 'hv-01.example', 'netgap', '-', 'arp-gap-warning', '-']);
     expect([c[1], c[3], c[6]]).toEqual(['130', 'hv-01.example', 'arp-gap-expired']);

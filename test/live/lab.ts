@@ -5,12 +5,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PcapWriter } from '../../src/capture/capture-writer';
-import { LINKTYPE, newFrame } from '../../src/capture/frame';
+import { PcapWriter } from '../../src/capture/file/writer';
+import { LINKTYPE, newFrame } from '../../src/frame';
+import { CLI, cliCommand, runCli } from '../cli-run';
+import { FIXTURES, ROOT } from '../repo';
 
-export const ROOT = join(__dirname, '..', '..');
-export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
-export const FIXTURES = join(ROOT, 'fixtures');
+export { CLI, FIXTURES, ROOT };
 
 /** The hosts' addresses (RFC 5737 TEST-NET-2); the switch has none. */
 export const HOST_A = '198.51.100.10';
@@ -157,7 +157,7 @@ export class NetgapRun {
 
   /** @param opts.user runs netgap as this user; with `opts.caps`, keeping only those capabilities (ambient, as a systemd unit's AmbientCapabilities). */
   constructor(lab: Lab, ns: string, args: string[], opts: { user?: string; caps?: string[] } = {}) {
-    const node = [process.execPath, CLI, 'live', ...args];
+    const node = cliCommand(['live', ...args]);
     const caps = opts.caps === undefined ? undefined : ['-all', ...opts.caps.map((c) => `+${c}`)].join(',');
     const keep = caps === undefined ? [] : [`--inh-caps=${caps}`, `--ambient-caps=${caps}`, `--bounding-set=${caps}`, '--no-new-privs'];
     const cmd = opts.user === undefined ? node : ['setpriv', `--reuid=${opts.user}`, `--regid=${opts.user === 'nobody' ? 'nogroup' : opts.user}`, '--clear-groups', ...keep, ...node];
@@ -213,7 +213,7 @@ export class NetgapRun {
 
 /** `netgap read --json` on a file: its alerts and summary. */
 export function readJson(file: string, args: string[]): NdjsonRecord[] {
-  const r = spawnSync(process.execPath, [CLI, 'read', '--json', ...args, file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = runCli(['read', '--json', ...args, file]);
   if (r.status !== 0) throw new Error(`netgap read ${file}: exit ${r.status}: ${r.stderr}`);
   return r.stdout
     .split('\n')
