@@ -6,9 +6,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLI } from '../cli-run';
+import { ROOT } from '../repo';
 
-const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const XP = join(ROOT, 'fixtures', 'xp-600s.pcap');
 
 function netgap(args: string[]): { stdout: string; stderr: string; status: number | null } {
@@ -39,10 +39,10 @@ describe('netgap read with service options', () => {
     try {
       for (const [args, line] of [
         [['--metrics', `127.0.0.1:${port}`], `netgap: --metrics 127.0.0.1:${port}: address already in use`],
-        [['--metrics', 'localhost'], 'netgap: --metrics localhost: expected [HOST:]PORT, e.g. 9473 or 0.0.0.0:9473'],
+        [['--metrics', 'localhost'], "netgap: error: option '--metrics <[host:]port>' argument 'localhost' is invalid. expected [HOST:]PORT, e.g. 9473 or 0.0.0.0:9473"],
         [['--metrics', '192.0.2.1:9473'], 'netgap: --metrics 192.0.2.1:9473: no such local address'],
         [['--metrics-textfile', join(dir, 'gone', 'x.prom')], `netgap: --metrics-textfile ${join(dir, 'gone', 'x.prom')}: no such directory`],
-        [['--metrics-stations', '3'], 'netgap: --metrics-stations needs --metrics or --metrics-textfile'],
+        [['--metrics-stations', '3'], 'netgap: error: --metrics-stations needs --metrics or --metrics-textfile'],
       ] as const) {
         const r = netgap(['read', '--json', ...args, XP]);
         expect(r.stderr, args.join(' ')).toBe(`${line}\n`);
@@ -126,7 +126,7 @@ describe('netgap read --state', () => {
     const r = netgap(['read', '--json', '--state', state, XP]);
     expect([r.status, r.stdout, r.stderr]).toEqual([2, '', `netgap: --state ${state}: no such directory\n`]);
     const i = netgap(['read', '--json', '--state-interval', '5', XP]);
-    expect([i.status, i.stderr]).toEqual([2, 'netgap: --state-interval needs --state\n']);
+    expect([i.status, i.stderr]).toEqual([2, 'netgap: error: --state-interval needs --state\n']);
   });
 });
 
@@ -179,7 +179,7 @@ describe('netgap read --output, --sensor', () => {
     const r = netgap(['read', '--sensor', 'two words', XP]);
     expect([r.status, r.stderr]).toEqual([
       2,
-      'netgap: --sensor: expected a name of printable ASCII without spaces, at most 255 characters (as a syslog HOSTNAME)\n',
+      "netgap: error: option '--sensor <name>' argument 'two words' is invalid. expected printable ASCII without spaces, at most 255 characters (as a syslog HOSTNAME)\n",
     ]);
   });
 

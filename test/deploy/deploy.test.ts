@@ -9,9 +9,8 @@ import { alertmanagerConfig } from '../../src/deploy/alertmanager';
 import { prometheusRules } from '../../src/deploy/prometheus-rules';
 import { rsyslogConfig } from '../../src/deploy/rsyslog';
 import { systemdUnit } from '../../src/deploy/systemd';
+import { CLI } from '../cli-run';
 
-const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 
 /** Why a tool is missing, printed once, or null. */
 function missing(tool: string, pkg: string): string | null {

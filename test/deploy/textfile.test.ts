@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from './stack';
+import { CLI } from '../cli-run';
+import { ROOT } from '../repo';
 
-const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const XP = join(ROOT, 'fixtures', 'xp-600s.pcap');
 
 const skip = spawnSync('sh', ['-c', 'command -v prometheus-node-exporter']).status === 0 ? null : 'prometheus-node-exporter is not installed';
