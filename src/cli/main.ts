@@ -19,6 +19,7 @@
  */
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_ENGINE_OPTIONS } from '../detect/options';
 import { DEFAULT_BUFFER_MIB, MAX_BUFFER_MIB } from './buffer-size';
 import type { LiveOptions } from './live';
 import type { ReadOptions } from './read';
@@ -64,11 +65,11 @@ function detectorOptions(c: Command): Command {
   return c
     .option('--arp-threshold <seconds>', "the bridge's forwarding-entry lifetime", seconds, 300)
     .option('--arp-warn <seconds>', 'warn when a talking station has not ARPed for this long', seconds, 240)
-    .option('--max-stations <n>', 'cap of the station table (the oldest are evicted beyond it)', count, 65536)
+    .option('--max-stations <n>', 'cap of the station table (the oldest are evicted beyond it)', count, DEFAULT_ENGINE_OPTIONS.maxStations)
     .option('--response-timeout <seconds>', 'a request with no answer after this long counts as unanswered', seconds, 1)
     .option('--blackout-min <seconds>', 'unanswered requests to a host must span this long to make a blackout', seconds, 1)
-    .option('--max-hosts <n>', 'cap of the tables of answering hosts and of announcing MACs (the oldest are evicted beyond it)', count, 65536)
-    .option('--max-requests <n>', 'cap of the table of requests waiting for an answer (the oldest are evicted beyond it)', count, 65536);
+    .option('--max-hosts <n>', 'cap of the tables of answering hosts and of announcing MACs (the oldest are evicted beyond it)', count, DEFAULT_ENGINE_OPTIONS.maxHosts)
+    .option('--max-requests <n>', 'cap of the table of requests waiting for an answer (the oldest are evicted beyond it)', count, DEFAULT_ENGINE_OPTIONS.maxRequests);
 }
 
 function program(): Command {

@@ -183,7 +183,8 @@ export class ArpGapEntry implements TimerOwner {
     this.expiries = 0;
     this.cause = null;
     this.causeS = -Infinity;
-    this.syn = null;
+    // The SYN ring is kept, emptied: a new one per recycled entry was garbage under a flood.
+    if (this.syn !== null) this.syn.count = 0;
     this.station = station;
     this.vlan = vlan;
     return this;

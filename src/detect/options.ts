@@ -35,16 +35,16 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = {
   // KB2832644's own workaround value for ArpCacheMinReferencedLife: a guest at 240 s is safe.
   arpWarnS: 240,
   // Table caps: all of them full at once (the bench's tables flood) stay within the 150 MiB
-  // peak RSS netgap promises; 16x Linux's own neighbour-table limit (gc_thresh3, 1024).
-  maxStations: 16384,
+  // peak RSS netgap promises; 8x Linux's own neighbour-table limit (gc_thresh3, 1024).
+  maxStations: 8192,
   // Two ping intervals of Windows and Linux; a LAN answers in milliseconds.
   responseTimeoutS: 1,
   blackoutMinS: 1,
   blackoutMinLost: 2,
   // Twice the 60 s at which the gateways that refresh by gratuitous ARP commonly do it.
   announceQuietS: 120,
-  maxHosts: 16384,
-  maxRequests: 16384,
+  maxHosts: 8192,
+  maxRequests: 8192,
 };
 
 /** Throws a RangeError naming the first option that cannot work (at construction, never per frame). */

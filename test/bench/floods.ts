@@ -196,3 +196,14 @@ export function writeSectionFlood(path: string, count: number): Promise<number> 
     }
   });
 }
+
+/** Bumped whenever a flood's bytes change, so that older files are rebuilt rather than measured. */
+export const FLOODS_VERSION = 1;
+/** Entries per table in the tables flood: eight times the default caps, so every table is full and evicting at once. */
+export const TABLES_FLOOD_ENTRIES = 65_536;
+/** Deep stations: twice the default station cap, each on enough VLANs to use up the shared VLAN-entry pool. */
+export const DEEP_FLOOD_STATIONS = 16_384;
+export const DEEP_FLOOD_VLANS = 16;
+/** Interface description blocks in the IDB flood, and sections in the section flood. */
+export const IDB_FLOOD_BLOCKS = 1_000_000;
+export const SECTION_FLOOD_SECTIONS = 1_000_000;
