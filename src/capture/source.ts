@@ -85,6 +85,17 @@ const MAGIC_LEN = 4;
 
 /** zlib's code when the compressed stream ends before its trailer. */
 const Z_BUF_ERROR = 'Z_BUF_ERROR';
+/**
+ * zlib's message when the bytes after a complete gzip member are not another member: trailing
+ * garbage, which gzip(1) ignores with a warning (exit status 2), keeping the data before it.
+ */
+const NOT_GZIP_AFTER_MEMBER = 'incorrect header check';
+/**
+ * Input slice written to zlib near the damage when a file is decompressed again: zlib drops what
+ * the failing write had produced, and a gzip trailer is 8 bytes, so with writes this small the
+ * end of the last member is always in an earlier write than the bytes after it.
+ */
+const GUNZIP_STEP_BYTES = 8;
 
 /** What `source.ts` needs of a format parser; PcapParser and PcapngParser both fit. */
 interface CaptureParser {
@@ -322,6 +333,8 @@ class CaptureInput {
   private readonly magic = new Head();
   private parser: CaptureParser | null = null;
   private format: CaptureFormat | null = null;
+  /** Raw offset of the chunk last written to zlib: damage found by zlib lies in it or after it. */
+  private lastChunkStart = 0;
 
   constructor(
     readonly file: string,
@@ -343,7 +356,10 @@ class CaptureInput {
       await this.sniffGzip();
     }
     if (this.gunzip === null) this.capture(chunk, start, end);
-    else if (start < end) await this.unzip(this.gunzip.write(chunk.subarray(start, end)));
+    else if (start < end) {
+      this.lastChunkStart = this.bytesRead - (end - start);
+      await this.unzip(this.gunzip.write(chunk.subarray(start, end)));
+    }
   }
 
   /** The raw input ended. */
@@ -447,29 +463,58 @@ class CaptureInput {
         this.parser?.end();
         throw new InputError(this.file, this.offset(), 'gzip stream cut short');
       }
-      if (this.reread !== null) await this.redeliverBeforeDamage();
+      const last = this.reread !== null ? ((await this.redeliverBeforeDamage()) ?? err) : err;
+      if ((last as Error).message === NOT_GZIP_AFTER_MEMBER && (this.parser?.bytes ?? 0) > 0) {
+        // As gzip -d: the data before the garbage is kept (a record it cuts is named first), then one line.
+        this.parser?.end();
+        throw new InputError(this.file, this.offset(), 'trailing garbage after the gzip data ignored');
+      }
       throw new InputError(this.file, this.offset(), `gzip data damaged: ${(err as Error).message}`);
     }
   }
 
   /**
-   * Rare: damage in a gzip file read with large chunks. Decompresses it again from the start in
-   * small chunks, skips the bytes the parser already has, and hands it the rest, up to where zlib
-   * fails again: the frames of all but the last small chunk before the damage are delivered.
+   * Rare: damage in a gzip file read with large chunks. Decompresses it again from the start,
+   * skips the bytes the parser already has, and hands it the rest, up to where zlib fails again;
+   * from the chunk where zlib failed on, the input goes to zlib in small slices, so that it drops
+   * (with the output of the write that failed) at most the last 16 KiB before the damage. When
+   * the damage is trailing garbage, once more, in GUNZIP_STEP_BYTES slices over the slice where
+   * it was found: all the data before it is delivered. Returns zlib's last error, if any.
    */
-  private async redeliverBeforeDamage(): Promise<void> {
+  private async redeliverBeforeDamage(): Promise<Error | null> {
+    const first = await this.decompressAgain(this.lastChunkStart, SMALL_GUNZIP_CHUNK_BYTES);
+    if (first.error?.message !== NOT_GZIP_AFTER_MEMBER) return first.error;
+    return (await this.decompressAgain(first.failedAt, GUNZIP_STEP_BYTES)).error;
+  }
+
+  /** One pass of redeliverBeforeDamage: input from raw offset `sliceFrom` on goes to zlib `slice` bytes at a time. */
+  private async decompressAgain(sliceFrom: number, slice: number): Promise<{ error: Error | null; failedAt: number }> {
     let skip = this.parser?.bytes ?? 0;
     const again = new Gunzipper((out) => {
       const from = Math.min(skip, out.length);
       skip -= from;
       if (from < out.length) this.capture(out, from, out.length);
     }, SMALL_GUNZIP_CHUNK_BYTES);
+    let pos = 0;
+    let writing = 0;
     try {
-      for await (const chunk of this.reread!()) await again.write(chunk);
+      for await (const chunk of this.reread!()) {
+        const whole = Math.max(0, Math.min(chunk.length, sliceFrom - pos));
+        writing = pos;
+        if (whole > 0) await again.write(chunk.subarray(0, whole));
+        for (let at = whole; at < chunk.length; at += slice) {
+          writing = pos + at;
+          await again.write(chunk.subarray(at, Math.min(at + slice, chunk.length)));
+        }
+        pos += chunk.length;
+      }
+      writing = pos;
       await again.end();
+      return { error: null, failedAt: pos };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException | null)?.code;
       if (typeof code !== 'string' || !code.startsWith('Z_')) throw err; // the parser's or the sink's
+      return { error: err as Error, failedAt: writing };
     } finally {
       again.destroy(new InputError(this.file, this.offset(), 'reading stopped'));
     }
