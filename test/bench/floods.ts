@@ -22,10 +22,10 @@ import { createGzip } from 'node:zlib';
 import type { Host } from '../../fixtures/frames';
 import { TCP, arpGratuitous, ipv4IcmpEcho, ipv4Tcp, WINDOWS_PING_PAYLOAD, WINDOWS_SYN_OPTIONS } from '../../fixtures/frames';
 import { Rng } from '../../fixtures/rng';
-import { LINKTYPE } from '../../src/capture/frame';
+import { LINKTYPE } from '../../src/frame';
 import type { FrameWriter, GenStats } from './generate';
 import { START_S } from './generate';
-import { newFrame } from '../../src/capture/frame';
+import { newFrame } from '../../src/frame';
 
 /** 100 kpps. */
 const GAP_US = 10;

@@ -63,9 +63,10 @@ import type { Command, Measurement, Sample } from './measure';
 import { GNU_TIME, installed, runOnce, summarize } from './measure';
 import type { Row } from './table';
 import { benchTable, mib, seconds } from './table';
+import { CLI } from '../cli-run';
 
-const ROOT = join(__dirname, '..', '..');
-const NETGAP = join(ROOT, 'dist', 'cli', 'main.js');
+/** Run through its shebang, as a user's shell runs it. */
+const NETGAP = CLI;
 const NODE = process.execPath;
 /** A command whose first run takes longer than this runs only once. */
 const SLOW_S = 15;

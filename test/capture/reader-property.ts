@@ -2,9 +2,10 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FIXTURES as FIXTURES_DIR } from '../repo';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import type { Frame } from '../../src/capture/frame';
+import type { Frame } from '../../src/frame';
 import { InputError } from '../../src/capture/input-error';
 import type { Alert } from '../../src/detect/alerts';
 import { Engine } from '../../src/detect/engine';
@@ -13,7 +14,7 @@ import type { PushParser } from './frame-log';
 
 export type MakeParser = (sink: (f: Frame) => void) => PushParser;
 
-const FIXTURES = join(__dirname, '..', '..', 'fixtures');
+const FIXTURES = FIXTURES_DIR;
 
 /** Generated fixtures of one format (fixtures/generate.ts), read once. */
 export function fixtures(ext: 'pcap' | 'pcapng', names: readonly string[]): Buffer[] {

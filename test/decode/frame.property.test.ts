@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { LINKTYPE, newFrame } from '../../src/capture/frame';
+import { LINKTYPE, newFrame } from '../../src/frame';
 import { DECODE_REASONS, DecodedFrame } from '../../src/decode/decoded-frame';
 import { decodeFrame } from '../../src/decode/frame';
 import { fuzzParams } from '../fuzz/settings';

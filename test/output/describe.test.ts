@@ -1,7 +1,7 @@
 // Messages and advice: what a person reads must follow from the alert's fields (KB2832644).
 
 import { describe as group, expect, it } from 'vitest';
-import type { ArpGapExpiredAlert, ArpGapRecoveredAlert } from '../../src/detect/alerts';
+import type { ArpGapExpiredAlert, ArpGapRecoveredAlert, BoundedTable } from '../../src/detect/alerts';
 import { describe, suggestedBaseReachableMs } from '../../src/output/describe';
 
 const expired: ArpGapExpiredAlert = {
@@ -51,7 +51,7 @@ group('describe', () => {
 
 group('describe table-full', () => {
   it('says what each table does when full: evicts, counts frames of interfaces past the cap, or stops tracking further VLANs', () => {
-    const full = (table: string, limit: number) => describe({ ts: 0, severity: 'warning', kind: 'table-full', table, limit });
+    const full = (table: BoundedTable, limit: number) => describe({ ts: 0, severity: 'warning', kind: 'table-full', table, limit });
     expect(full('stations', 16384).message).toContain('oldest entries are evicted');
     expect(full('stations', 16384).advice).toContain('--max-stations');
     expect(full('announcers', 16384).advice).toContain('--max-hosts');
