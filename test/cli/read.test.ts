@@ -80,6 +80,18 @@ describe('netgap read', () => {
     expect(JSON.parse(r.stdout.trim())).toMatchObject({ type: 'summary', packets: 0 });
   });
 
+  it('prints a file name holding control bytes escaped: a capture named with ESC[2J cannot clear the screen', { timeout: 30_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netgap-name-'));
+    const hostile = join(dir, 'evil\u001b[2J\u0007.pcap');
+    writeFileSync(hostile, readFileSync(XP).subarray(0, 90)); // cut inside its first record
+    for (const args of [['read', hostile], ['read', '--json', hostile], ['read', join(dir, 'missing\u001b]0;title\u0007.pcap')], ['read', '--bogus\u001b[2J', XP]]) {
+      const r = netgap(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr + r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    }
+    expect(netgap(['read', hostile]).stderr).toContain('evil\\x1b[2J\\x07.pcap: byte ');
+  });
+
   it('exits 2 with one line on usage errors, and 0 for --help and --version', () => {
     for (const args of [['read'], ['read', '--arp-warn', '300', XP], ['read', '--arp-threshold', 'x', XP], ['read', '--fail-on', 'info', XP], ['frobnicate']]) {
       const r = netgap(args);

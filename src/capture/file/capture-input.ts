@@ -45,6 +45,11 @@ export class CaptureInput {
   private format: CaptureFormat | null = null;
   /** Raw offset of the chunk last written to zlib: damage zlib finds lies in it or after it. */
   private lastChunkStart = 0;
+  /**
+   * The interfaces' link types as last reported: copied only when an interface was added (a
+   * reader's list only grows, up to MAX_INTERFACES_PER_INPUT + 1), not once per chunk.
+   */
+  private linkTypes: readonly number[] = [];
 
   constructor(
     readonly file: string,
@@ -102,9 +107,15 @@ export class CaptureInput {
       bytesRead: this.bytesRead,
       bytesParsed: this.offset(),
       frames: this.parser?.frames ?? 0,
-      linkTypes: this.parser?.linkTypes.slice() ?? [],
+      linkTypes: this.reportedLinkTypes(),
       done,
     };
+  }
+
+  private reportedLinkTypes(): readonly number[] {
+    const now = this.parser?.linkTypes;
+    if (now !== undefined && now.length !== this.linkTypes.length) this.linkTypes = now.slice();
+    return this.linkTypes;
   }
 
   /** The error the Observable reports: offsets of a gzip input count decompressed bytes. */
