@@ -4,8 +4,9 @@
  * Usage: npm run fuzz [-- --runs N] [-- --seed S] [-- FILTER...]. The test suite runs every
  * property with the fixed seed of settings.ts and DEFAULT_FUZZ_RUNS cases; this runs them with
  * NETGAP_FUZZ_RUNS=N (default 20,000) and a random seed, printed so that a failure can be
- * replayed with `NETGAP_FUZZ_SEED=S npx vitest run FILE`. The coverage-guided targets are in
- * test/fuzz/README.md.
+ * replayed with `NETGAP_FUZZ_SEED=S npx vitest run FILE`. No coverage-guided target: the only
+ * @jazzer.js/core that installs from the registry (4.0.0) ships a native fuzzer built against
+ * glibc 2.38, and Debian 12 has 2.36; older versions download their binary at install time.
  */
 
 import { spawnSync } from 'node:child_process';
