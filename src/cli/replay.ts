@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { concat, finalize, type Observable } from 'rxjs';
 import { InputError } from '../capture/input-error';
 import { PACED_READ_BYTES, pacedSlices, ReplayPacer } from '../capture/file/replay-pacer';
-import { readCapture } from '../capture/file/source';
+import { readCapture } from '../capture/file/source-stream';
 import type { Engine } from '../detect/engine';
 import { runDashboard } from '../output/dashboard/dashboard';
 import { sanitize } from '../output/sanitize';

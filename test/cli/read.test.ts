@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CLI, type CliResult, cliCommand, runCli } from '../cli-run';
@@ -117,5 +117,24 @@ describe('the installed command', () => {
     expect(direct.status).toBe(0);
     expect(direct.stdout).toBe(netgap(['read', '--json', XP]).stdout);
     expect(readFileSync(CLI, 'utf8').split('\n', 1)[0]).toBe('#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node --max-semi-space-size=8 --min-semi-space-size=8');
+  });
+});
+
+describe('what netgap read loads', () => {
+  it('loads no module of rxjs: it runs on the plain cores of the reading and the analysis', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netgap-modules-'));
+    for (const args of [
+      ['read', XP],
+      ['read', '--json', XP],
+    ]) {
+      const list = join(dir, 'modules.txt');
+      const r = runCli(args, { nodeArgs: ['-r', join(ROOT, 'test', 'cli', 'loaded-modules.cjs')], env: { ...process.env, NETGAP_TEST_MODULES: list } });
+      expect(r.status).toBe(0);
+      const loaded = readFileSync(list, 'utf8').split('\n');
+      // The list is whole: it holds the read command's own modules.
+      expect(loaded).toContain(join(ROOT, 'dist', 'cli', 'read.js'));
+      expect(loaded).toContain(join(ROOT, 'dist', 'analysis.js'));
+      expect(loaded.filter((path) => path.includes(`${sep}node_modules${sep}rxjs${sep}`))).toEqual([]);
+    }
   });
 });
