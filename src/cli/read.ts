@@ -6,6 +6,7 @@ import { readCapturesTo } from '../capture/file/source';
 import type { Severity } from '../detect/alerts';
 import { AlertRenderer } from '../output/alert-renderer';
 import { LineWriter } from '../output/line-writer';
+import { sanitize } from '../output/sanitize';
 import { summaryPieces } from '../output/ndjson';
 import { summaryText } from '../output/summary-text';
 import { EXIT, type ExitCode } from './exit-codes';
@@ -61,7 +62,8 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = proce
     out.flush();
   }
   if (failure !== undefined) {
-    io.stderr.write(`netgap: ${failure.message}\n`);
+    // The file name is the user's, and may hold any byte (a file named with ESC[2J clears the screen).
+    io.stderr.write(`netgap: ${sanitize(failure.message)}\n`);
     return EXIT.INPUT;
   }
   return opts.failOn !== undefined && worst >= RANK[opts.failOn] ? EXIT.ALERTED : EXIT.OK;

@@ -7,6 +7,7 @@ import { PACED_READ_BYTES, pacedSlices, ReplayPacer } from '../capture/file/repl
 import { readCapture } from '../capture/file/source-stream';
 import type { Engine } from '../detect/engine';
 import { runDashboard } from '../output/dashboard/dashboard';
+import { sanitize } from '../output/sanitize';
 import { analyze } from '../pipeline';
 import { EXIT, type ExitCode } from './exit-codes';
 import { type Io, processIo } from './io';
@@ -59,7 +60,7 @@ export async function runReplay(files: string[], opts: ReplayOptions, io: Io = p
   );
   if (result.error !== undefined) {
     if (!(result.error instanceof InputError)) throw result.error;
-    io.stderr.write(`netgap: ${result.error.message}\n`);
+    io.stderr.write(`netgap: ${sanitize(result.error.message)}\n`);
     return EXIT.INPUT;
   }
   const c = result.counts;

@@ -7,6 +7,7 @@ import { join, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CLI, type CliResult, cliCommand, runCli } from '../cli-run';
+import { sanitize } from '../../src/output/sanitize';
 import { FIXTURES, ROOT } from '../repo';
 
 const XP = join(FIXTURES, 'xp-600s.pcap');
@@ -78,6 +79,19 @@ describe('netgap read', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^netgap: \/nonexistent\/capture\.pcap: byte 0: /);
     expect(JSON.parse(r.stdout.trim())).toMatchObject({ type: 'summary', packets: 0 });
+  });
+
+  it('prints a file name holding control bytes escaped: a capture named with ESC[2J cannot clear the screen', { timeout: 30_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netgap-name-'));
+    const hostile = join(dir, 'evil\u001b[2J\u0007.pcap');
+    writeFileSync(hostile, readFileSync(XP).subarray(0, 90)); // cut inside its first record
+    for (const args of [['read', hostile], ['read', '--json', hostile], ['read', join(dir, 'missing\u001b]0;title\u0007.pcap')], ['read', '--bogus\u001b[2J', XP]]) {
+      const r = netgap(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      // Nothing printed holds a control byte: every line is its own sanitized form.
+      for (const line of `${r.stderr}${r.stdout}`.split('\n')) expect(sanitize(line)).toBe(line);
+    }
+    expect(netgap(['read', hostile]).stderr).toContain('evil\\x1b[2J\\x07.pcap: byte ');
   });
 
   it('exits 2 with one line on usage errors, and 0 for --help and --version', () => {

@@ -422,6 +422,33 @@ describe('readCapturesTo', () => {
     expect((err2 as InputError).description).toMatch(/^gzip data damaged: unknown compression method/);
   });
 
+  it('keeps every frame before trailing garbage after the gzip data, as gzip -d does, then names it in one line', async () => {
+    for (const name of ['arp-who-has.pcap', 'smb_smb3_multichannel.pcap']) {
+      const pcapBytes = readFileSync(good(name)); // 0.1 KB and 2.6 MB: one read, and many
+      const path = join(dir, `garbage-${name}.gz`);
+      writeFileSync(path, Buffer.concat([gzipSync(pcapBytes), Buffer.from('this is not gzip\n')]));
+      const whole = await run([good(name)]);
+      const { frames, error } = await run([path]);
+      expect(frames).toEqual(whole.frames);
+      expect(error).toBeInstanceOf(InputError);
+      expect([(error as InputError).offset, (error as InputError).reason]).toEqual([pcapBytes.length, 'gzip-trailing-garbage']);
+      expect((error as InputError).message).toBe(`${path}: byte ${pcapBytes.length}: trailing garbage after the gzip data ignored (offset in the decompressed stream)`);
+    }
+    // Zeros after the data are what tape blocking leaves: zlib skips them, and so does gzip -d, silently.
+    const zeros = join(dir, 'zeros.pcap.gz');
+    writeFileSync(zeros, Buffer.concat([gzipSync(readFileSync(good('arp-who-has.pcap'))), Buffer.alloc(512)]));
+    expect((await run([zeros])).error).toBe(null);
+  });
+
+  it('names a record cut by trailing garbage before the garbage itself', async () => {
+    const pcapBytes = readFileSync(good('arp-who-has.pcap'));
+    const path = join(dir, 'cut-then-garbage.pcap.gz');
+    writeFileSync(path, Buffer.concat([gzipSync(pcapBytes.subarray(0, pcapBytes.length - 5)), Buffer.from('garbage')]));
+    const { frames, error } = await run([path]);
+    expect(frames).toHaveLength(1);
+    expect((error as InputError).reason).toBe('record-cut-short');
+  });
+
   it('reports damage inside a gzip-compressed capture at its decompressed offset, read from a file or stdin', async () => {
     const gz = gzipSync(readFileSync(bad('corrupt-caplen-communityid_arp-at166.pcap')));
     const path = join(dir, 'corrupt-caplen.pcap.gz');
