@@ -15,6 +15,8 @@ import { LiveMerge } from './live-merge';
 import type { CaptureErrorLine, CaptureErrorReason, CaptureProcessConfig } from './live-stream';
 import { CAPTURE_ERROR_PREFIX } from './live-stream';
 import type { RunAs } from './live-user';
+import { classifyDumpcapError, DUMPCAP_LATENCY_S, dumpcapArgs, dumpcapSawGone, DumpcapStream, isDumpcapChatter, waitingForPackets } from './live/dumpcap';
+import { interfaceMtu, interfacePackets } from './live-counters';
 
 /** What the capture drives: the engine's input (pipeline.ts EngineInput has this shape). */
 export interface LiveTarget {
@@ -39,7 +41,12 @@ export interface LiveCaptureOptions {
   readonly count: number;
   /** Nothing captured on an interface for this long raises capture-idle, seconds. */
   readonly idleS: number;
+  /** The capture process: dumpcap (at this path) writing pcapng, or netgap's own on `cap`. */
+  readonly engine: CaptureEngine;
 }
+
+/** How frames are captured: Wireshark's dumpcap (its path), or netgap's own capture process on `cap`. */
+export type CaptureEngine = { readonly kind: 'dumpcap'; readonly path: string } | { readonly kind: 'cap' };
 
 /** Facts about the capture itself, in packet time; the CLI turns them into alerts. */
 export type CaptureHealth =
@@ -52,7 +59,7 @@ export type CaptureHealth =
 export type StopReason = 'interface-gone' | 'capture-failed';
 
 /** Where an interface's loss figure comes from, or why there is none. */
-export type LossMethod = 'kernel-counters' | 'not-measured-filter' | 'not-measured-no-counters';
+export type LossMethod = 'pcap-stats' | 'kernel-counters' | 'not-measured-filter' | 'not-measured-no-counters';
 
 /** One interface's figures, for the summary and the progress stream. */
 export interface InterfaceStats {
@@ -139,12 +146,34 @@ const LOOKUPNET_WARNING = /^Warning: .* - This may not actually work$/;
 const CAP_POLL_ASSERTION = /Assertion `status == 0' failed/;
 
 const CHILD_SCRIPT = join(__dirname, 'live-child.js');
+/** dumpcap's last lines kept for the error message, beyond its normal chatter. */
+const STDERR_TAIL_LINES = 20;
+/** What a capture needs, and all dumpcap keeps under --user (setpriv's capability names). */
+const CAPTURE_CAPS = '+net_raw,+net_admin';
+
+interface Startup {
+  opened: () => void;
+  failed: (err: CaptureOpenError) => void;
+}
+
+/** Runs a capture process before anything else (see CAPTURE_NICE). */
+function raisePriority(child: { pid?: number | undefined }): void {
+  if (child.pid === undefined) return;
+  try {
+    setPriority(child.pid, CAPTURE_NICE);
+  } catch {
+    // Not root (setcap'd node has no CAP_SYS_NICE): it runs at the normal priority.
+  }
+}
 
 type CaptureChild = ChildProcessByStdio<Writable, Readable, Readable>;
 
 /** One `-i` device: its capture process (if any), its state and its figures. */
 class Interface {
   child: CaptureChild | null = null;
+  /** With dumpcap: its pcapng stream turned into records, and the last lines it printed. */
+  stream: DumpcapStream | null = null;
+  stderrTail: string[] = [];
   /** 'starting': spawned, no HELLO yet; 'capturing'; 'down': gone, retrying; 'ended'. */
   state: 'starting' | 'capturing' | 'down' | 'ended' = 'starting';
   linkType = -1;
@@ -253,8 +282,11 @@ export class LiveCapture {
         this.checkCount();
         subscriber.next({ ts: this.clock.nowS(), interfaces: this.stats() });
       });
+      // setImmediate: after the poll phase, so that what dumpcap wrote until now is read before the tick.
+      const ticks = this.options.engine.kind === 'dumpcap' ? interval(TICK_MS).subscribe(() => setImmediate(() => this.dumpcapTicks())) : null;
       this.finish = () => {
         heartbeat.unsubscribe();
+        ticks?.unsubscribe();
         subscriber.complete();
       };
       this.merge.attach(
@@ -263,12 +295,14 @@ export class LiveCapture {
           tick: (t) => this.tick(t),
           hello: (i, t, linkType) => this.hello(this.ifaces[i]!, t, linkType),
           stats: (i, t, kernel, seen, seenAfter, oversize) => this.sample(this.ifaces[i]!, t, kernel, seen, seenAfter, oversize),
+          pcapStats: (i, _t, delivered, dropped) => this.ifaces[i]!.loss.kernelCounts(delivered, dropped),
         },
         this.options.count,
       );
       this.checkCount();
       return () => {
         heartbeat.unsubscribe();
+        ticks?.unsubscribe();
         this.abort();
       };
     });
@@ -291,7 +325,8 @@ export class LiveCapture {
   stats(): InterfaceStats[] {
     return this.ifaces.map((f) => {
       const method = f.lossMethod;
-      const measured = method === 'kernel-counters' && f.loss.measured;
+      const exact = f.loss.exact;
+      const measured = exact || (method === 'kernel-counters' && f.loss.measured);
       return {
         name: f.name,
         linkType: f.linkType,
@@ -299,13 +334,19 @@ export class LiveCapture {
         counted: measured ? f.loss.counted : null,
         lost: measured ? f.loss.lost : null,
         oversize: f.loss.oversize,
-        lossMethod: measured ? method : method === 'kernel-counters' ? 'not-measured-no-counters' : method,
+        lossMethod: exact ? 'pcap-stats' : measured ? method : method === 'kernel-counters' ? 'not-measured-no-counters' : method,
         restarts: f.restarts,
       };
     });
   }
 
-  private spawn(f: Interface, startup: { opened: () => void; failed: (err: CaptureOpenError) => void } | null): void {
+  private spawn(f: Interface, startup: Startup | null): void {
+    const engine = this.options.engine;
+    if (engine.kind === 'dumpcap') this.spawnDumpcap(f, startup, engine.path);
+    else this.spawnCapChild(f, startup);
+  }
+
+  private spawnCapChild(f: Interface, startup: Startup | null): void {
     const o = this.options;
     const config: CaptureProcessConfig = {
       device: f.name,
@@ -318,13 +359,7 @@ export class LiveCapture {
       runAs: o.runAs,
     };
     const child = spawn(process.execPath, [CHILD_SCRIPT, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
-    if (child.pid !== undefined) {
-      try {
-        setPriority(child.pid, CAPTURE_NICE);
-      } catch {
-        // Not root (setcap'd node has no CAP_SYS_NICE): it runs at the normal priority.
-      }
-    }
+    raisePriority(child);
     f.child = child;
     f.state = 'starting';
     f.error = null;
@@ -343,7 +378,107 @@ export class LiveCapture {
     });
     readLines(child.stderr, (line) => this.stderrLine(f, line));
     child.stdin.on('error', () => undefined); // EPIPE when it has already exited
+    child.on('close', (code, signal) => this.closed(f, startup, code, signal));
+  }
+
+  /**
+   * dumpcap on one interface: its pcapng is parsed here and turned into the same records a capture
+   * process of netgap's own writes (live/dumpcap.ts), so that the merge, ticks and loss work alike.
+   * With --user it starts as that user, holding only the two capabilities a capture needs (which
+   * dumpcap gives up itself once the interface is open).
+   */
+  private spawnDumpcap(f: Interface, startup: Startup | null, path: string): void {
+    const o = this.options;
+    const args = dumpcapArgs({ device: f.name, filter: o.filter, bufferBytes: o.bufferBytes });
+    const runAs = o.runAs;
+    const child =
+      runAs === null
+        ? spawn(path, args, { stdio: ['pipe', 'pipe', 'pipe'] })
+        : spawn('setpriv', [`--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', `--inh-caps=${CAPTURE_CAPS}`, `--ambient-caps=${CAPTURE_CAPS}`, '--', path, ...args], {
+            stdio: ['pipe', 'pipe', 'pipe'],
+          });
+    raisePriority(child);
+    f.child = child;
+    f.state = 'starting';
+    f.error = null;
+    f.sawGone = false;
+    f.stderrTail = [];
+    this.merge.open(f.index);
+    let kernelBase = -1;
+    const stream = new DumpcapStream(
+      {
+        name: f.name,
+        mtu: interfaceMtu(f.name),
+        kernelPackets:
+          f.lossMethod === 'kernel-counters'
+            ? () => {
+                const n = kernelBase < 0 ? -1 : interfacePackets(f.name);
+                return n < 0 ? -1 : n - kernelBase;
+              }
+            : null,
+        statsS: STATS_MS / 1000,
+        latencyS: DUMPCAP_LATENCY_S,
+        nowS: () => this.clock.nowS(),
+      },
+      (records) => this.merge.push(f.index, records),
+    );
+    f.stream = stream;
+    child.stdout.on('data', (chunk: Buffer) => {
+      try {
+        stream.push(chunk);
+      } catch (err) {
+        // A broken stream from dumpcap: what came before it was delivered; this capture ends.
+        f.error = { reason: 'open-failed', message: err instanceof Error ? err.message : String(err) };
+        child.stdout.removeAllListeners('data');
+        child.kill('SIGKILL');
+        return;
+      }
+      if (f.state === 'starting' && stream.linkType >= 0) {
+        // Read once the ring exists (the interface description follows the open): see live-child.ts.
+        if (f.lossMethod === 'kernel-counters') kernelBase = interfacePackets(f.name);
+        f.linkType = stream.linkType;
+        f.state = 'capturing';
+        startup?.opened();
+      }
+      this.checkCount();
+    });
+    readLines(child.stderr, (line) => {
+      if (isDumpcapChatter(line)) return;
+      f.stderrTail.push(line);
+      if (f.stderrTail.length > STDERR_TAIL_LINES) f.stderrTail.shift();
+    });
+    child.stdin.on('error', () => undefined);
+    child.on('error', (err) => (f.error = { reason: 'open-failed', message: `${path}: ${err.message}` }));
     child.on('close', (code, signal) => {
+      stream.end();
+      const e = classifyDumpcapError(f.stderrTail);
+      if (e !== null) f.error ??= e;
+      if (dumpcapSawGone(f.stderrTail)) f.sawGone = true;
+      // A capture that ran and was stopped: what dumpcap printed besides its counts is passed on.
+      if (this.stopping && f.state === 'capturing') for (const line of f.stderrTail) this.onWarning(f.name, line);
+      this.closed(f, startup, code, signal);
+    });
+  }
+
+  /**
+   * Ticks for the dumpcap streams, which carry none of their own. Runs in the check phase: it sees
+   * whether each dumpcap waits for packets (so has written all it had), then lets one more poll
+   * phase read what it wrote before that moment, and only then vouches for the time it saw.
+   */
+  private dumpcapTicks(): void {
+    const now = this.clock.nowS();
+    const seen = this.ifaces.map((f) => {
+      const pid = f.child?.pid;
+      return pid !== undefined && f.stream !== null ? { stream: f.stream, waiting: waitingForPackets(pid) } : null;
+    });
+    setImmediate(() => {
+      for (const s of seen) s?.stream.tick(now, s.waiting);
+    });
+  }
+
+  /** A capture process ended: stopped, failed to open, or lost while capturing. */
+  private closed(f: Interface, startup: Startup | null, code: number | null, signal: NodeJS.Signals | null): void {
+    {
       f.child = null;
       this.merge.close(f.index);
       const wasCapturing = f.state === 'capturing';
@@ -359,7 +494,7 @@ export class LiveCapture {
         this.retryLater(f); // a reopening attempt failed: the interface is not back yet
       }
       this.checkDone();
-    });
+    }
   }
 
   private stderrLine(f: Interface, line: string): void {
@@ -436,7 +571,7 @@ export class LiveCapture {
   /** Raises capture-loss for loss confirmed since the last one, if any. */
   private flushLoss(f: Interface, t: number): void {
     const loss = f.loss;
-    if (f.lossMethod !== 'kernel-counters' || !loss.measured || loss.lost <= f.lossAlerted) return;
+    if ((f.lossMethod !== 'kernel-counters' && !loss.exact) || !loss.measured || loss.lost <= f.lossAlerted) return;
     this.onHealth({
       kind: 'loss',
       ts: t,
@@ -486,7 +621,8 @@ export class LiveCapture {
   private stopChild(child: CaptureChild): void {
     // Closing stdin asks it to stop; on Windows kill() would terminate it before it sent its last records.
     child.stdin.end();
-    if (process.platform !== 'win32') child.kill('SIGTERM');
+    // dumpcap stops on SIGTERM (writing its statistics); on Windows it has no other way here (see README).
+    if (process.platform !== 'win32' || this.options.engine.kind === 'dumpcap') child.kill('SIGTERM');
     const kill = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
     child.once('close', () => clearTimeout(kill));
   }

@@ -5,9 +5,10 @@ import type { Writable } from 'node:stream';
 import { map, merge, Subject, tap, timer } from 'rxjs';
 import { PcapngWriter, PcapWriter } from '../capture/capture-writer';
 import type { FrameSink } from '../capture/frame';
-import type { CaptureHealth, InterfaceStats, LossMethod } from '../capture/live';
+import type { CaptureEngine, CaptureHealth, InterfaceStats, LossMethod } from '../capture/live';
 import { CaptureOpenError, combineFilter, LiveCapture } from '../capture/live';
 import { CapMissingError, loadCap } from '../capture/live-cap';
+import { DUMPCAP_MISSING_HINT, locateDumpcap } from '../capture/live/dumpcap';
 import type { RunAs } from '../capture/live-user';
 import { dropPrivileges, resolveUser } from '../capture/live-user';
 import type { Alert, Severity } from '../detect/alerts';
@@ -40,6 +41,8 @@ export interface LiveOptions {
   idle: number;
   /** commander's `--no-retry` sets this to false. */
   retry: boolean;
+  /** What captures: dumpcap, cap, or auto (dumpcap where installed). */
+  captureEngine?: 'auto' | 'dumpcap' | 'cap';
   arpThreshold: number;
   arpWarn: number;
   maxStations: number;
@@ -67,6 +70,7 @@ const LINK_NAMES: Readonly<Record<number, string>> = {
 };
 
 const LOSS_TEXT: Readonly<Record<LossMethod, string>> = {
+  'pcap-stats': "loss counted by the kernel (libpcap's statistics, from dumpcap)",
   'kernel-counters': 'loss measured against the kernel counters',
   'not-measured-filter': 'loss not measured (with --filter, the kernel counters include what the filter rejects)',
   'not-measured-no-counters': 'loss not measured (no interface counters for this device)',
@@ -80,10 +84,19 @@ function permissionHint(iface: string): string {
   );
 }
 
-function openErrorText(e: CaptureOpenError): string {
+/** How dumpcap gets the right to capture without running netgap as root. */
+function dumpcapPermissionHint(iface: string, path: string): string {
+  return (
+    `cannot capture on ${iface}: permission denied. Run netgap as root, or let dumpcap capture for you: ` +
+    'on Debian/Ubuntu `sudo dpkg-reconfigure wireshark-common` (answer yes), `sudo usermod -a -G wireshark $USER`, then log in again; ' +
+    `elsewhere \`sudo setcap cap_net_raw,cap_net_admin=eip ${path}\``
+  );
+}
+
+function openErrorText(e: CaptureOpenError, engine: CaptureEngine): string {
   switch (e.reason) {
     case 'permission':
-      return permissionHint(e.iface);
+      return engine.kind === 'dumpcap' ? dumpcapPermissionHint(e.iface, engine.path) : permissionHint(e.iface);
     case 'no-device':
       return `cannot capture on ${e.iface}: no such interface (\`netgap interfaces\` lists them)`;
     case 'filter':
@@ -162,11 +175,20 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
   };
   const twice = opts.interface.find((name, i) => opts.interface.indexOf(name) !== i);
   if (twice !== undefined) return fail(`-i ${twice} is given twice: each frame would be seen twice`);
-  try {
-    loadCap();
-  } catch (err) {
-    if (err instanceof CapMissingError) return fail(err.message);
-    throw err;
+  let captureEngine: CaptureEngine;
+  const dumpcap = opts.captureEngine === 'cap' ? null : locateDumpcap();
+  if (dumpcap !== null) {
+    captureEngine = { kind: 'dumpcap', path: dumpcap };
+  } else if (opts.captureEngine === 'dumpcap') {
+    return fail(DUMPCAP_MISSING_HINT);
+  } else {
+    try {
+      loadCap();
+    } catch (err) {
+      if (err instanceof CapMissingError) return fail(err.message);
+      throw err;
+    }
+    captureEngine = { kind: 'cap' };
   }
   let runAs: RunAs | null = null;
   if (opts.user !== undefined) {
@@ -209,6 +231,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       runAs,
       count: opts.count ?? Infinity,
       idleS: opts.idle,
+      engine: captureEngine,
     },
     (h) => {
       const alert = healthAlert(h);
@@ -222,12 +245,12 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
   try {
     await capture.open();
   } catch (err) {
-    if (err instanceof CaptureOpenError) return fail(openErrorText(err));
+    if (err instanceof CaptureOpenError) return fail(openErrorText(err, captureEngine));
     throw err;
   }
   for (const s of capture.stats()) {
     io.stderr.write(
-      `netgap: ${sanitize(`listening on ${s.name}, link type ${s.linkType} (${LINK_NAMES[s.linkType] ?? 'unknown'}), buffer ${opts.bufferSize} MiB, ${LOSS_TEXT[s.lossMethod]}`)}\n`,
+      `netgap: ${sanitize(`listening on ${s.name} (${captureEngine.kind}), link type ${s.linkType} (${LINK_NAMES[s.linkType] ?? 'unknown'}), buffer ${opts.bufferSize} MiB, ${LOSS_TEXT[s.lossMethod]}`)}\n`,
     );
   }
   if (runAs !== null) {

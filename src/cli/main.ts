@@ -116,7 +116,12 @@ function program(): Command {
     .option('--tail', 'print alert lines even on a terminal (the dashboard opens there by default)')
     .option('--user <name>', 'once the interfaces are open, drop root and run as this user (as tcpdump -Z does)')
     .option('--no-retry', 'exit when an interface goes away, instead of reopening it every 3 s')
-    .option('--idle <seconds>', 'raise capture-idle when nothing was captured on an interface for this long', seconds, 60),
+    .option('--idle <seconds>', 'raise capture-idle when nothing was captured on an interface for this long', seconds, 60)
+    .addOption(
+      new Option('--capture-engine <engine>', "what captures: Wireshark's dumpcap (kernel timestamps and drop counts), or netgap's own process on the cap module; auto: dumpcap where installed")
+        .choices(['auto', 'dumpcap', 'cap'])
+        .default('auto'),
+    ),
   ).action(async (opts: LiveOptions) => {
       if (opts.arpWarn >= opts.arpThreshold) cmd.error('error: --arp-warn must be lower than --arp-threshold', { exitCode: EXIT.USAGE });
       if (opts.tui === true && (opts.tail === true || opts.json === true)) cmd.error('error: --tui excludes --tail and --json', { exitCode: EXIT.USAGE });
