@@ -15,7 +15,7 @@ import { LiveMerge } from './live-merge';
 import type { CaptureErrorLine, CaptureErrorReason, CaptureProcessConfig } from './live-stream';
 import { CAPTURE_ERROR_PREFIX } from './live-stream';
 import type { RunAs } from './live-user';
-import { classifyDumpcapError, DUMPCAP_LATENCY_S, dumpcapArgs, dumpcapSawGone, DumpcapStream, isDumpcapChatter, waitingForPackets } from './live/dumpcap';
+import { classifyDumpcapError, DUMPCAP_LATENCY_S, dumpcapArgs, DumpcapPipe, dumpcapSawGone, DumpcapStream, isDumpcapChatter, waitingForPackets } from './live/dumpcap';
 import { interfaceMtu, interfacePackets } from './live-counters';
 
 /** What the capture drives: the engine's input (pipeline.ts EngineInput has this shape). */
@@ -166,13 +166,15 @@ function raisePriority(child: { pid?: number | undefined }): void {
   }
 }
 
-type CaptureChild = ChildProcessByStdio<Writable, Readable, Readable>;
+type CaptureChild = ChildProcessByStdio<Writable, Readable | null, Readable>;
 
 /** One `-i` device: its capture process (if any), its state and its figures. */
 class Interface {
   child: CaptureChild | null = null;
   /** With dumpcap: its pcapng stream turned into records, and the last lines it printed. */
   stream: DumpcapStream | null = null;
+  /** dumpcap's stdout read in batches (POSIX); null where it is read as a stream (Windows). */
+  pipe: DumpcapPipe | null = null;
   stderrTail: string[] = [];
   /** 'starting': spawned, no HELLO yet; 'capturing'; 'down': gone, retrying; 'ended'. */
   state: 'starting' | 'capturing' | 'down' | 'ended' = 'starting';
@@ -391,12 +393,24 @@ export class LiveCapture {
     const o = this.options;
     const args = dumpcapArgs({ device: f.name, filter: o.filter, bufferBytes: o.bufferBytes });
     const runAs = o.runAs;
-    const child =
+    let pipe: DumpcapPipe | null = null;
+    if (process.platform !== 'win32') {
+      try {
+        pipe = new DumpcapPipe(
+          (chunk) => onData(chunk),
+          () => undefined, // the end is handled at 'close', after a last drain
+        );
+      } catch {
+        pipe = null; // no mkfifo: dumpcap's stdout is read as a stream
+      }
+    }
+    const stdio: ['pipe', 'pipe' | number, 'pipe'] = ['pipe', pipe?.writeFd ?? 'pipe', 'pipe'];
+    const child: CaptureChild =
       runAs === null
-        ? spawn(path, args, { stdio: ['pipe', 'pipe', 'pipe'] })
-        : spawn('setpriv', [`--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', `--inh-caps=${CAPTURE_CAPS}`, `--ambient-caps=${CAPTURE_CAPS}`, '--', path, ...args], {
-            stdio: ['pipe', 'pipe', 'pipe'],
-          });
+        ? (spawn(path, args, { stdio }) as CaptureChild)
+        : (spawn('setpriv', [`--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', `--inh-caps=${CAPTURE_CAPS}`, `--ambient-caps=${CAPTURE_CAPS}`, '--', path, ...args], { stdio }) as CaptureChild);
+    pipe?.closeWriteEnd();
+    f.pipe = pipe;
     raisePriority(child);
     f.child = child;
     f.state = 'starting';
@@ -423,13 +437,15 @@ export class LiveCapture {
       (records) => this.merge.push(f.index, records),
     );
     f.stream = stream;
-    child.stdout.on('data', (chunk: Buffer) => {
+    let broken = false;
+    const onData = (chunk: Buffer): void => {
+      if (broken) return;
       try {
         stream.push(chunk);
       } catch (err) {
         // A broken stream from dumpcap: what came before it was delivered; this capture ends.
+        broken = true;
         f.error = { reason: 'open-failed', message: err instanceof Error ? err.message : String(err) };
-        child.stdout.removeAllListeners('data');
         child.kill('SIGKILL');
         return;
       }
@@ -441,7 +457,8 @@ export class LiveCapture {
         startup?.opened();
       }
       this.checkCount();
-    });
+    };
+    child.stdout?.on('data', onData);
     readLines(child.stderr, (line) => {
       if (isDumpcapChatter(line)) return;
       f.stderrTail.push(line);
@@ -450,6 +467,10 @@ export class LiveCapture {
     child.stdin.on('error', () => undefined);
     child.on('error', (err) => (f.error = { reason: 'open-failed', message: `${path}: ${err.message}` }));
     child.on('close', (code, signal) => {
+      // What it wrote last is still in the FIFO: read it (to its end) before the stream closes.
+      pipe?.drain();
+      pipe?.close();
+      f.pipe = null;
       stream.end();
       const e = classifyDumpcapError(f.stderrTail);
       if (e !== null) f.error ??= e;
@@ -461,19 +482,26 @@ export class LiveCapture {
   }
 
   /**
-   * Ticks for the dumpcap streams, which carry none of their own. Runs in the check phase: it sees
-   * whether each dumpcap waits for packets (so has written all it had), then lets one more poll
-   * phase read what it wrote before that moment, and only then vouches for the time it saw.
+   * Ticks for the dumpcap streams, which carry none of their own. It first sees whether each
+   * dumpcap waits for packets (then it has written all it had), then reads all it wrote before that
+   * moment, and only then vouches for the time it saw: at once from a FIFO (DumpcapPipe); from a
+   * stream (Windows), after one more poll phase (this runs in the check phase).
    */
   private dumpcapTicks(): void {
     const now = this.clock.nowS();
-    const seen = this.ifaces.map((f) => {
+    const later: { stream: DumpcapStream; waiting: boolean }[] = [];
+    for (const f of this.ifaces) {
       const pid = f.child?.pid;
-      return pid !== undefined && f.stream !== null ? { stream: f.stream, waiting: waitingForPackets(pid) } : null;
-    });
-    setImmediate(() => {
-      for (const s of seen) s?.stream.tick(now, s.waiting);
-    });
+      if (pid === undefined || f.stream === null) continue;
+      const waiting = waitingForPackets(pid);
+      if (f.pipe === null) {
+        later.push({ stream: f.stream, waiting });
+      } else {
+        f.pipe.drain();
+        f.stream.tick(now, waiting);
+      }
+    }
+    if (later.length > 0) setImmediate(() => later.forEach((s) => s.stream.tick(now, s.waiting)));
   }
 
   /** A capture process ended: stopped, failed to open, or lost while capturing. */
@@ -620,7 +648,7 @@ export class LiveCapture {
 
   private stopChild(child: CaptureChild): void {
     // Closing stdin asks it to stop; on Windows kill() would terminate it before it sent its last records.
-    child.stdin.end();
+    child.stdin?.end();
     // dumpcap stops on SIGTERM (writing its statistics); on Windows it has no other way here (see README).
     if (process.platform !== 'win32' || this.options.engine.kind === 'dumpcap') child.kill('SIGTERM');
     const kill = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
