@@ -131,8 +131,9 @@ function healthAlert(h: CaptureHealth): Alert {
 }
 
 /** The summary's `capture` object (README: "Live capture statistics"). */
-function captureRecord(stats: readonly InterfaceStats[], filter: string | null, bufferBytes: number): Record<string, unknown> {
+function captureRecord(stats: readonly InterfaceStats[], filter: string | null, bufferBytes: number, engine: CaptureEngine): Record<string, unknown> {
   return {
+    engine: engine.kind,
     filter,
     buffer_bytes: bufferBytes,
     interfaces: stats.map((s) => ({
@@ -308,7 +309,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
     writer?.flush();
     const stats = capture.stats();
     if (opts.json) {
-      const capturing = { capture: captureRecord(stats, userFilter ? opts.filter! : null, bufferBytes) };
+      const capturing = { capture: captureRecord(stats, userFilter ? opts.filter! : null, bufferBytes, captureEngine) };
       await out.linePieces(summaryPieces(withCaptureAlerts(ev.head, captureAlerts), ev.rows(), capturing));
     } else {
       const lines = summaryText(withCaptureAlerts(ev.summary, captureAlerts), advice);
