@@ -55,24 +55,24 @@ interface CaptureSummary {
  * (its defaults otherwise) both capturing the switch's end. Offloads are turned off on the veth
  * (with ethtool, when installed) as in issue 16. Needs root, `ip netns`, cap, tcpdump and tcpreplay.
  */
-export async function measureLive(rounds: number, log: (line: string) => void): Promise<LiveResult> {
+export async function measureLive(rounds: number, log: (line: string) => void, keepOffloads = false): Promise<LiveResult> {
   const reason = labSkipReason() ?? toolMissing('tcpreplay', 'tcpdump');
   if (reason !== null) return { notMeasured: reason };
   const engines: LiveEngine[] = locateDumpcap() !== null ? ['dumpcap', 'cap'] : ['cap'];
   try {
-    return await bursts(rounds, engines, log);
+    return await bursts(rounds, engines, log, keepOffloads);
   } catch (err) {
     // The file rows above are measured already: a lab that fails must not lose them.
     return { notMeasured: `the lab failed: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 
-async function bursts(rounds: number, engines: LiveEngine[], log: (line: string) => void): Promise<LiveResult> {
+async function bursts(rounds: number, engines: LiveEngine[], log: (line: string) => void, keepOffloads: boolean): Promise<LiveResult> {
   const lab = new Lab('bench');
   try {
     const file = join(lab.dir, 'burst.pcap');
     burstFile(file, LIVE_BURST_FRAMES);
-    const offloads = offloadsOff(lab);
+    const offloads = keepOffloads ? 'offloads as the kernel set them (veth: rx/tx checksums, TSO/GSO on)' : offloadsOff(lab);
     const done: Burst[] = [];
     for (let r = 0; r < rounds; r++) {
       for (const rate of LIVE_RATES) {
