@@ -355,8 +355,8 @@ export class DumpcapStream {
 /** Read buffer of a DumpcapPipe: a pipe holds 64 KiB, so one read takes all of it. */
 const PIPE_READ_BYTES = 1024 * 1024;
 /** Between reads while data comes, and at most while none does (the pause doubles up to it). */
-const PIPE_PAUSE_MIN_MS = 1;
-const PIPE_PAUSE_MAX_MS = 8;
+const PIPE_PAUSE_MIN_MS = 2;
+const PIPE_PAUSE_MAX_MS = 10;
 
 /**
  * dumpcap's stdout, read here in batches. dumpcap writes each packet with its own write(): read
