@@ -121,7 +121,8 @@ export function classifyDumpcapError(lines: readonly string[]): { reason: Captur
 
 /** True when dumpcap's text says the interface disappeared under it (not a failure of netgap's). */
 export function dumpcapSawGone(lines: readonly string[]): boolean {
-  return lines.some((l) => /no longer running|device .* (has gone|went) down|interface .* (went|is) down|no such device|ENODEV|network is down/i.test(l));
+  // dumpcap 4.0 on Linux: `The network adapter "x" is no longer attached; the capture has stopped.`
+  return lines.some((l) => /no longer (attached|running)|no such device|network is down/i.test(l));
 }
 
 /**

@@ -66,6 +66,7 @@ describe("dumpcap's messages", () => {
   });
 
   it('recognises an interface that went away under it', () => {
+    expect(dumpcapSawGone(['dumpcap: The network adapter "tmp0" is no longer attached; the capture has stopped.'])).toBe(true);
     expect(dumpcapSawGone(['dumpcap: The network adapter on which the capture was being done is no longer running; the capture has stopped.'])).toBe(true);
     expect(dumpcapSawGone(['dumpcap: Error while capturing packets: something'])).toBe(false);
   });
