@@ -84,6 +84,14 @@ function permissionHint(iface: string): string {
   );
 }
 
+/** How the loss of an interface will be measured, as said when it opens. */
+function listeningLoss(method: LossMethod, engine: CaptureEngine): string {
+  if (engine.kind !== 'dumpcap') return LOSS_TEXT[method];
+  // dumpcap's own counts come in its statistics block when it stops; meanwhile the interface counters.
+  const meanwhile = method === 'kernel-counters' ? ', and against the kernel counters while it runs' : '';
+  return `${LOSS_TEXT['pcap-stats']}${meanwhile}`;
+}
+
 /** How dumpcap gets the right to capture without running netgap as root. */
 function dumpcapPermissionHint(iface: string, path: string): string {
   return (
@@ -251,7 +259,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
   }
   for (const s of capture.stats()) {
     io.stderr.write(
-      `netgap: ${sanitize(`listening on ${s.name} (${captureEngine.kind}), link type ${s.linkType} (${LINK_NAMES[s.linkType] ?? 'unknown'}), buffer ${opts.bufferSize} MiB, ${LOSS_TEXT[s.lossMethod]}`)}\n`,
+      `netgap: ${sanitize(`listening on ${s.name} (${captureEngine.kind}), link type ${s.linkType} (${LINK_NAMES[s.linkType] ?? 'unknown'}), buffer ${opts.bufferSize} MiB, ${listeningLoss(s.lossMethod, captureEngine)}`)}\n`,
     );
   }
   if (runAs !== null) {
