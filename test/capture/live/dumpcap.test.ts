@@ -1,5 +1,6 @@
 // dumpcap as the capture engine: where it is found, its command line, its messages, and its pcapng stream turned into capture records.
 
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { frameTimeS } from '../../../src/capture/frame';
 import type { MergeHandlers } from '../../../src/capture/live-merge';
@@ -7,6 +8,7 @@ import { LiveMerge } from '../../../src/capture/live-merge';
 import {
   classifyDumpcapError,
   dumpcapArgs,
+  DumpcapPipe,
   dumpcapSawGone,
   DumpcapStream,
   isDumpcapChatter,
@@ -219,5 +221,25 @@ describe('DumpcapStream', () => {
     const broken = Buffer.concat([good, Buffer.from([6, 0, 0, 0, 13, 0, 0, 0])]);
     expect(() => stream.push(broken)).toThrow(/byte 152: block \(type 0x6\) claims 13 bytes/);
     expect(log).toEqual(['hello lt=1 mtu=1500', 'frame 3 1700000000.000 len=60']);
+  });
+});
+
+describe.skipIf(process.platform === 'win32')('DumpcapPipe', () => {
+  it("hands on everything a writer put into the FIFO, in order, then its end once the writer exited and it was drained", async () => {
+    const got: string[] = [];
+    let ended = 0;
+    const pipe = new DumpcapPipe(
+      (chunk) => got.push(chunk.toString('latin1')),
+      () => ended++,
+    );
+    const child = spawn('sh', ['-c', 'printf abc; sleep 0.2; printf def'], { stdio: ['ignore', pipe.writeFd, 'ignore'] });
+    pipe.closeWriteEnd();
+    await new Promise<void>((resolve) => child.on('close', () => resolve()));
+    pipe.drain();
+    expect(got.join('')).toBe('abcdef');
+    // Read on its timer before the end: more than one read for the two writes 0.2 s apart.
+    expect(got.length).toBeGreaterThanOrEqual(2);
+    expect(ended).toBe(1);
+    pipe.close();
   });
 });
