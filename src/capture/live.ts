@@ -465,7 +465,10 @@ export class LiveCapture {
       if (f.stderrTail.length > STDERR_TAIL_LINES) f.stderrTail.shift();
     });
     child.stdin.on('error', () => undefined);
-    child.on('error', (err) => (f.error = { reason: 'open-failed', message: `${path}: ${err.message}` }));
+    // Debian's dumpcap, set up for the `wireshark` group, is not even executable by others (EACCES).
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      f.error = { reason: err.code === 'EACCES' || err.code === 'EPERM' ? 'permission' : 'open-failed', message: `${path}: ${err.message}` };
+    });
     child.on('close', (code, signal) => {
       // What it wrote last is still in the FIFO: read it (to its end) before the stream closes.
       pipe?.drain();
