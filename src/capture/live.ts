@@ -405,10 +405,13 @@ export class LiveCapture {
       }
     }
     const stdio: ['pipe', 'pipe' | number, 'pipe'] = ['pipe', pipe?.writeFd ?? 'pipe', 'pipe'];
+    // A process group of its own: the terminal's ^C reaches netgap alone, which then stops dumpcap
+    // (dumpcap would otherwise stop by itself, and look like a capture that failed).
+    const options = { stdio, detached: process.platform !== 'win32' };
     const child: CaptureChild =
       runAs === null
-        ? (spawn(path, args, { stdio }) as CaptureChild)
-        : (spawn('setpriv', [`--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', `--inh-caps=${CAPTURE_CAPS}`, `--ambient-caps=${CAPTURE_CAPS}`, '--', path, ...args], { stdio }) as CaptureChild);
+        ? (spawn(path, args, options) as CaptureChild)
+        : (spawn('setpriv', [`--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', `--inh-caps=${CAPTURE_CAPS}`, `--ambient-caps=${CAPTURE_CAPS}`, '--', path, ...args], options) as CaptureChild);
     pipe?.closeWriteEnd();
     f.pipe = pipe;
     raisePriority(child);
