@@ -4,13 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import type { Frame } from '../frame';
-import { maxWireFrame, oversizeWirePackets } from '../live-counters';
-import type { CaptureErrorReason } from '../live-stream';
-import { HELLO_LEN, PCAP_STATS_LEN, RECORD, RECORD_HLEN, STATS_LEN } from '../live-stream';
-import type { RecordType } from '../live-stream';
-import type { InterfaceStatistics } from '../pcapng';
-import { PcapngParser } from '../pcapng';
+import type { Frame } from '../../frame';
+import { maxWireFrame, oversizeWirePackets } from './counters';
+import type { CaptureErrorReason } from './stream';
+import { HELLO_LEN, PCAP_STATS_LEN, RECORD, RECORD_HLEN, STATS_LEN } from './stream';
+import type { RecordType } from './stream';
+import type { InterfaceStatistics } from '../file/pcapng';
+import { PcapngParser } from '../file/pcapng';
 import type { TimeOut } from '../timestamp';
 
 /*

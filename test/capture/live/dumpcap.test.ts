@@ -2,9 +2,9 @@
 
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { frameTimeS } from '../../../src/capture/frame';
-import type { MergeHandlers } from '../../../src/capture/live-merge';
-import { LiveMerge } from '../../../src/capture/live-merge';
+import { frameTimeS } from '../../../src/frame';
+import type { MergeHandlers } from '../../../src/capture/live/merge';
+import { LiveMerge } from '../../../src/capture/live/merge';
 import {
   classifyDumpcapError,
   dumpcapArgs,
