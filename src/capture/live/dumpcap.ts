@@ -14,12 +14,11 @@ import { PcapngParser } from '../file/pcapng';
 import type { TimeOut } from '../timestamp';
 
 /*
- * Why dumpcap: measured on a veth at 100-200 kpps, the in-process engine (cap) loses frames in
- * the kernel because cap always asks libpcap for immediate mode, which on Linux means TPACKET_V2:
- * one ring slot per packet, sized for its fixed 65535-byte snaplen, so a 128 MiB buffer holds only
- * about 2000 packets (20 ms at 100 kpps). dumpcap uses TPACKET_V3, whose blocks pack small
- * frames (the same 128 MiB hold over a million), stamps each frame in the kernel, and writes the
- * kernel's own drop counts (pcap_stats) into an Interface Statistics Block when it stops.
+ * Why dumpcap: cap always asks libpcap for immediate mode, which on Linux is TPACKET_V2, one ring
+ * slot per packet sized for a 64 KiB frame when offloads are on, so the ring holds few packets and
+ * overflows at any pause; dumpcap uses TPACKET_V3, whose blocks pack small frames, stamps each frame
+ * in the kernel, and writes the kernel's drop counts into a statistics block when it stops
+ * (figures: test/bench/README.md).
  */
 
 /** The snapshot length asked of dumpcap: cap's, so that a frame always fits one capture record. */
@@ -28,14 +27,14 @@ export const DUMPCAP_SNAPLEN = 65535;
 /**
  * How long after its kernel timestamp a frame may reach netgap through a dumpcap that keeps up:
  * libpcap's TPACKET_V3 hands a block of frames over when it is full or when its timer (dumpcap's
- * packet buffer timeout, 250 ms, measured 220-245 ms) expires. While dumpcap waits for packets, a
+ * packet buffer timeout, 250 ms) expires. While dumpcap waits for packets, a
  * TICK vouches for the time this long ago; while it is busy (behind), only its frames move time on
  * (see `waitingForPackets`). A frame later than a tick is handled at the clock's time by the
  * engine (counted in its summary as ts_backwards).
  */
 export const DUMPCAP_LATENCY_S = 0.6;
 
-/** Wait after a counter sample before comparing it with the frames stamped until then (live-loss.ts). */
+/** Wait after a counter sample before comparing it with the frames stamped until then (loss.ts). */
 const SAMPLE_SETTLE_S = 0.1;
 
 /** Where to look for dumpcap, in order: PATH, then where the Wireshark packages install it. */
@@ -169,7 +168,7 @@ const CHUNK_BYTES = 256 * 1024;
 const NS_PER_S = 1e9;
 
 /**
- * Turns one dumpcap's pcapng stream into the capture records the merge takes (live-stream.ts), so
+ * Turns one dumpcap's pcapng stream into the capture records the merge takes (stream.ts), so
  * that several interfaces, ticks, counter samples and the summary work for it as for a capture
  * process of netgap's own: HELLO when the interface description comes, FRAME for each packet with
  * its kernel timestamp, TICK when asked (the time no earlier frame can still come: see
@@ -282,7 +281,7 @@ export class DumpcapStream {
   /**
    * Time has reached `t` in the stream (a frame stamped `t` comes, or a tick vouches for it): a
    * pending sample takes the frames stamped up to its time as `seen` (an upper bound of the loss),
-   * and SAMPLE_SETTLE_S later the frames up to then as `seenAfter` (a lower bound): live-loss.ts.
+   * and SAMPLE_SETTLE_S later the frames up to then as `seenAfter` (a lower bound): loss.ts.
    */
   private settle(t: number): void {
     if (Number.isNaN(this.sampleAt) || t <= this.sampleAt) return;
@@ -360,11 +359,10 @@ const PIPE_PAUSE_MIN_MS = 2;
 const PIPE_PAUSE_MAX_MS = 10;
 
 /**
- * dumpcap's stdout, read here in batches. dumpcap writes each packet with its own write(): read
- * as a stream, every packet would be a read and a 'data' event of its own (measured: 3.4 us of
- * the analysis' CPU per frame instead of 1.4). So dumpcap writes into a FIFO whose read end is
- * non-blocking and read on a timer, everything there at once; and `drain()` reads it at once when
- * a tick needs all that dumpcap wrote before a moment. POSIX only (mkfifo); Windows reads stdout.
+ * dumpcap's stdout, read here in batches: dumpcap writes each packet with its own write(), and read
+ * as a stream every packet would cost a read and a 'data' event. So dumpcap writes into a FIFO whose
+ * read end is non-blocking and read on a timer, everything there at once; and `drain()` reads it at
+ * once when a tick needs all that dumpcap wrote before a moment. POSIX only (mkfifo); Windows reads stdout.
  */
 export class DumpcapPipe {
   /** The write end, for dumpcap's stdout; the parent closes its copy once dumpcap started (closeWriteEnd). */
