@@ -64,6 +64,7 @@ function detectorOptions(c: Command): Command {
   return c
     .option('--arp-threshold <seconds>', "the bridge's forwarding-entry lifetime", seconds, 300)
     .option('--arp-warn <seconds>', 'warn when a talking station has not ARPed for this long', seconds, 240)
+    .option('--per-vlan', 'measure ARP gaps per MAC and VLAN, for switches that learn per VLAN (default: per MAC, as bridge.sys)')
     .option('--max-stations <n>', 'cap of the station table (the oldest are evicted beyond it)', count, 65536)
     .option('--response-timeout <seconds>', 'a request with no answer after this long counts as unanswered', seconds, 1)
     .option('--blackout-min <seconds>', 'unanswered requests to a host must span this long to make a blackout', seconds, 1)

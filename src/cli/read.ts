@@ -19,6 +19,7 @@ export interface ReadOptions {
   arpWarn: number;
   failOn?: 'warning' | 'critical';
   maxStations: number;
+  perVlan?: boolean;
   /** The blackout detector's options; the engine's defaults when absent. */
   responseTimeout?: number;
   blackoutMin?: number;
@@ -29,6 +30,7 @@ export interface ReadOptions {
 /** The engine options these command-line options set (an absent one keeps the engine's default). */
 export function engineOptions(opts: ReadOptions): Partial<EngineOptions> {
   const o: Partial<EngineOptions> = { arpThresholdS: opts.arpThreshold, arpWarnS: opts.arpWarn, maxStations: opts.maxStations };
+  if (opts.perVlan === true) o.perVlan = true;
   if (opts.responseTimeout !== undefined) o.responseTimeoutS = opts.responseTimeout;
   if (opts.blackoutMin !== undefined) o.blackoutMinS = opts.blackoutMin;
   if (opts.maxHosts !== undefined) o.maxHosts = opts.maxHosts;

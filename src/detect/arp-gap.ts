@@ -5,17 +5,17 @@ import type { DecodedFrame } from '../decode/decoded-frame';
 import { L4, TCP_FLAG } from '../decode/decoded-frame';
 import type { AlertSink, ArpGapCause, ArpGapExpiredAlert, ArpGapRecoveredAlert, ArpGapWarningAlert } from './alerts';
 import type { PacketClock } from './clock';
-import type { Station } from './stations';
 import type { TimerOwner } from './timer-queue';
 
 /*
  * What the bridge does (KB2832644): Hyper-V's bridge.sys, used when a vSwitch is bound to Wi-Fi,
- * keeps a forwarding entry per guest MAC built from the guest's ARP packets, for a fixed 300 s.
- * Like any learning bridge it keys that table per MAC and VLAN, so state here is per MAC and VLAN. A guest that keeps sending but does not ARP within 300 s is forgotten and its
- * traffic is dropped. Windows XP keeps a referenced ARP entry 600 s (ArpCacheMinReferencedLife);
+ * keeps a forwarding entry per guest MAC built from the guest's ARP packets, for a fixed 300 s,
+ * whatever VLAN those ARPs carried: so state here is per MAC (per MAC and VLAN with `perVlan`, for
+ * switches that learn per VLAN). A guest that keeps sending but does not ARP within 300 s is
+ * forgotten and its traffic is dropped. Windows XP keeps a referenced ARP entry 600 s (ArpCacheMinReferencedLife);
  * Vista and later 15-45 s, unless repeated TCP SYNs to one peer keep extending the entry.
  *
- * Kinds, per station and VLAN ("a gap" = the time from one ARP to the next):
+ * Kinds, per entry ("a gap" = the time from one ARP to the next):
  * - arp-gap-warning: the station has sent frames since its last ARP, and that ARP is now
  *   `arpWarnS` old. Raised by a timer at last_arp + warn when frames were sent by then; otherwise
  *   at the first later frame while the age is still in [warn, threshold]. Once per gap.
@@ -60,6 +60,22 @@ export interface ArpGapOptions {
   arpThresholdS: number;
   /** Warn when a talking station's last ARP is this old, seconds (< arpThresholdS). */
   arpWarnS: number;
+  /** One entry per MAC and VLAN instead of one per MAC. */
+  perVlan: boolean;
+}
+
+/**
+ * What the detector needs of a station (the station table's Station): declared here so that this
+ * module does not import the table, which holds these entries.
+ */
+export interface GapStation {
+  /** The MAC, 48 bits as a number. */
+  readonly mac: number;
+  /** The IPv4 it claimed most recently, -1 when none. */
+  readonly lastIp: number;
+  /** Its entries: one, or one per VLAN with `perVlan`. */
+  readonly arpGap: readonly ArpGapEntry[];
+  addArpGapEntry(e: ArpGapEntry): void;
 }
 
 /** A station's gap state at some time, for the summary and the dashboard. */
@@ -114,7 +130,7 @@ class SynRing {
   }
 }
 
-/** One bridge forwarding entry's view: a station on one VLAN (-1 untagged). Number fields are initialized where declared (see Station). */
+/** One bridge forwarding entry's view: a station (on one VLAN with `perVlan`). Number fields are initialized where declared (see Station). */
 export class ArpGapEntry implements TimerOwner {
   timerSlot = -1;
   timerKey = Infinity;
@@ -134,12 +150,15 @@ export class ArpGapEntry implements TimerOwner {
   syn: SynRing | null = null;
 
   /** Its station; it changes only when an evicted station's entry is reused (see `reuse`). */
-  station: Station;
+  station: GapStation;
+  /** Its VLAN with `perVlan` (-1 untagged); -1 when it is per MAC. */
   vlan = -1;
+  /** VLAN of the last frame it counted, for the alerts (-1 untagged). */
+  lastVlan = -1;
 
   constructor(
     private readonly detector: ArpGapDetector,
-    station: Station,
+    station: GapStation,
     vlan: number,
     arpS: number,
   ) {
@@ -153,7 +172,7 @@ export class ArpGapEntry implements TimerOwner {
    * constructor gives it. Under a flood of new MACs this runs once per frame, so the time is read
    * from the clock, not passed (a float argument is boxed).
    */
-  reuse(station: Station, vlan: number, clock: PacketClock): this {
+  reuse(station: GapStation, vlan: number, clock: PacketClock): this {
     const arpS = clock.now;
     this.timerSlot = -1;
     this.timerKey = Infinity;
@@ -169,6 +188,7 @@ export class ArpGapEntry implements TimerOwner {
     this.syn = null;
     this.station = station;
     this.vlan = vlan;
+    this.lastVlan = -1;
     return this;
   }
 
@@ -205,14 +225,17 @@ export class ArpGapDetector {
   ) {}
 
   /** Hot path: the station ARPed on `vlan`, now (the packet clock's time). */
-  onArp(st: Station, vlan: number): void {
+  onArp(st: GapStation, vlan: number): void {
     const t = this.clock.now;
-    let e = entryFor(st, vlan);
+    const key = this.opts.perVlan ? vlan : -1;
+    let e = entryFor(st, key);
     if (e === undefined) {
       if (st.arpGap.length >= ARP_GAP_MAX_VLANS) return;
-      e = this.spare.pop()?.reuse(st, vlan, this.clock) ?? new ArpGapEntry(this, st, vlan, t);
+      e = this.spare.pop()?.reuse(st, key, this.clock) ?? new ArpGapEntry(this, st, key, t);
       st.addArpGapEntry(e);
+      e.lastVlan = vlan;
     } else {
+      e.lastVlan = vlan;
       if (e.phase !== PHASE.OK) this.recovered(e, t);
       e.lastArpS = t;
       e.framesSinceArp = 0;
@@ -224,10 +247,11 @@ export class ArpGapDetector {
   }
 
   /** Hot path: the station sent a non-ARP frame (or an ARP naming another sender), now (the packet clock's time). */
-  onFrame(st: Station, d: DecodedFrame): void {
-    const e = entryFor(st, d.vlan);
-    if (e === undefined) return; // never ARPed on this VLAN: its age is unknown
+  onFrame(st: GapStation, d: DecodedFrame): void {
+    const e = entryFor(st, this.opts.perVlan ? d.vlan : -1);
+    if (e === undefined) return; // never ARPed (on this VLAN, with perVlan): its age is unknown
     const t = this.clock.now;
+    e.lastVlan = d.vlan;
     // The warning deadline matters only once the station has sent since its ARP, so it is armed
     // by the first frame, not by the ARP: a flood of MACs that each send one ARP arms no timer
     // (the bench's ARP flood spent a sixth of its time sifting the timer heap). A deadline
@@ -248,7 +272,7 @@ export class ArpGapDetector {
   }
 
   /** The station is being dropped (table eviction): drop its timers with it, and keep its entries for reuse. */
-  forget(st: Station): void {
+  forget(st: GapStation): void {
     for (const e of st.arpGap) {
       this.clock.timers.remove(e);
       if (this.spare.length < SPARE_ENTRIES) this.spare.push(e);
@@ -256,7 +280,7 @@ export class ArpGapDetector {
   }
 
   /** The station's gap state at packet time `t`. */
-  view(st: Station, t: number): ArpGapView {
+  view(st: GapStation, t: number): ArpGapView {
     const v: ArpGapView = { status: 'silent', arp_age_s: Infinity, warnings: 0, expiries: 0, cause: null };
     let causeS = -Infinity;
     for (const e of st.arpGap) {
@@ -316,7 +340,8 @@ export class ArpGapDetector {
   /** The optional fields, present only when they say something. */
   private decorate<A extends ArpGapWarningAlert | ArpGapExpiredAlert | ArpGapRecoveredAlert>(a: A, e: ArpGapEntry): A {
     if (e.station.lastIp >= 0) a.ip = formatIpv4(e.station.lastIp);
-    if (e.vlan >= 0) a.vlan = e.vlan;
+    const vlan = this.opts.perVlan ? e.vlan : e.lastVlan;
+    if (vlan >= 0) a.vlan = vlan;
     if (a.cause === 'tcp-syn-refresh') {
       a.syn_peer = formatIpv4(this.synPeer);
       a.syn_interval_s = this.synIntervalS;
@@ -375,8 +400,8 @@ export class ArpGapDetector {
   }
 }
 
-/** Hot path: a station's entry for one VLAN; stations are on one or two VLANs, so a scan wins over a Map. */
-function entryFor(st: Station, vlan: number): ArpGapEntry | undefined {
+/** Hot path: a station's entry for one VLAN (-1: its per-MAC entry); stations are on one or two VLANs, so a scan wins over a Map. */
+function entryFor(st: GapStation, vlan: number): ArpGapEntry | undefined {
   const list = st.arpGap;
   for (let i = 0; i < list.length; i++) {
     const e = list[i]!;

@@ -8,6 +8,13 @@ export interface EngineOptions {
   arpThresholdS: number;
   /** Warn when a talking station's last ARP is this old, seconds; below `arpThresholdS`. */
   arpWarnS: number;
+  /**
+   * Keep one ARP-gap state per MAC and VLAN instead of one per MAC. A bridge that learns from ARP
+   * keys its table by MAC alone (bridge.sys behind a Hyper-V wireless vSwitch, KB2832644); switches
+   * with independent VLAN learning (IEEE 802.1Q IVL: most managed switches, a Linux bridge with
+   * vlan_filtering, Open vSwitch) keep one entry per MAC and VLAN.
+   */
+  perVlan: boolean;
   /** Cap of the station table; beyond it the least recently active station is evicted. */
   maxStations: number;
   /**
@@ -34,6 +41,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = {
   arpThresholdS: 300,
   // KB2832644's own workaround value for ArpCacheMinReferencedLife: a guest at 240 s is safe.
   arpWarnS: 240,
+  perVlan: false,
   maxStations: 65536,
   // Two ping intervals of Windows and Linux; a LAN answers in milliseconds.
   responseTimeoutS: 1,

@@ -72,7 +72,7 @@ export class Station {
   lastArpTs = NaN;
   /** Largest difference between the own timestamps of two consecutive ARP frames; meaningful when arpSent >= 2. */
   maxArpGapS = -Infinity;
-  /** Per-VLAN ARP-gap state (one bridge entry per MAC and VLAN), owned by ArpGapDetector (`addArpGapEntry`). */
+  /** ARP-gap state: one bridge entry (one per VLAN with --per-vlan), owned by ArpGapDetector (`addArpGapEntry`). */
   arpGap: readonly ArpGapEntry[] = EMPTY;
   /** Second-chance bit: set by activity, cleared when the eviction hand passes. */
   referenced = false;
@@ -151,7 +151,7 @@ export class Station {
     if (!this.vlans.includes(vlan) && this.vlans.length < STATION_MAX_VLANS) this.vlans = appended(this.vlans, vlan, this.firstVlan);
   }
 
-  /** Rare: the station's first ARP on another VLAN. */
+  /** Rare: the station's first ARP (on another VLAN, with --per-vlan). */
   addArpGapEntry(e: ArpGapEntry): void {
     this.firstEntry ??= [e];
     this.arpGap = appended(this.arpGap, e, this.firstEntry);

@@ -150,8 +150,33 @@ describe('ARP-gap detector', () => {
     expect(alerts[1]).toMatchObject({ gap_s: 250, past_threshold_s: 0, frames_since_arp: 24, expired: false });
   });
 
-  it('puts the VLAN on the alert and keeps the same MAC on two VLANs apart (one bridge entry per MAC and VLAN)', () => {
+  it('by default measures a MAC over all its ARP frames whatever their VLAN (bridge.sys learns per MAC): a router ARPing on one VLAN raises nothing', () => {
     const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 10 }), T0);
+    e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 20 }), T0);
+    for (let t = 10; t <= 400; t += 10) {
+      e.handleDecoded(udp(GUEST, { vlan: 10 }), T0 + t);
+      e.handleDecoded(udp(GUEST, { vlan: 20 }), T0 + t);
+      if (t % 30 === 0) e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 20 }), T0 + t + 1);
+    }
+    expect(alerts).toEqual([]);
+    const [row] = e.finish().stations;
+    expect(row).toMatchObject({ vlans: [10, 20], status: 'ok', warnings: 0, expiries: 0, max_arp_gap_s: 31 });
+  });
+
+  it('puts the alert on the VLAN of the frame that raised it (per MAC)', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 20 }), T0);
+    for (let t = 10; t <= 320; t += 10) e.handleDecoded(udp(GUEST, { vlan: 10 }), T0 + t);
+    expect(kinds(alerts)).toEqual([
+      ['arp-gap-warning', T0 + 240],
+      ['arp-gap-expired', T0 + 310],
+    ]);
+    for (const a of alerts) expect(a.vlan).toBe(10);
+  });
+
+  it('with perVlan puts the VLAN on the alert and keeps the same MAC on two VLANs apart (one entry per MAC and VLAN)', () => {
+    const { engine: e, alerts } = engine({ perVlan: true });
     e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 10 }), T0);
     e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 20 }), T0);
     for (let t = 10; t <= 400; t += 10) {
@@ -169,8 +194,8 @@ describe('ARP-gap detector', () => {
     expect(row).toMatchObject({ vlans: [10, 20], status: 'expired', warnings: 1, expiries: 1, arp_age_s: 9 });
   });
 
-  it('ignores frames on a VLAN the station never ARPed on: their age is unknown', () => {
-    const { engine: e, alerts } = engine();
+  it('with perVlan ignores frames on a VLAN the station never ARPed on: their age is unknown', () => {
+    const { engine: e, alerts } = engine({ perVlan: true });
     e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 10 }), T0);
     for (let t = 30; t <= 600; t += 30) {
       e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 10 }), T0 + t);
