@@ -10,10 +10,19 @@ export type Severity = 'info' | 'warning' | 'critical';
 
 /** Why a station's ARP went stale, as far as its traffic shows. */
 export type ArpGapCause =
-  /** Repeated TCP SYNs to one peer kept the guest's ARP entry alive (Windows Vista+, KB2832644). */
+  /** Repeated TCP connection attempts (SYN) through one next hop kept the guest's ARP entry alive (Windows Vista+, KB2832644). */
   | 'tcp-syn-refresh'
-  /** No refresh pattern seen: the guest keeps ARP entries longer than the bridge (Windows XP: ArpCacheMinReferencedLife 600 s). */
-  | 'long-arp-cache';
+  /** The station's ARP cadence while it talks sits at a cache lifetime an OS is known for (`os_guess`). */
+  | 'long-arp-cache'
+  /** Neither: the evidence (`arp_interval_s`, `gap_s`) says what was seen, and no OS setting is advised on a guess. */
+  | 'unknown';
+
+/** The OS an ARP cadence points to. */
+export type OsGuess =
+  /** About 600 s: Windows XP/Server 2003, ArpCacheMinReferencedLife (KB2832644). */
+  | 'windows-xp-2003'
+  /** About 1200 s: FreeBSD and macOS, net.link.ether.inet.max_age. */
+  | 'freebsd-macos';
 
 interface AlertBase {
   /** Packet time the alert refers to, epoch seconds (float). */
@@ -41,10 +50,24 @@ interface ArpGapFields {
   frames_since_arp: number;
   /** Best explanation the traffic supports. */
   cause: ArpGapCause;
-  /** For tcp-syn-refresh: the peer the repeated SYNs went to. */
+  /** For tcp-syn-refresh: the peer with the most of those connection attempts. */
   syn_peer?: string;
-  /** For tcp-syn-refresh: median seconds between those SYNs. */
+  /** For tcp-syn-refresh: median seconds between consecutive attempts through the next hop. */
   syn_interval_s?: number;
+  /** For tcp-syn-refresh: the next hop (destination MAC of the SYN frames) whose ARP entry the attempts kept alive. */
+  syn_next_hop?: string;
+  /** For tcp-syn-refresh: every peer of those attempts, as "ip:port", oldest first. */
+  syn_peers?: string[];
+  /** For tcp-syn-refresh: connection attempts through that next hop in the gap (retransmissions not counted). */
+  syn_attempts?: number;
+  /** For tcp-syn-refresh: the BaseReachableTime to set, ms (1.5 x it is below 90 % of `syn_interval_s`); absent when none of at least 1000 ms fits. */
+  base_reachable_time_ms?: number;
+  /** Usual (median) seconds between the station's ARPs while it talks, over its last 8 such intervals; absent when none was measured yet. */
+  arp_interval_s?: number;
+  /** How many intervals `arp_interval_s` rests on. */
+  arp_intervals_seen?: number;
+  /** For long-arp-cache: the OS whose cache lifetime that cadence matches. */
+  os_guess?: OsGuess;
   /**
    * Seconds of the most recent capture hole inside this gap: no frame at all from anyone for longer
    * than the threshold. In a file that may be frames missing from the capture rather than silence,

@@ -3,7 +3,7 @@
 import { formatIpv4, formatMac } from '../decode/address';
 import type { DecodedFrame } from '../decode/decoded-frame';
 import { L4, TCP_FLAG } from '../decode/decoded-frame';
-import type { AlertSink, ArpGapCause, ArpGapExpiredAlert, ArpGapRecoveredAlert, ArpGapWarningAlert } from './alerts';
+import type { AlertSink, ArpGapCause, ArpGapExpiredAlert, ArpGapRecoveredAlert, ArpGapWarningAlert, OsGuess } from './alerts';
 import type { PacketClock } from './clock';
 import type { TimerOwner } from './timer-queue';
 
@@ -42,14 +42,45 @@ import type { TimerOwner } from './timer-queue';
  * failure looks like; dropping the alert would hide the real case, and the field lets the reader
  * weigh a paused capture.
  *
- * Cause. 'tcp-syn-refresh' when, during the gap, the station opened >= 2 TCP connections (SYN
- * without ACK) to one IPv4 peer: KB2832644's Vista+ case. Retransmitted SYNs (same peer, same
- * source port) are one attempt, not a refresh pattern: a guest whose bridge entry expired
- * retransmits SYNs, and those must not pass for the cause. Otherwise 'long-arp-cache' (XP).
+ * Cause, from evidence only (issue 17):
+ * - 'long-arp-cache' when the usual interval between the entry's ARPs while it talks (the median
+ *   of its last TALK_RING gaps with frames in them, the gap just ended included) sits at a cache
+ *   lifetime an OS is known for: about 600 s (Windows XP/2003 ArpCacheMinReferencedLife) or about
+ *   1200 s (FreeBSD and macOS net.link.ether.inet.max_age). The OS guessed is on the alert.
+ * - 'tcp-syn-refresh' when, in the gap, the station opened >= 2 TCP connections (SYN without
+ *   ACK) through one next hop, the frame's destination MAC: what keeps a Vista+ guest's ARP entry
+ *   alive is the entry of that next hop, so SYNs to several servers behind one gateway count
+ *   together (KB2832644). A retransmitted SYN (same peer and source port) is not a new attempt:
+ *   a guest whose bridge entry expired retransmits, and that must not pass for the cause.
+ * - 'unknown' otherwise; the alert still says what was seen (the usual interval, this gap).
  */
 
 /** Recent connection attempts kept per entry to find the SYN pattern; no allocation per SYN. */
-export const SYN_RING = 8;
+export const SYN_RING = 16;
+/** Recent intervals between an entry's ARPs while it talks, for its usual cadence. */
+export const TALK_RING = 8;
+
+
+/**
+ * Cache lifetimes known by OS, as windows over the measured cadence: a guest re-ARPs once its
+ * entry is that old *and* it has something to send, so the cadence runs a talk interval longer.
+ */
+const KNOWN_LIFETIMES: readonly { os: OsGuess; fromS: number; toS: number }[] = [
+  // Windows XP/2003: ArpCacheMinReferencedLife, 600 s (KB2832644).
+  { os: 'windows-xp-2003', fromS: 570, toS: 720 },
+  // FreeBSD and macOS: net.link.ether.inet.max_age, 1200 s.
+  { os: 'freebsd-macos', fromS: 1140, toS: 1440 },
+];
+
+/**
+ * The BaseReachableTime to advise for SYNs every `synIntervalS`: whole seconds, such that
+ * 1.5 x B (the longest reachable time Windows draws, KB949589) stays below 90 % of the interval;
+ * 0 when no B of at least 1000 ms fits (the only fix is then to stop the attempts).
+ */
+export function baseReachableTimeMs(synIntervalS: number): number {
+  const b = Math.floor((synIntervalS * 3) / 5);
+  return b >= 1 ? b * 1000 : 0;
+}
 /** Spare entries kept for reuse: enough for the evictions between two new stations (one station's entries at most). */
 const SPARE_ENTRIES = 64;
 /** Per-station VLAN entries tracked; beyond, ARP on a further VLAN is not tracked (bounded per-frame scan). */
@@ -107,24 +138,29 @@ const STATUS_RANK: Readonly<Record<ArpGapStatus, number>> = { silent: 0, ok: 1, 
 
 /** The last SYN_RING connection attempts of one entry, since its last ARP. */
 class SynRing {
+  /** Destination MAC of the SYN's frame: the next hop whose ARP entry the attempt uses. */
+  readonly hop = new Float64Array(SYN_RING);
   readonly peer = new Uint32Array(SYN_RING);
-  readonly port = new Uint16Array(SYN_RING);
+  readonly srcPort = new Uint16Array(SYN_RING);
+  readonly dstPort = new Uint16Array(SYN_RING);
   readonly time = new Float64Array(SYN_RING);
   /** Attempts recorded since the last ARP; the newest is at slot (count - 1) % SYN_RING. */
   count = 0;
 
   /**
-   * Hot path (SYN frames only): the SYN `d` (to `d.ip4Dst` from `d.srcPort`) at the clock's time.
-   * Read from their fields, not passed: floats passed to a call that is not inlined are boxed.
+   * Hot path (SYN frames only): the SYN `d` at the clock's time. Read from their fields, not
+   * passed: floats passed to a call that is not inlined are boxed.
    */
   record(d: DecodedFrame, clock: PacketClock): void {
     const peer = d.ip4Dst;
     const srcPort = d.srcPort;
     const n = Math.min(this.count, SYN_RING);
-    for (let i = 0; i < n; i++) if (this.peer[i] === peer && this.port[i] === srcPort) return; // a retransmission
+    for (let i = 0; i < n; i++) if (this.peer[i] === peer && this.srcPort[i] === srcPort) return; // a retransmission
     const slot = this.count % SYN_RING;
+    this.hop[slot] = d.linkDst;
     this.peer[slot] = peer;
-    this.port[slot] = srcPort;
+    this.srcPort[slot] = srcPort;
+    this.dstPort[slot] = d.dstPort;
     this.time[slot] = clock.now;
     this.count++;
   }
@@ -148,6 +184,9 @@ export class ArpGapEntry implements TimerOwner {
   causeS = -Infinity;
   /** Made at its first SYN: most stations never need one. */
   syn: SynRing | null = null;
+  /** Ring of its recent ARP intervals with frames in them; made at the first. */
+  talk: Float64Array | null = null;
+  talkCount = 0;
 
   /** Its station; it changes only when an evicted station's entry is reused (see `reuse`). */
   station: GapStation;
@@ -186,6 +225,8 @@ export class ArpGapEntry implements TimerOwner {
     this.cause = null;
     this.causeS = -Infinity;
     this.syn = null;
+    this.talk = null;
+    this.talkCount = 0;
     this.station = station;
     this.vlan = vlan;
     this.lastVlan = -1;
@@ -204,8 +245,37 @@ export class ArpGapEntry implements TimerOwner {
   }
 }
 
-/** Scratch for the median SYN interval: alerts are rare, but they need not allocate for it. */
-const intervals = new Float64Array(SYN_RING);
+/** Scratch for medians: alerts are rare, but they need not allocate for it. */
+const scratch = new Float64Array(Math.max(SYN_RING, TALK_RING));
+
+/** Median of the first `m` values of `scratch` (m >= 1); sorts them in place. */
+function medianOfScratch(m: number): number {
+  // Insertion sort: at most SYN_RING values.
+  for (let i = 1; i < m; i++) {
+    const v = scratch[i]!;
+    let j = i - 1;
+    while (j >= 0 && scratch[j]! > v) {
+      scratch[j + 1] = scratch[j]!;
+      j--;
+    }
+    scratch[j + 1] = v;
+  }
+  return m % 2 === 1 ? scratch[m >> 1]! : (scratch[m / 2 - 1]! + scratch[m / 2]!) / 2;
+}
+
+/** The evidence behind the cause of the alert being built (see `findCause`). */
+interface Evidence {
+  /** Usual interval between the entry's ARPs while it talks, NaN when none measured; and how many. */
+  talkIntervalS: number;
+  talkIntervals: number;
+  os: OsGuess | null;
+  synHop: number;
+  synPeer: number;
+  synIntervalS: number;
+  synAttempts: number;
+  /** "ip:port" of the attempts through that hop, distinct, oldest first. */
+  synPeers: string[];
+}
 
 export class ArpGapDetector {
   /**
@@ -215,8 +285,7 @@ export class ArpGapDetector {
    */
   private readonly spare: ArpGapEntry[] = [];
   /** Set by `findCause` for the alert being built. */
-  private synPeer = 0;
-  private synIntervalS = 0;
+  private readonly ev: Evidence = { talkIntervalS: NaN, talkIntervals: 0, os: null, synHop: -1, synPeer: 0, synIntervalS: 0, synAttempts: 0, synPeers: [] };
 
   constructor(
     private readonly opts: ArpGapOptions,
@@ -236,6 +305,11 @@ export class ArpGapDetector {
       e.lastVlan = vlan;
     } else {
       e.lastVlan = vlan;
+      if (e.framesSinceArp > 0) {
+        // A gap it talked in: part of its cadence, which the recovery below may already cite.
+        const ring = (e.talk ??= new Float64Array(TALK_RING));
+        ring[e.talkCount++ % TALK_RING] = t - e.lastArpS;
+      }
       if (e.phase !== PHASE.OK) this.recovered(e, t);
       e.lastArpS = t;
       e.framesSinceArp = 0;
@@ -342,9 +416,20 @@ export class ArpGapDetector {
     if (e.station.lastIp >= 0) a.ip = formatIpv4(e.station.lastIp);
     const vlan = this.opts.perVlan ? e.vlan : e.lastVlan;
     if (vlan >= 0) a.vlan = vlan;
+    const ev = this.ev;
+    if (ev.talkIntervals > 0) {
+      a.arp_interval_s = ev.talkIntervalS;
+      a.arp_intervals_seen = ev.talkIntervals;
+    }
+    if (a.cause === 'long-arp-cache' && ev.os !== null) a.os_guess = ev.os;
     if (a.cause === 'tcp-syn-refresh') {
-      a.syn_peer = formatIpv4(this.synPeer);
-      a.syn_interval_s = this.synIntervalS;
+      a.syn_peer = formatIpv4(ev.synPeer);
+      a.syn_interval_s = ev.synIntervalS;
+      if (ev.synHop >= 0) a.syn_next_hop = formatMac(ev.synHop);
+      a.syn_peers = ev.synPeers;
+      a.syn_attempts = ev.synAttempts;
+      const b = baseReachableTimeMs(ev.synIntervalS);
+      if (b > 0) a.base_reachable_time_ms = b;
     }
     const hole = this.clock.holeStartS;
     if (hole >= e.lastArpS && hole < a.ts) a.capture_hole_s = this.clock.holeS;
@@ -352,51 +437,68 @@ export class ArpGapDetector {
   }
 
   /**
-   * The cause the gap's traffic supports, remembered on the entry. For 'tcp-syn-refresh' it
-   * leaves the peer with the most attempts (the newest on a tie) in `synPeer` and the median
-   * interval between its attempts in `synIntervalS`.
+   * The cause the gap's evidence supports, remembered on the entry; the evidence is left in `ev`
+   * for `decorate`. Rare: once per alert.
    */
   private findCause(e: ArpGapEntry, t: number): ArpGapCause {
+    const ev = this.ev;
     e.causeS = t;
-    e.cause = 'long-arp-cache';
+    ev.os = null;
+    ev.talkIntervals = Math.min(e.talkCount, TALK_RING);
+    ev.talkIntervalS = NaN;
+    if (e.talk !== null && ev.talkIntervals > 0) {
+      for (let i = 0; i < ev.talkIntervals; i++) scratch[i] = e.talk[i]!;
+      ev.talkIntervalS = medianOfScratch(ev.talkIntervals);
+      for (const l of KNOWN_LIFETIMES) if (ev.talkIntervalS >= l.fromS && ev.talkIntervalS < l.toS) ev.os = l.os;
+    }
+    e.cause = ev.os !== null ? 'long-arp-cache' : this.findSyn(e) ? 'tcp-syn-refresh' : 'unknown';
+    return e.cause;
+  }
+
+  /** Did >= 2 connection attempts go through one next hop in the gap? Leaves their facts in `ev`. */
+  private findSyn(e: ArpGapEntry): boolean {
     const r = e.syn;
-    if (r === null || r.count < 2) return e.cause;
+    if (r === null || r.count < 2) return false;
     const n = Math.min(r.count, SYN_RING);
     const oldest = r.count - n;
+    // The next hop with the most attempts, the newest on a tie.
+    // A capture without a link layer has no next hop (-1): its attempts count as one hop.
     let best = -1;
     let bestCount = 1;
     for (let k = r.count - 1; k >= oldest; k--) {
-      const p = r.peer[k % SYN_RING]!;
+      const h = r.hop[k % SYN_RING]!;
       let c = 0;
-      for (let i = 0; i < n; i++) if (r.peer[i] === p) c++;
+      for (let i = 0; i < n; i++) if (r.hop[i] === h) c++;
       if (c > bestCount) {
-        best = p;
+        best = h;
         bestCount = c;
       }
     }
-    if (best < 0) return e.cause;
+    if (bestCount < 2) return false;
+    const ev = this.ev;
+    ev.synHop = best;
+    ev.synAttempts = bestCount;
+    ev.synPeers = [];
     let m = 0;
     let prev = NaN;
+    let peerCount = 0;
     for (let k = oldest; k < r.count; k++) {
       const i = k % SYN_RING;
-      if (r.peer[i] !== best) continue;
-      if (!Number.isNaN(prev)) intervals[m++] = r.time[i]! - prev;
+      if (r.hop[i] !== best) continue;
+      if (!Number.isNaN(prev)) scratch[m++] = r.time[i]! - prev;
       prev = r.time[i]!;
-    }
-    // Insertion sort: at most SYN_RING - 1 values.
-    for (let i = 1; i < m; i++) {
-      const v = intervals[i]!;
-      let j = i - 1;
-      while (j >= 0 && intervals[j]! > v) {
-        intervals[j + 1] = intervals[j]!;
-        j--;
+      const name = `${formatIpv4(r.peer[i]!)}:${r.dstPort[i]!}`;
+      if (!ev.synPeers.includes(name)) ev.synPeers.push(name);
+      // The peer named alone: the one with the most attempts, the newest on a tie.
+      let c = 0;
+      for (let j = 0; j < n; j++) if (r.hop[j] === best && r.peer[j] === r.peer[i]) c++;
+      if (c >= peerCount) {
+        peerCount = c;
+        ev.synPeer = r.peer[i]!;
       }
-      intervals[j + 1] = v;
     }
-    this.synPeer = best;
-    this.synIntervalS = m % 2 === 1 ? intervals[m >> 1]! : (intervals[m / 2 - 1]! + intervals[m / 2]!) / 2;
-    e.cause = 'tcp-syn-refresh';
-    return e.cause;
+    ev.synIntervalS = medianOfScratch(m);
+    return true;
   }
 }
 

@@ -50,7 +50,7 @@ describe('Engine', () => {
         last_arp_ts: T0 + 0.25,
         threshold_s: 300,
         frames_since_arp: 1,
-        cause: 'long-arp-cache',
+        cause: 'unknown',
         capture_hole_s: 310,
       },
     ]);
@@ -72,7 +72,7 @@ describe('Engine', () => {
         status: 'expired',
         warnings: 0,
         expiries: 1,
-        cause: 'long-arp-cache',
+        cause: 'unknown',
       },
     ]);
   });
