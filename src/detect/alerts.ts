@@ -202,7 +202,7 @@ export interface LostCounts {
 
 /** Why inbound traffic stopped, as far as the traffic shows. */
 export type BlackoutCause =
-  /** A network-change marker of the host within 2 s of the start, and 7 s +- 1.5 s of silence: Windows Firewall's interface quarantine after a live migration (fixed on the host by KB4338822). */
+  /** Answers resumed 7 s +- 1.5 s after the host's last network-change marker inside the blackout or within 2 s before it: Windows Firewall's interface quarantine after a live migration (fixed on the host by KB4338822). */
   | 'interface-quarantine'
   /** Anything else. */
   | 'unknown';
@@ -217,7 +217,7 @@ interface BlackoutFields {
   lost: LostCounts;
   /** TCP SYNs sent again to the host during the blackout. */
   syn_retransmissions: number;
-  /** The network-change marker of the host (by MAC) that lies within 2 s of `start_ts`; absent when none. */
+  /** The host's (by MAC) last network-change marker inside the blackout or within 2 s before `start_ts`; absent when none. */
   marker?: MarkerKind;
   /** Seconds from `start_ts` to that marker: negative when it came first. */
   marker_offset_s?: number;
@@ -241,7 +241,38 @@ export interface InboundBlackoutAlert extends AlertBase, BlackoutFields {
   duration_s: number;
   /** TCP connection attempts whose SYN was lost in the blackout and that got an answer on a retransmission, by the time of this alert. */
   tcp_through_on_retry: number;
+  /** Seconds from the marker to the first answered request: the quarantine's 7 s is measured here. Absent without a marker. */
+  resumed_after_marker_s?: number;
   cause: BlackoutCause;
+}
+
+/**
+ * The outage a network change (a live migration, a reconnect) cost a host whose requests were
+ * being answered: raised once answers resume and every earlier request has had its time, or
+ * 3 s + --response-timeout after the change when nothing was lost. Raised even for one lost
+ * request, which is not an inbound blackout.
+ */
+export interface NetworkChangeOutageAlert extends AlertBase {
+  kind: 'network-change-outage';
+  severity: 'info';
+  /** The announcing MAC. */
+  mac: string;
+  /** The host's address (the one whose requests went unanswered). */
+  ip: string;
+  /** The network change's marker (as on `network-change`). */
+  marker: MarkerKind;
+  /** Packet time of the network change, epoch seconds. */
+  marker_ts: number;
+  /** Send time of the first unanswered request; absent when nothing was lost. */
+  start_ts?: number;
+  /** Seconds from the first unanswered request to the first answered one; 0 when nothing was lost. */
+  outage_s: number;
+  /** Requests lost, by protocol. */
+  lost: LostCounts;
+  /** Seconds of the outage that came after the marker (the rest came before it: a migration's stop-and-copy). */
+  after_marker_s: number;
+  /** True when the outage was also an `inbound-blackout` (at least 2 lost over --blackout-min). */
+  inbound_blackout: boolean;
 }
 
 export type Alert =
@@ -255,7 +286,8 @@ export type Alert =
   | CaptureResumedAlert
   | NetworkChangeAlert
   | InboundBlackoutStartAlert
-  | InboundBlackoutAlert;
+  | InboundBlackoutAlert
+  | NetworkChangeOutageAlert;
 export type AlertKind = Alert['kind'];
 
 /** Where detectors send alerts; the pipeline wraps it in an RxJS Subject. */

@@ -8,7 +8,7 @@ import { decodeFrame } from '../decode/frame';
 import type { AlertSink, ArpGapCause, Severity } from './alerts';
 import type { ArpGapStatus } from './arp-gap';
 import { ArpGapDetector } from './arp-gap';
-import type { BlackoutSummary } from './blackout';
+import type { BlackoutSummary, OutageSummary } from './blackout';
 import { BlackoutDetector } from './blackout';
 import { PacketClock } from './clock';
 import type { EngineOptions } from './options';
@@ -19,7 +19,7 @@ import type { Station } from './stations';
 import { isArpSender, StationTable } from './stations';
 
 export type { EngineOptions } from './options';
-export type { BlackoutSummary } from './blackout';
+export type { BlackoutSummary, OutageSummary } from './blackout';
 
 /** One station row of the summary (output adds `vendor` and renders it). */
 export interface StationSummary {
@@ -71,15 +71,17 @@ export interface Summary {
   ts_backwards: number;
   /**
    * Entries evicted from each bounded table: stations, hosts that answered requests, requests
-   * waiting for an answer, announcing MACs, and blackout rows of this summary.
+   * waiting for an answer, announcing MACs, and blackout and outage rows of this summary.
    */
-  evicted: { stations: number; hosts: number; requests: number; announcers: number; blackouts: number };
+  evicted: { stations: number; hosts: number; requests: number; announcers: number; blackouts: number; outages: number };
   /** Alerts raised, by severity. */
   alerts: Record<Severity, number>;
   /** In order of first ARP. */
   stations: StationSummary[];
   /** Inbound blackouts, in order of start (the last MAX_BLACKOUT_ROWS). */
   blackouts: BlackoutSummary[];
+  /** The outage of each network change of a host whose requests were answered, in order (the last MAX_OUTAGE_ROWS). */
+  outages: OutageSummary[];
 }
 
 /** The summary without its station rows, which `Engine.stationRows()` gives one at a time. */
@@ -130,7 +132,9 @@ export class Engine {
     this.stations = new StationTable(o.maxStations, this.clock, sink, (st) => this.arpGap.forget(st));
     // A MAC that sent ARP before, or an address that answered requests, is a station netgap knew.
     const known = (mac: number, ip4: number, buf: Buffer, ip6Off: number) => this.stations.get(mac) !== undefined || this.blackout.knows(ip4, buf, ip6Off);
-    this.networkChange = new NetworkChangeDetector(o, this.clock, known, sink);
+    // A change of a host whose requests were answered: its outage is measured (blackout.ts).
+    const changed = (mac: number, kind: number, ip4: number, vlan: number) => this.blackout.networkChanged(mac, kind, ip4, this.stations.get(mac)?.ips ?? [], vlan);
+    this.networkChange = new NetworkChangeDetector(o, this.clock, known, sink, changed);
     this.blackout = new BlackoutDetector(o, this.clock, this.networkChange, sink);
     this.responses = new ResponseMatcher(o, this.clock, this.blackout, sink);
   }
@@ -232,9 +236,11 @@ export class Engine {
         requests: this.responses.evicted,
         announcers: this.networkChange.evicted,
         blackouts: this.blackout.evictedRows,
+        outages: this.blackout.evictedOutages,
       },
       alerts: { ...this.alertCounts },
       blackouts: this.blackout.summary(end),
+      outages: this.blackout.outages(),
     };
   }
 

@@ -12,6 +12,7 @@ import type {
   LostCounts,
   MarkerKind,
   NetworkChangeAlert,
+  NetworkChangeOutageAlert,
 } from '../detect/alerts';
 import { baseReachableTimeMs } from '../detect/arp-gap';
 import { isoTime } from './iso-time';
@@ -206,18 +207,30 @@ function blackout(a: InboundBlackoutAlert): Description {
       ? `; ${a.syn_retransmissions} TCP SYN retransmission(s), ${a.tcp_through_on_retry} attempt(s) through on a retry so far`
       : '';
   let why: string;
+  const resumed = a.resumed_after_marker_s ?? a.duration_s;
   if (a.cause === 'interface-quarantine') {
     why =
-      ` It announced a network change (${MARKER_TEXT[a.marker!]}) ${offsetText(a.marker_offset_s!)} the blackout began, and the blackout lasted` +
-      " about the 7 s of Windows Firewall's interface-quarantine safety timeout after a live migration.";
+      ` It announced a network change (${MARKER_TEXT[a.marker!]}) ${offsetText(a.marker_offset_s!)} the blackout began, and answers resumed ${secs(resumed)} after it:` +
+      " the 7 s of Windows Firewall's interface-quarantine safety timeout after a live migration.";
   } else if (a.marker !== undefined && a.marker_offset_s !== undefined) {
-    why = ` A network change came ${offsetText(a.marker_offset_s)} it began, but ${secs(a.duration_s)} is not the 7 s of the interface quarantine.`;
+    why = ` A network change came ${offsetText(a.marker_offset_s)} it began, but answers resumed ${secs(resumed)} after it, not the 7 s of the interface quarantine.`;
   } else {
-    why = ' No network change was seen near its start: look at what drops inbound traffic to it (firewall, filter, path).';
+    why = ' No network change was seen in it or just before it: look at what drops inbound traffic to it (firewall, filter, path).';
   }
   return {
     message: `${who(a)} answered no new request for ${secs(a.duration_s)} from ${isoTime(a.start_ts)} (${lostText(a.lost)} unanswered${retries}).${why}`,
     advice: blackoutAdvice(a.cause),
+  };
+}
+
+function outage(a: NetworkChangeOutageAlert): Description {
+  const change = `its network change (${MARKER_TEXT[a.marker]}) at ${isoTime(a.marker_ts)}`;
+  if (a.start_ts === undefined) return { message: `${who(a)} lost no request across ${change}.`, advice: '' };
+  const after = a.after_marker_s < a.outage_s ? `, ${secs(a.after_marker_s)} of it after the change` : '';
+  const blackout = a.inbound_blackout ? ' (reported as an inbound blackout too)' : '';
+  return {
+    message: `${who(a)} answered no request for ${secs(a.outage_s)} across ${change}${after}: ${lostText(a.lost)} unanswered${blackout}.`,
+    advice: '',
   };
 }
 
@@ -268,5 +281,7 @@ export function describe(a: Alert): Description {
       return blackoutStart(a);
     case 'inbound-blackout':
       return blackout(a);
+    case 'network-change-outage':
+      return outage(a);
   }
 }

@@ -1,6 +1,6 @@
 // Renders the end-of-run summary as a text table, stations in trouble first, then what to change.
 
-import type { BlackoutSummary, Summary, StationSummary } from '../detect/engine';
+import type { BlackoutSummary, OutageSummary, Summary, StationSummary } from '../detect/engine';
 import { blackoutAdvice } from './describe';
 import { isoTime } from './iso-time';
 import { sanitize } from './sanitize';
@@ -102,7 +102,7 @@ export function summaryText(s: Summary, advice: AdviceBook): string[] {
   lines.push('');
   if (s.stations.length === 0) {
     lines.push('No station sent ARP: nothing to say about ARP refresh gaps.');
-    lines.push(...blackoutLines(s.blackouts));
+    lines.push(...blackoutLines(s.blackouts), ...outageLines(s.outages));
     return lines.map(sanitize);
   }
   const rows = [...s.stations].sort(byTrouble);
@@ -115,8 +115,33 @@ export function summaryText(s: Summary, advice: AdviceBook): string[] {
     lines.push('', 'What to change:');
     for (const st of todo) lines.push(`  ${st.mac}${st.ips[0] ? ` (${st.ips[0]})` : ''}: ${advice.get(st.mac)}`);
   }
-  lines.push(...blackoutLines(s.blackouts));
+  lines.push(...blackoutLines(s.blackouts), ...outageLines(s.outages));
   return lines.map(sanitize);
+}
+
+/** Each network change's outage: when, how long, how much after the marker, what was lost. */
+function outageLines(rows: readonly OutageSummary[]): string[] {
+  if (rows.length === 0) return [];
+  const ipWidth = Math.max(15, ...rows.map((o) => o.ip.length));
+  const lines = ['', 'Network changes and their outages (LOST: echo requests/UDP datagrams/TCP SYNs):'];
+  lines.push(
+    [cell('IP', ipWidth, false), cell('MAC', 17, false), cell('CHANGE', 24, false), cell('MARKER', 14, false), cell('OUTAGE', 8, true), cell('AFTER', 8, true), cell('LOST', 12, false), 'BLACKOUT'].join('  '),
+  );
+  for (const o of rows) {
+    lines.push(
+      [
+        cell(o.ip, ipWidth, false),
+        cell(o.mac, 17, false),
+        cell(isoTime(o.marker_ts), 24, false),
+        cell(o.marker, 14, false),
+        cell(`${o.outage_s.toFixed(1)}s`, 8, true),
+        cell(`${o.after_marker_s.toFixed(1)}s`, 8, true),
+        cell(`${o.lost.icmp}/${o.lost.udp}/${o.lost.tcp_syn}`, 12, false),
+        o.inbound_blackout ? 'yes' : 'no',
+      ].join('  '),
+    );
+  }
+  return lines;
 }
 
 /** The blackout tables' evictions, in words; '' when none. */
@@ -127,6 +152,7 @@ function blackoutEvictions(s: Summary): string {
   if (e.requests > 0) parts.push(`${e.requests} requests waiting for an answer (raise --max-requests)`);
   if (e.announcers > 0) parts.push(`${e.announcers} announcing MACs (raise --max-hosts)`);
   if (e.blackouts > 0) parts.push(`${e.blackouts} old blackouts left out of this summary`);
+  if (e.outages > 0) parts.push(`${e.outages} old network-change outages left out of this summary`);
   return parts.join(', ');
 }
 
