@@ -12,6 +12,7 @@ import type { RunAs } from '../capture/live-user';
 import { dropPrivileges, resolveUser } from '../capture/live-user';
 import type { Alert, Severity } from '../detect/alerts';
 import type { Engine, SummaryHead } from '../detect/engine';
+import { LIVE_NEW_STATIONS_AFTER_S } from '../detect/options';
 import { runDashboard } from '../output/dashboard/dashboard';
 import { describe } from '../output/describe';
 import { LineWriter } from '../output/line-writer';
@@ -47,6 +48,10 @@ export interface LiveOptions {
   blackoutMin?: number;
   maxHosts?: number;
   maxRequests?: number;
+  perVlan?: boolean;
+  /** Without it, new-station only after LIVE_NEW_STATIONS_AFTER_S of learning. */
+  newStations?: boolean;
+  ignore?: string[];
 }
 
 export interface Io {
@@ -278,7 +283,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       // Each heartbeat hands the gathered records to the file, so that a copy being read lags by at most that.
       return capture.run({ frame, tick: (t) => input.tick(t) }).pipe(tap(() => w?.flush()));
     },
-    engineOptions(opts),
+    { ...engineOptions(opts), newStationsAfterS: opts.newStations === true ? 0 : LIVE_NEW_STATIONS_AFTER_S },
     (e) => (engine = e),
   );
   const printSummary = async (ev: Pick<SummaryEvent, 'summary' | 'head' | 'rows'>): Promise<void> => {

@@ -22,6 +22,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { DEFAULT_BUFFER_MIB, MAX_BUFFER_MIB } from './buffer-size';
 import type { LiveOptions } from './live';
 import type { ReadOptions } from './read';
+import { parseIgnoreEntry } from '../detect/ignore';
 import { readPackageVersion } from './version';
 
 // Each command's module is loaded when that command runs: `read` then loads neither live capture
@@ -59,6 +60,12 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
+/** --ignore entries: a MAC, an IPv4 address or an IPv4 CIDR, repeatable. */
+function ignoreEntry(text: string, previous: string[] | undefined): string[] {
+  if (parseIgnoreEntry(text) === null) throw new InvalidArgumentError('expected a MAC, an IPv4 address or an IPv4 CIDR');
+  return collect(text, previous);
+}
+
 /** The detectors' options, the same for `read` and `live` (README: the `netgap read` options table). */
 function detectorOptions(c: Command): Command {
   return c
@@ -69,7 +76,9 @@ function detectorOptions(c: Command): Command {
     .option('--response-timeout <seconds>', 'a request with no answer after this long counts as unanswered', seconds, 1)
     .option('--blackout-min <seconds>', 'unanswered requests to a host must span this long to make a blackout', seconds, 1)
     .option('--max-hosts <n>', 'cap of the tables of answering hosts and of announcing MACs (the oldest are evicted beyond it)', count, 65536)
-    .option('--max-requests <n>', 'cap of the table of requests waiting for an answer (the oldest are evicted beyond it)', count, 65536);
+    .option('--max-requests <n>', 'cap of the table of requests waiting for an answer (the oldest are evicted beyond it)', count, 65536)
+    .option('--new-stations', 'raise new-station for every address first claimed in ARP (live: without it, only after 20 minutes of learning)')
+    .option('--ignore <MAC|IP|CIDR>', 'drop the alerts about this device or network (repeatable), e.g. a proxy-ARP router', ignoreEntry);
 }
 
 function program(): Command {

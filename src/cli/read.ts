@@ -20,6 +20,8 @@ export interface ReadOptions {
   failOn?: 'warning' | 'critical';
   maxStations: number;
   perVlan?: boolean;
+  newStations?: boolean;
+  ignore?: string[];
   /** The blackout detector's options; the engine's defaults when absent. */
   responseTimeout?: number;
   blackoutMin?: number;
@@ -31,6 +33,9 @@ export interface ReadOptions {
 export function engineOptions(opts: ReadOptions): Partial<EngineOptions> {
   const o: Partial<EngineOptions> = { arpThresholdS: opts.arpThreshold, arpWarnS: opts.arpWarn, maxStations: opts.maxStations };
   if (opts.perVlan === true) o.perVlan = true;
+  // `read` reports new stations only when asked: every station of a capture is new to it.
+  if (opts.newStations === true) o.newStationsAfterS = 0;
+  if (opts.ignore !== undefined) o.ignore = opts.ignore;
   if (opts.responseTimeout !== undefined) o.responseTimeoutS = opts.responseTimeout;
   if (opts.blackoutMin !== undefined) o.blackoutMinS = opts.blackoutMin;
   if (opts.maxHosts !== undefined) o.maxHosts = opts.maxHosts;
@@ -87,8 +92,8 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
         out.line(alertText(alert));
         // Text lines leave the advice out; the summary gives it once per station.
         const { advice: todo } = describe(alert);
-        // A blackout's advice is given by the summary's blackouts section, from each blackout's cause.
-        if (todo !== '' && alert.mac !== undefined && alert.kind !== 'inbound-blackout') advice.set(alert.mac, todo);
+        // The summary's station advice is the ARP-gap advice; a blackout's is given by its own section.
+        if (todo !== '' && alert.mac !== undefined && alert.kind.startsWith('arp-gap-')) advice.set(alert.mac, todo);
       } else {
         summary = ev; // written below, where a slow reader can be waited for
       }

@@ -108,7 +108,7 @@ export interface ArpGapRecoveredAlert extends AlertBase, ArpGapFields {
 export interface TableFullAlert extends AlertBase {
   kind: 'table-full';
   severity: 'warning';
-  /** Which table: "stations", "hosts", "requests", "announcers", ... */
+  /** Which table: "stations", "hosts", "requests", "announcers", "addresses". */
   table: string;
   /** Its cap, entries. */
   limit: number;
@@ -275,6 +275,62 @@ export interface NetworkChangeOutageAlert extends AlertBase {
   inbound_blackout: boolean;
 }
 
+/** arpwatch's station events (kinds keyed by IPv4 address). */
+export type StationEventKind = 'new-station' | 'changed-mac' | 'flip-flop';
+
+/** Fields of the station events. */
+interface StationEventFields {
+  /** The MAC that claims the address now (the ARP sender hardware address). */
+  mac: string;
+  /** The IPv4 address claimed (the ARP sender protocol address). */
+  ip: string;
+  /** Events of this kind for this address left out since the previous alert (at most one alert per address and kind every 300 s). */
+  suppressed: number;
+}
+
+/** An IPv4 address claimed in ARP for the first time (with --new-stations, or in live after the learning period). */
+export interface NewStationAlert extends AlertBase, StationEventFields {
+  kind: 'new-station';
+  severity: 'info';
+  /** Required here (optional in AlertBase): restated so that both bases agree. */
+  mac: string;
+  ip: string;
+}
+
+/** An IPv4 address is now claimed by another MAC than the one that claimed it before (arpwatch's "changed ethernet address"). */
+export interface ChangedMacAlert extends AlertBase, StationEventFields {
+  kind: 'changed-mac';
+  severity: 'warning';
+  /** Required here (optional in AlertBase): restated so that both bases agree. */
+  mac: string;
+  ip: string;
+  /** The MAC that claimed the address before. */
+  old_mac: string;
+}
+
+/** An IPv4 address went back to the MAC it had before the last change (arpwatch's "flip flop"). */
+export interface FlipFlopAlert extends AlertBase, StationEventFields {
+  kind: 'flip-flop';
+  severity: 'warning';
+  /** Required here (optional in AlertBase): restated so that both bases agree. */
+  mac: string;
+  ip: string;
+  /** The MAC it had just before (the one it left). */
+  old_mac: string;
+}
+
+/** An ARP frame whose Ethernet source is not its sender hardware address (arpwatch's "ethernet mismatch"); at most one per sender MAC every 300 s. */
+export interface MacMismatchAlert extends AlertBase {
+  kind: 'mac-mismatch';
+  severity: 'info';
+  /** The ARP sender hardware address. */
+  mac: string;
+  /** The frame's link-layer source. */
+  eth_src: string;
+  /** Mismatches of this sender left out since the previous alert. */
+  suppressed: number;
+}
+
 export type Alert =
   | ArpGapWarningAlert
   | ArpGapExpiredAlert
@@ -287,7 +343,11 @@ export type Alert =
   | NetworkChangeAlert
   | InboundBlackoutStartAlert
   | InboundBlackoutAlert
-  | NetworkChangeOutageAlert;
+  | NetworkChangeOutageAlert
+  | NewStationAlert
+  | ChangedMacAlert
+  | FlipFlopAlert
+  | MacMismatchAlert;
 export type AlertKind = Alert['kind'];
 
 /** Where detectors send alerts; the pipeline wraps it in an RxJS Subject. */

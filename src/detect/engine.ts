@@ -14,7 +14,9 @@ import { PacketClock } from './clock';
 import type { EngineOptions } from './options';
 import { checkEngineOptions, DEFAULT_ENGINE_OPTIONS } from './options';
 import { NetworkChangeDetector } from './network-change';
+import { IgnoreList } from './ignore';
 import { ResponseMatcher } from './responses';
+import { StationEventDetector } from './station-events';
 import type { Station } from './stations';
 import { isArpSender, StationTable } from './stations';
 
@@ -71,9 +73,10 @@ export interface Summary {
   ts_backwards: number;
   /**
    * Entries evicted from each bounded table: stations, hosts that answered requests, requests
-   * waiting for an answer, announcing MACs, and blackout and outage rows of this summary.
+   * waiting for an answer, announcing MACs, blackout and outage rows of this summary, and
+   * ARP-claimed addresses (station events).
    */
-  evicted: { stations: number; hosts: number; requests: number; announcers: number; blackouts: number; outages: number };
+  evicted: { stations: number; hosts: number; requests: number; announcers: number; blackouts: number; outages: number; addresses: number };
   /** Alerts raised, by severity. */
   alerts: Record<Severity, number>;
   /** In order of first ARP. */
@@ -105,6 +108,7 @@ export class Engine {
   readonly responses: ResponseMatcher;
   readonly networkChange: NetworkChangeDetector;
   readonly blackout: BlackoutDetector;
+  readonly stationEvents: StationEventDetector;
   /** The options in force, defaults filled in (the dashboard draws its bars against them). */
   readonly options: Readonly<EngineOptions>;
   private readonly decoded = new DecodedFrame();
@@ -120,11 +124,18 @@ export class Engine {
 
   constructor(options: Partial<EngineOptions>, alertSink: AlertSink) {
     const o: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, ...options };
-    const sink: AlertSink = (alert) => {
-      this.alertCounts[alert.severity]++;
-      alertSink(alert);
-    };
     checkEngineOptions(o);
+    const ignore = new IgnoreList(o.ignore);
+    const sink: AlertSink = ignore.empty
+      ? (alert) => {
+          this.alertCounts[alert.severity]++;
+          alertSink(alert);
+        }
+      : (alert) => {
+          if (ignore.drops(alert)) return;
+          this.alertCounts[alert.severity]++;
+          alertSink(alert);
+        };
     this.options = o;
     // A capture-wide silence longer than the bridge's hold is what the ARP-gap detector calls a hole.
     this.clock = new PacketClock(o.arpThresholdS);
@@ -137,6 +148,7 @@ export class Engine {
     this.networkChange = new NetworkChangeDetector(o, this.clock, known, sink, changed);
     this.blackout = new BlackoutDetector(o, this.clock, this.networkChange, sink);
     this.responses = new ResponseMatcher(o, this.clock, this.blackout, sink);
+    this.stationEvents = new StationEventDetector(o, this.clock, sink);
   }
 
   /** Hot path: decode one frame into the reused DecodedFrame and run the detectors on it. */
@@ -165,6 +177,7 @@ export class Engine {
     }
 
     this.clock.advanceTo(d);
+    if (this.packets === 1) this.stationEvents.startS = this.clock.now;
     // Network-change markers, before the station table learns from this frame (it asks whether the station was known).
     if (d.isArp || d.l4 === L4.ICMPV6) this.networkChange.onFrame(d);
 
@@ -174,6 +187,7 @@ export class Engine {
     if (isArpSender(d)) {
       arpStation = this.stations.arp(d);
       this.arpGap.onArp(arpStation, d.vlan);
+      this.stationEvents.onArp(d);
     }
     if (d.hasLinkSrc) {
       const st = arpStation !== undefined && arpStation.mac === d.linkSrc ? arpStation : this.stations.linkSender(d);
@@ -237,6 +251,7 @@ export class Engine {
         announcers: this.networkChange.evicted,
         blackouts: this.blackout.evictedRows,
         outages: this.blackout.evictedOutages,
+        addresses: this.stationEvents.evicted,
       },
       alerts: { ...this.alertCounts },
       blackouts: this.blackout.summary(end),

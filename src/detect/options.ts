@@ -31,8 +31,15 @@ export interface EngineOptions {
    * (RFC 5227 sends five within about 8 s) or a periodic refresh (gateways every 60 s) says it once.
    */
   announceQuietS: number;
-  /** Cap of the table of hosts that have answered requests, and of the table of announcing MACs. */
+  /** Cap of the table of hosts that have answered requests, of the table of announcing MACs, and of the table of ARP-claimed addresses. */
   maxHosts: number;
+  /**
+   * Raise new-station for IPv4 addresses first claimed in ARP this many seconds after the input
+   * began; Infinity: never (a capture that starts mid-way makes every station new).
+   */
+  newStationsAfterS: number;
+  /** Drop the alerts about these MACs, IPv4 addresses and IPv4 CIDRs (known devices: proxy-ARP routers, VRRP pairs). */
+  ignore: readonly string[];
   /** Cap of the table of requests waiting for their answer (and of TCP attempts waiting for a retransmission). */
   maxRequests: number;
 }
@@ -51,7 +58,15 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = {
   announceQuietS: 120,
   maxHosts: 65536,
   maxRequests: 65536,
+  newStationsAfterS: Infinity,
+  ignore: [],
 };
+
+/**
+ * `netgap live`'s newStationsAfterS: a learning period as long as the longest common ARP refresh
+ * (FreeBSD and macOS, 1200 s), so that the stations already there are not reported as new.
+ */
+export const LIVE_NEW_STATIONS_AFTER_S = 1200;
 
 /** Throws a RangeError naming the first option that cannot work (at construction, never per frame). */
 export function checkEngineOptions(o: EngineOptions): void {
@@ -63,5 +78,6 @@ export function checkEngineOptions(o: EngineOptions): void {
   if (!(Number.isInteger(o.blackoutMinLost) && o.blackoutMinLost >= 1)) throw new RangeError(`blackoutMinLost must be a whole number >= 1, got ${o.blackoutMinLost}`);
   if (!(o.announceQuietS >= 0 && Number.isFinite(o.announceQuietS))) throw new RangeError(`announceQuietS must be a finite number >= 0, got ${o.announceQuietS}`);
   if (!(Number.isInteger(o.maxHosts) && o.maxHosts >= 1)) throw new RangeError(`maxHosts must be a whole number >= 1, got ${o.maxHosts}`);
+  if (!(o.newStationsAfterS >= 0)) throw new RangeError(`newStationsAfterS must be >= 0 (Infinity: never), got ${o.newStationsAfterS}`);
   if (!(Number.isInteger(o.maxRequests) && o.maxRequests >= 1)) throw new RangeError(`maxRequests must be a whole number >= 1, got ${o.maxRequests}`);
 }

@@ -13,6 +13,10 @@ import type {
   MarkerKind,
   NetworkChangeAlert,
   NetworkChangeOutageAlert,
+  NewStationAlert,
+  ChangedMacAlert,
+  FlipFlopAlert,
+  MacMismatchAlert,
 } from '../detect/alerts';
 import { baseReachableTimeMs } from '../detect/arp-gap';
 import { isoTime } from './iso-time';
@@ -234,8 +238,38 @@ function outage(a: NetworkChangeOutageAlert): Description {
   };
 }
 
+/** " (3 more left out since the last one)" when an event was rate-limited. */
+function suppressedText(n: number): string {
+  return n > 0 ? ` (${n} more left out since the previous alert)` : '';
+}
+
+function stationEvent(a: NewStationAlert | ChangedMacAlert | FlipFlopAlert | MacMismatchAlert): Description {
+  const more = suppressedText(a.suppressed);
+  switch (a.kind) {
+    case 'new-station':
+      return { message: `${who(a)} claimed ${a.ip} in ARP for the first time: a new station${more}.`, advice: '' };
+    case 'changed-mac':
+      return {
+        message: `${a.ip} is now claimed by ${a.mac}, no longer by ${a.old_mac}${more}.`,
+        advice:
+          `If ${a.ip} moved on purpose (a replaced NIC, a failover), nothing. Otherwise two devices want it: find ${a.mac} and ${a.old_mac}. ` +
+          `A router that answers by proxy ARP or a VRRP/HSRP pair does this by design: give it to --ignore.`,
+      };
+    case 'flip-flop':
+      return {
+        message: `${a.ip} went back to ${a.mac} from ${a.old_mac}: two devices claim it in turn${more}.`,
+        advice: `Fix the address conflict between ${a.mac} and ${a.old_mac}; if they are a known pair (teaming, a failover pair, a proxy-ARP router), give them to --ignore.`,
+      };
+    case 'mac-mismatch':
+      return {
+        message: `An ARP from ${who(a)} came in a frame sent by ${a.eth_src}${more}.`,
+        advice: `If ${a.eth_src} is a bridge or proxy that rewrites sources (a wireless bridge does), give it to --ignore; otherwise look for ARP spoofing.`,
+      };
+  }
+}
+
 /** The option that sets each table's cap (announcing MACs share the host table's). */
-const TABLE_OPTION: Readonly<Record<string, string>> = { announcers: 'hosts' };
+const TABLE_OPTION: Readonly<Record<string, string>> = { announcers: 'hosts', addresses: 'hosts' };
 
 export function describe(a: Alert): Description {
   switch (a.kind) {
@@ -283,5 +317,10 @@ export function describe(a: Alert): Description {
       return blackout(a);
     case 'network-change-outage':
       return outage(a);
+    case 'new-station':
+    case 'changed-mac':
+    case 'flip-flop':
+    case 'mac-mismatch':
+      return stationEvent(a);
   }
 }

@@ -151,6 +151,7 @@ function blackoutEvictions(s: Summary): string {
   if (e.hosts > 0) parts.push(`${e.hosts} hosts (raise --max-hosts)`);
   if (e.requests > 0) parts.push(`${e.requests} requests waiting for an answer (raise --max-requests)`);
   if (e.announcers > 0) parts.push(`${e.announcers} announcing MACs (raise --max-hosts)`);
+  if (e.addresses > 0) parts.push(`${e.addresses} ARP-claimed addresses (raise --max-hosts)`);
   if (e.blackouts > 0) parts.push(`${e.blackouts} old blackouts left out of this summary`);
   if (e.outages > 0) parts.push(`${e.outages} old network-change outages left out of this summary`);
   return parts.join(', ');

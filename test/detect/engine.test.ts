@@ -117,7 +117,7 @@ describe('Engine', () => {
     for (let i = 0; i < 3; i++) e.handleDecoded(arp(GUEST + i, GUEST_IP + i), T0 + i);
     const s = e.finish();
     expect(s.stations.map((r) => r.mac)).toEqual(['00:15:5d:0a:00:02', '00:15:5d:0a:00:03']);
-    expect(s.evicted).toEqual({ outages: 0, stations: 1, hosts: 0, requests: 0, announcers: 0, blackouts: 0 });
+    expect(s.evicted).toEqual({ addresses: 0, outages: 0, stations: 1, hosts: 0, requests: 0, announcers: 0, blackouts: 0 });
     expect(alerts.map((a) => a.kind)).toEqual(['table-full']);
   });
 
