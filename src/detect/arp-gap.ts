@@ -128,6 +128,8 @@ export interface ArpGapView {
   expiries: number;
   /** Cause on its most recent ARP-gap alert, null when none. */
   cause: ArpGapCause | null;
+  /** Largest age of its last ARP at which it sent a frame (a hold time below it cuts it off), seconds; null when it never sent after an ARP. */
+  max_talk_age_s: number | null;
 }
 
 const PHASE = { OK: 0, WARNED: 1, EXPIRED: 2 } as const;
@@ -184,6 +186,8 @@ export class ArpGapEntry implements TimerOwner {
   causeS = -Infinity;
   /** Made at its first SYN: most stations never need one. */
   syn: SynRing | null = null;
+  /** Largest age of its last ARP at which it sent a frame; -1 while it has not (what-if, issue 17). */
+  maxTalkAgeS = -1;
   /** Ring of its recent ARP intervals with frames in them; made at the first. */
   talk: Float64Array | null = null;
   talkCount = 0;
@@ -227,6 +231,7 @@ export class ArpGapEntry implements TimerOwner {
     this.syn = null;
     this.talk = null;
     this.talkCount = 0;
+    this.maxTalkAgeS = -1;
     this.station = station;
     this.vlan = vlan;
     this.lastVlan = -1;
@@ -332,6 +337,7 @@ export class ArpGapDetector {
     // already reached is this frame's to act on, below.
     const warnAt = e.lastArpS + this.opts.arpWarnS;
     if (e.framesSinceArp++ === 0 && t < warnAt) this.clock.timers.arm(e, warnAt);
+    if (t - e.lastArpS > e.maxTalkAgeS) e.maxTalkAgeS = t - e.lastArpS;
     if (d.l4 === L4.TCP && (d.tcpFlags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN && d.ip4Dst >= 0) {
       (e.syn ??= new SynRing()).record(d, this.clock);
     }
@@ -355,12 +361,13 @@ export class ArpGapDetector {
 
   /** The station's gap state at packet time `t`. */
   view(st: GapStation, t: number): ArpGapView {
-    const v: ArpGapView = { status: 'silent', arp_age_s: Infinity, warnings: 0, expiries: 0, cause: null };
+    const v: ArpGapView = { status: 'silent', arp_age_s: Infinity, warnings: 0, expiries: 0, cause: null, max_talk_age_s: null };
     let causeS = -Infinity;
     for (const e of st.arpGap) {
       const s = e.status(t, this.opts);
       if (STATUS_RANK[s] > STATUS_RANK[v.status]) v.status = s;
       v.arp_age_s = Math.min(v.arp_age_s, t - e.lastArpS);
+      if (e.maxTalkAgeS >= 0 && !(e.maxTalkAgeS <= (v.max_talk_age_s ?? -1))) v.max_talk_age_s = e.maxTalkAgeS;
       v.warnings += e.warnings;
       v.expiries += e.expiries;
       if (e.causeS > causeS) {

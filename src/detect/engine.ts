@@ -51,7 +51,20 @@ export interface StationSummary {
   expiries: number;
   /** Cause on its most recent ARP-gap alert, null when none. */
   cause: ArpGapCause | null;
+  /**
+   * What-if: the largest age of its last ARP at which it still sent a frame, seconds. A bridge
+   * that holds entries for less than this would have cut it off. Null when it never sent after an ARP.
+   */
+  max_talk_age_s: number | null;
+  /** What-if: the common hold times (WHAT_IF_HOLDS_S and --arp-threshold) below `max_talk_age_s`, ascending. */
+  cut_off_at_s: number[];
 }
+
+/**
+ * Common bridge hold times for the what-if: 300 s (Hyper-V on a wireless vSwitch, Linux bridge and
+ * Open vSwitch default ageing, most switches), 600 s (VMware NSX MAC learning).
+ */
+export const WHAT_IF_HOLDS_S: readonly number[] = [300, 600];
 
 export interface Summary {
   /** Frames handed to the engine. */
@@ -79,6 +92,8 @@ export interface Summary {
   evicted: { stations: number; hosts: number; requests: number; announcers: number; blackouts: number; outages: number; addresses: number };
   /** Alerts raised, by severity. */
   alerts: Record<Severity, number>;
+  /** The --arp-threshold in force, seconds (the what-if of `cut_off_at_s` uses it). */
+  arp_threshold_s: number;
   /** In order of first ARP. */
   stations: StationSummary[];
   /** Inbound blackouts, in order of start (the last MAX_BLACKOUT_ROWS). */
@@ -254,6 +269,7 @@ export class Engine {
         addresses: this.stationEvents.evicted,
       },
       alerts: { ...this.alertCounts },
+      arp_threshold_s: this.options.arpThresholdS,
       blackouts: this.blackout.summary(end),
       outages: this.blackout.outages(),
     };
@@ -277,6 +293,13 @@ export class Engine {
       warnings: gap.warnings,
       expiries: gap.expiries,
       cause: gap.cause,
+      max_talk_age_s: gap.max_talk_age_s,
+      cut_off_at_s: this.holds.filter((h) => gap.max_talk_age_s !== null && gap.max_talk_age_s > h),
     };
+  }
+
+  /** The what-if hold times: the common ones and the threshold in force, ascending. */
+  private get holds(): number[] {
+    return [...new Set([...WHAT_IF_HOLDS_S, this.options.arpThresholdS])].sort((a, b) => a - b);
   }
 }

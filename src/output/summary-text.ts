@@ -1,6 +1,7 @@
 // Renders the end-of-run summary as a text table, stations in trouble first, then what to change.
 
 import type { BlackoutSummary, OutageSummary, Summary, StationSummary } from '../detect/engine';
+import { WHAT_IF_HOLDS_S } from '../detect/engine';
 import { blackoutAdvice } from './describe';
 import { isoTime } from './iso-time';
 import { sanitize } from './sanitize';
@@ -115,8 +116,31 @@ export function summaryText(s: Summary, advice: AdviceBook): string[] {
     lines.push('', 'What to change:');
     for (const st of todo) lines.push(`  ${st.mac}${st.ips[0] ? ` (${st.ips[0]})` : ''}: ${advice.get(st.mac)}`);
   }
-  lines.push(...blackoutLines(s.blackouts), ...outageLines(s.outages));
+  lines.push(...whatIfLines(s), ...blackoutLines(s.blackouts), ...outageLines(s.outages));
   return lines.map(sanitize);
+}
+
+/** Where each common hold time comes from. */
+const HOLD_TEXT: Readonly<Record<number, string>> = {
+  300: 'Hyper-V on a wireless vSwitch, Linux bridge and Open vSwitch default ageing, most switches',
+  600: 'VMware NSX MAC learning',
+};
+/** Stations named per what-if line; the rest are counted. */
+const WHAT_IF_NAMES = 6;
+
+/** One line per common hold time and the threshold in force: which stations a bridge holding that long would have cut off. */
+function whatIfLines(s: Summary): string[] {
+  const holds = [...new Set([...WHAT_IF_HOLDS_S, s.arp_threshold_s])].sort((a, b) => a - b);
+  const lines = ['', 'What if the bridge held a station for (cut off: it sent a frame later than that after its last ARP):'];
+  for (const h of holds) {
+    const where = [HOLD_TEXT[h], h === s.arp_threshold_s ? 'the --arp-threshold in force' : undefined].filter((x) => x !== undefined).join('; ');
+    const cut = s.stations.filter((st) => st.max_talk_age_s !== null && st.max_talk_age_s > h).sort((a, b) => b.max_talk_age_s! - a.max_talk_age_s!);
+    const names = cut.slice(0, WHAT_IF_NAMES).map((st) => `${st.mac} (${seconds(st.max_talk_age_s)})`);
+    if (cut.length > WHAT_IF_NAMES) names.push(`${cut.length - WHAT_IF_NAMES} more`);
+    const who = cut.length === 0 ? 'no station cut off' : `${cut.length} station${cut.length === 1 ? '' : 's'} cut off: ${names.join(', ')}`;
+    lines.push(`  ${`${h} s`.padStart(7)} (${where}): ${who}`);
+  }
+  return lines;
 }
 
 /** Each network change's outage: when, how long, how much after the marker, what was lost. */

@@ -42,7 +42,8 @@ describe('ARP-gap detector', () => {
       },
     ]);
     const [row] = e.finish().stations;
-    expect(row).toMatchObject({ status: 'ok', warnings: 1, expiries: 1, cause: 'long-arp-cache', arp_age_s: 0 });
+    expect(row).toMatchObject({ status: 'ok', warnings: 1, expiries: 1, cause: 'long-arp-cache', arp_age_s: 0, max_talk_age_s: 590, cut_off_at_s: [300] });
+    expect(engine({ arpThresholdS: 400, arpWarnS: 240 }).engine.finish().arp_threshold_s).toBe(400);
     // The next gap's alerts know the cadence from the first.
     talk(e, GUEST, T0 + 610, T0 + 910, 10);
     expect(alerts.slice(3)).toMatchObject([

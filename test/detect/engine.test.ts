@@ -73,6 +73,8 @@ describe('Engine', () => {
         warnings: 0,
         expiries: 1,
         cause: 'unknown',
+        max_talk_age_s: 310,
+        cut_off_at_s: [300],
       },
     ]);
   });

@@ -90,6 +90,7 @@ function summary(blackouts: BlackoutSummary[], evicted: Partial<Summary['evicted
     ts_backwards: 0,
     evicted: { stations: 0, hosts: 0, requests: 0, announcers: 0, blackouts: 0, outages: 0, addresses: 0, ...evicted },
     alerts: { info: 0, warning: 0, critical: 0 },
+    arp_threshold_s: 300,
     stations: [],
     blackouts,
     outages: [],
