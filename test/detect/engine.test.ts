@@ -34,7 +34,24 @@ function frameOf(bytes: Buffer, t: number, o: Partial<Frame> = {}): Frame {
   return Object.assign(frameAt(bytes, t), o);
 }
 
+/** The same ARP with a protocol length of 2 (not IPv4's 4): tshark still reads its 6-byte sender MAC. */
+const ARP_PLEN_2 = hex(`
+  ffffffffffff 00155d0a0001 0806
+  0001 0800 06 02 0001
+  00155d0a0001 c633
+  000000000000 c633
+`);
+
 describe('Engine', () => {
+  it("counts an ARP whose protocol length is not 4 as its sender's ARP (tshark's arp.src.hw_mac), with no IPv4 address", () => {
+    const { engine: e } = engine();
+    e.handleFrame(frameOf(ARP_PLEN_2, T0));
+    e.handleFrame(frameOf(ARP_PLEN_2, T0 + 10));
+    const s = e.finish();
+    expect(s.reasons['arp-bad-length']).toBe(2);
+    expect(s.stations).toMatchObject([{ mac: GUEST_TEXT, arp_sent: 2, ips: [], max_arp_gap_s: 10 }]);
+  });
+
   it('decodes real Ethernet bytes end to end: an ARP makes a station, its frame past +300 s raises the expiry', () => {
     const { engine: e, alerts } = engine();
     e.handleFrame(frameOf(ARP_REQUEST, T0 + 0.25));
