@@ -109,6 +109,22 @@ function unknownAdvice(a: GapEvidence): string {
   );
 }
 
+/** The evidence behind an ARP-gap alert's cause, in a few words (the dashboard's detail view). */
+export function arpGapEvidence(a: GapEvidence & { cause: ArpGapCause }): string {
+  const usual =
+    a.arp_interval_s !== undefined
+      ? `usual ARP interval while talking ${secs(a.arp_interval_s)} (${a.arp_intervals_seen ?? 0} measured)`
+      : 'no ARP interval while talking measured yet';
+  if (a.cause === 'tcp-syn-refresh') {
+    const hop = a.syn_next_hop !== undefined ? ` through ${a.syn_next_hop}` : '';
+    const b = a.base_reachable_time_ms;
+    const fix = b !== undefined ? `; BaseReachableTime ${b} ms gives 1.5 x ${secs(b / 1000)} = ${secs((1.5 * b) / 1000)}, below it` : '; no BaseReachableTime of 1 s or more fits';
+    return `${a.syn_attempts ?? 0} connection attempts${hop} to ${(a.syn_peers ?? [a.syn_peer ?? '?']).join(', ')}, every ${secs(a.syn_interval_s ?? 0)}${fix}; this gap ${secs(a.gap_s)}.`;
+  }
+  const os = a.os_guess === 'windows-xp-2003' ? ": Windows XP/2003's 600 s ARP cache" : a.os_guess === 'freebsd-macos' ? ": FreeBSD/macOS's 1200 s ARP cache" : '';
+  return `${usual}${os}; this gap ${secs(a.gap_s)}${a.cause === 'unknown' ? '; no repeated connection attempts through one next hop' : ''}.`;
+}
+
 export function arpGapAdvice(cause: ArpGapCause, a: GapEvidence): string {
   if (cause === 'tcp-syn-refresh') return synAdvice(a);
   if (cause === 'long-arp-cache') return a.os_guess === 'freebsd-macos' ? bsdAdvice(a) : xpAdvice(a);
