@@ -12,8 +12,9 @@ import type { TimerOwner } from './timer-queue';
  * keeps a forwarding entry per guest MAC built from the guest's ARP packets, for a fixed 300 s,
  * whatever VLAN those ARPs carried: so state here is per MAC (per MAC and VLAN with `perVlan`, for
  * switches that learn per VLAN). A guest that keeps sending but does not ARP within 300 s is
- * forgotten and its traffic is dropped. Windows XP keeps a referenced ARP entry 600 s (ArpCacheMinReferencedLife);
- * Vista and later 15-45 s, unless repeated TCP SYNs to one peer keep extending the entry.
+ * forgotten and its traffic is dropped. Windows XP keeps a referenced ARP entry 600 s
+ * (ArpCacheMinReferencedLife), FreeBSD and macOS 1200 s (net.link.ether.inet.max_age), Vista and
+ * later 15-45 s unless repeated TCP connection attempts keep extending the next hop's entry.
  *
  * Kinds, per entry ("a gap" = the time from one ARP to the next):
  * - arp-gap-warning: the station has sent frames since its last ARP, and that ARP is now
@@ -283,11 +284,7 @@ interface Evidence {
 }
 
 export class ArpGapDetector {
-  /**
-   * Entries of evicted stations, handed to new ones: under a flood of new MACs the table evicts
-   * one station per new one, and reusing its entry allocates nothing (the bench's ARP flood
-   * allocated a quarter of a kilobyte per frame here, all of it garbage that grew the heap).
-   */
+  /** Entries of evicted stations, handed to new ones, so that a flood of new MACs allocates nothing here. */
   private readonly spare: ArpGapEntry[] = [];
   /** Set by `findCause` for the alert being built. */
   private readonly ev: Evidence = { talkIntervalS: NaN, talkIntervals: 0, os: null, synHop: -1, synPeer: 0, synIntervalS: 0, synAttempts: 0, synPeers: [] };
@@ -331,12 +328,12 @@ export class ArpGapDetector {
     if (e === undefined) return; // never ARPed (on this VLAN, with perVlan): its age is unknown
     const t = this.clock.now;
     e.lastVlan = d.vlan;
-    // The warning deadline matters only once the station has sent since its ARP, so it is armed
-    // by the first frame, not by the ARP: a flood of MACs that each send one ARP arms no timer
-    // (the bench's ARP flood spent a sixth of its time sifting the timer heap). A deadline
-    // already reached is this frame's to act on, below.
+    // The warning deadline is armed by the first frame since the ARP, not by the ARP, so that a
+    // flood of MACs that each send one ARP arms no timer; a deadline already reached is this
+    // frame's to act on, below.
     const warnAt = e.lastArpS + this.opts.arpWarnS;
     if (e.framesSinceArp++ === 0 && t < warnAt) this.clock.timers.arm(e, warnAt);
+    // What-if: the oldest its ARP has been while it still sent.
     if (t - e.lastArpS > e.maxTalkAgeS) e.maxTalkAgeS = t - e.lastArpS;
     if (d.l4 === L4.TCP && (d.tcpFlags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN && d.ip4Dst >= 0) {
       (e.syn ??= new SynRing()).record(d, this.clock);
