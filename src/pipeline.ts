@@ -1,9 +1,8 @@
 // Composes a source with the engine into one stream of alerts and a summary (RxJS at the edge only).
 
-// From rxjs's own module, not its index: the index loads every operator, which took 37 ms at
-// start-up, longer than `read` spends on a small capture (rxjs exports `internal/*` for this).
-import { Observable } from 'rxjs/internal/Observable';
-import type { FrameSink } from './capture/frame';
+import { Observable } from 'rxjs';
+import type { CaptureFact } from './capture/live/facts';
+import type { FrameSink } from './frame';
 import type { Alert } from './detect/alerts';
 import { Engine, type EngineOptions, type StationSummary, type Summary, type SummaryHead } from './detect/engine';
 
@@ -41,6 +40,8 @@ export interface EngineInput {
   frame: FrameSink;
   /** Advance packet time to `t` epoch seconds with no frame. */
   tick(t: number): void;
+  /** Live: a fact about the capture itself; the capture-health detector decides what it means. */
+  capture(fact: CaptureFact): void;
 }
 
 /**
@@ -62,7 +63,7 @@ export function analyze(
     const engine = new Engine(options, (alert) => subscriber.next({ type: 'alert', alert }));
     inspect?.(engine);
     const finish = () => subscriber.next(summaryEvent(engine));
-    const input: EngineInput = { frame: (f) => engine.handleFrame(f), tick: (t) => engine.tick(t) };
+    const input: EngineInput = { frame: (f) => engine.handleFrame(f), tick: (t) => engine.tick(t), capture: (fact) => engine.captureFact(fact) };
     return source(input).subscribe({
       complete: () => {
         finish();

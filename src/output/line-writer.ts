@@ -7,9 +7,8 @@ import type { Writable } from 'node:stream';
  * A line sink over a stream. Lines are gathered and written together when the current job ends
  * (a microtask): alerts are raised synchronously while a chunk of a file or a live burst is
  * handled, so a batch's lines leave in one write as soon as that batch is done, never later.
- * One write per line cost more than the rest of the output together on a file with thousands of
- * alerts (the bench's profile: `writeBuffer` was a tenth of the run), and tcpdump buffers its
- * output likewise. On Linux, Node writes to pipes and files synchronously, so a batch has left
+ * Batching, because one write per line costs more than the rest of the output together on a file
+ * with thousands of alerts (tcpdump buffers its output likewise). On Linux, Node writes to pipes and files synchronously, so a batch has left
  * the process when its write returns; `flush()` writes at once (before an exit).
  *
  * A reader that goes away (`| head`) gives EPIPE: that is the reader's choice, not an error, so
@@ -38,9 +37,8 @@ export class LineWriter {
 
   /**
    * One line written in pieces, each as it comes, so that a line of tens of MB (a summary of a
-   * full station table) is never held whole. A pipe whose reader is slower than netgap queues
-   * what it cannot take at once (the ARP flood's summary into `| cat`: 80 MiB queued), so the
-   * next piece is made only once the stream has drained.
+   * full station table) is never held whole. The next piece is made only once the stream has
+   * drained, because a pipe whose reader is slower than netgap would otherwise queue all of it.
    */
   async linePieces(pieces: Iterable<string>): Promise<void> {
     this.flush();

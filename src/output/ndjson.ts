@@ -12,9 +12,8 @@ const LEADING_FIELDS: ReadonlySet<string> = new Set(['ts', 'severity', 'kind', '
 /**
  * An alert as its NDJSON record. The fixed fields come first in a fixed order (type, ts, time,
  * severity, kind, mac, ip, vlan), then the kind's own fields, then message and advice, so that
- * lines read well by eye as well as by `jq`. One object, filled in one pass: destructuring the
- * alert and spreading its fields into a second and a third object cost 45 M more instructions on
- * the bench's 1 h file (callgrind, 96-byte copy: 1 % of the run).
+ * lines read well by eye as well as by `jq`. One object, filled in one pass, because spreading
+ * the alert into intermediate objects costs measurably more per alert.
  */
 export function alertRecord(alert: Alert): Record<string, unknown> {
   const { message, advice } = describe(alert);
@@ -57,8 +56,7 @@ const ROWS_PER_PIECE = 256;
 /**
  * The summary record's JSON text in pieces, the station rows made and written a few at a time:
  * the same text as `JSON.stringify({ ...summaryRecord(summary), ...extra })`, without the whole
- * line or all its rows in memory at once (the bench's ARP flood: 65536 rows, a 22 MB line, and a
- * peak RSS of 255 MiB when it was built whole).
+ * line or all its rows in memory at once, because a full station table makes a line of tens of MB.
  */
 export function* summaryPieces(head: SummaryHead, rows: Iterable<StationSummary>, extra: Record<string, unknown> = {}): Generator<string> {
   const { blackouts, ...before } = head;

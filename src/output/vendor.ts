@@ -12,12 +12,11 @@ const HYPERV_OUI = '00155D';
 const PREFIX_DIGITS = [9, 7, 6] as const;
 
 /**
- * oui-data's index.json as text, searched in place. `JSON.parse` of its 5.6 MB took 64 ms, more
- * than `read` spends on a small capture, and a summary of Hyper-V guests plus one gateway needs a
- * single name. The file has one entry per line, ` "PREFIX": "name\naddress...",`, in three
- * runs, one per prefix length, each sorted (test/output/vendor.test.ts checks every entry of the
- * installed file against JSON.parse): so a lookup is a binary search over the line starts of one
- * run.
+ * oui-data's index.json as text, searched in place: parsing all of it costs more than `read` spends
+ * on a small capture, and a summary of Hyper-V guests plus one gateway needs a single name. The
+ * search depends on the file's layout (one entry per line, ` "PREFIX": "name\naddress...",`, in
+ * three runs, one per prefix length, each sorted), so package.json pins oui-data's exact version
+ * and test/output/vendor.test.ts checks every entry of the installed file against JSON.parse.
  */
 export class OuiRegistry {
   /** Offset of each entry line in `text` (the lines between `{` and `}`). */

@@ -8,9 +8,8 @@
  *   the system's temporary directory and reused while the generator version is unchanged; they
  *   are never in the repository. The bench measures the programs, not the disk: each command
  *   runs right after the runner has read its input through once (untimed), so that the input is
- *   in the page cache. That cannot be left to the rounds: these machines page out file pages
- *   unused for about a minute (DAMON's proactive reclaim), and tcpdump on the 10x file took
- *   15.9 s read from the disk and 3.0 s from the page cache.
+ *   in the page cache. That cannot be left to the rounds, because a machine that reclaims idle
+ *   file pages proactively would otherwise make some rounds measure its disk.
  * - Commands, each a separate process, as a user runs them:
  *   `netgap read --json F > /dev/null` (every detector on; `netgap` is dist/cli/main.js run as
  *   the installed command is, through its #! line and the V8 flags there), the same from a pipe
@@ -58,9 +57,10 @@ import type { Command, Measurement, Sample } from './measure';
 import { GNU_TIME, installed, runOnce, summarize } from './measure';
 import type { Row } from './table';
 import { benchTable, mib, seconds } from './table';
+import { CLI } from '../cli-run';
 
-const ROOT = join(__dirname, '..', '..');
-const NETGAP = join(ROOT, 'dist', 'cli', 'main.js');
+/** Run through its shebang, as a user's shell runs it. */
+const NETGAP = CLI;
 const NODE = process.execPath;
 /** A command whose first run takes longer than this runs only once. */
 const SLOW_S = 15;

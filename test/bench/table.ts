@@ -1,4 +1,4 @@
-// The bench's one table, as GitHub Markdown (it reads as well in a terminal and pastes into the README as it is).
+// The bench's one table, as GitHub Markdown (it reads as well in a terminal and pastes into test/bench/README.md as it is).
 
 import type { Measurement } from './measure';
 

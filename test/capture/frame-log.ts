@@ -1,7 +1,8 @@
 // Test helpers for the capture readers: frames copied out of the reused Frame, and the shared corpus.
 
 import { readFileSync } from 'node:fs';
-import type { Frame } from '../../src/capture/frame';
+import type { Frame } from '../../src/frame';
+import { sharedCorpus } from '../repo';
 
 /** Everything a reader hands over for one frame, copied (the Frame and its buffer are reused). */
 export interface FrameRecord {
@@ -64,7 +65,7 @@ export function everyByte(bytes: Buffer): number[] {
   return Array.from({ length: Math.max(0, bytes.length - 1) }, (_, i) => i + 1);
 }
 
-export const CORPUS = '/work/shared/corpus';
+export const CORPUS = sharedCorpus();
 
 /** The oracle JSON of a corpus file (see the corpus MANIFEST.md). */
 export interface Expected {

@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { CLI, type CliResult, cliCommand, runCli } from '../cli-run';
+import { FIXTURES, ROOT } from '../repo';
 
-const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
-const XP = join(ROOT, 'fixtures', 'xp-600s.pcap');
+const XP = join(FIXTURES, 'xp-600s.pcap');
 
-function netgap(args: string[], input?: Buffer): { stdout: string; stderr: string; status: number | null } {
-  return spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', timeout: 60_000 });
+function netgap(args: string[], input?: Buffer): CliResult {
+  return runCli(args, { input });
 }
 
 /** Byte offsets where each record of a little-endian classic pcap starts. */
@@ -50,7 +50,8 @@ describe('netgap read', () => {
     // guest talks every 5-10 s), then wait with the pipe still open.
     const starts = recordStarts(pcap);
     const upTo = starts.find((off) => pcap.readUInt32LE(off) > firstAlertTs + 30) ?? pcap.length;
-    const child = spawn(process.execPath, [CLI, 'read', '--json', '-']);
+    const [node, ...args] = cliCommand(['read', '--json', '-']);
+    const child = spawn(node!, args);
     child.stdin.write(pcap.subarray(0, upTo));
     const line = await new Promise<string>((resolve, reject) => {
       let text = '';

@@ -1,6 +1,5 @@
 // The replay behind `netgap read --tui`: paced on packet time batch by batch, with the same alerts as reading straight through.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,14 +8,16 @@ import { gzipSync } from 'node:zlib';
 import { lastValueFrom, map, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/capture/input-error';
-import { readCaptures } from '../../src/capture/source';
+import { readCaptures } from '../../src/capture/file/source';
 import type { Alert } from '../../src/detect/alerts';
 import type { Engine, Summary } from '../../src/detect/engine';
-import { ReplayPacer, replaySource, runReplay } from '../../src/cli/replay';
+import { replaySource, runReplay } from '../../src/cli/replay';
+import { ReplayPacer } from '../../src/capture/file/replay-pacer';
 import { analyze, type AnalysisEvent } from '../../src/pipeline';
 import { HeadlessTerminal } from '../output/dashboard/harness';
+import { runCli } from '../cli-run';
+import { FIXTURES } from '../repo';
 
-const FIXTURES = join(__dirname, '..', '..', 'fixtures');
 const fixture = (name: string): string => join(FIXTURES, name);
 
 /** An event as plain data, to compare: the summary event's whole summary, not its row generator. */
@@ -148,7 +149,12 @@ describe('runReplay', () => {
   async function run(file: string, opts: Partial<typeof OPTS> & { failOn?: 'warning' | 'critical' }, until: string): Promise<{ code: number; stderr: string }> {
     const term = new HeadlessTerminal();
     let stderr = '';
-    const err = new Writable({ write: (c: Buffer, _e, cb) => ((stderr += c.toString()), cb()) });
+    const err = new Writable({
+      write: (c: Buffer, _e, cb) => {
+        stderr += c.toString();
+        cb();
+      },
+    });
     const code = runReplay([file], { ...OPTS, ...opts }, { stdin: term.input, stdout: term.output, stderr: err });
     while (!term.written.includes(until)) await sleep(20);
     expect(stderr).toBe('');
@@ -169,8 +175,7 @@ describe('runReplay', () => {
 });
 
 describe('netgap read --tui on the command line', () => {
-  const CLI = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
-  const netgap = (...args: string[]) => spawnSync(process.execPath, [CLI, 'read', ...args], { encoding: 'utf8', timeout: 30_000 });
+  const netgap = (...args: string[]) => runCli(['read', ...args], { timeoutMs: 30_000 });
 
   it('refuses, with exit 2 and one line, what it cannot do: --speed alone, --json, stdin, no terminal, a negative speed', () => {
     const xp = fixture('xp-600s.pcap');
@@ -181,7 +186,7 @@ describe('netgap read --tui on the command line', () => {
       netgap(xp, '--tui'),
       netgap(xp, '--tui', '--speed', '-1'),
     ].map((r) => [r.status, r.stderr])).toStrictEqual([
-      [2, 'netgap: error: --speed needs --tui\n'],
+      [2, 'netgap: error: --speed 2 needs --tui\n'],
       [2, 'netgap: error: --tui and --json exclude each other\n'],
       [2, 'netgap: error: --tui reads its keys from the terminal: give capture files, not -\n'],
       [2, 'netgap: error: --tui needs a terminal\n'],

@@ -1,12 +1,12 @@
 // Third-party captures (../shared/corpus) against tshark's answers: the CLI end to end, as the MANIFEST's check says.
 
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { type CliResult, runCli } from '../cli-run';
+import { SHARED } from '../repo';
 
-const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus');
-const CLI = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
+const CORPUS = join(SHARED, 'corpus');
 
 interface OracleStation {
   mac: string;
@@ -26,8 +26,8 @@ interface SummaryStation {
   max_arp_gap_s: number | null;
 }
 
-function run(file: string): { stdout: string; stderr: string; status: number | null } {
-  return spawnSync(process.execPath, [CLI, 'read', '--json', file], { encoding: 'utf8', timeout: 60_000 });
+function run(file: string): CliResult {
+  return runCli(['read', '--json', file]);
 }
 
 function oracle(name: string): Oracle {

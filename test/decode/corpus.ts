@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import type { GlobalHeader, Packet } from 'pcap-parser';
 import { parse } from 'pcap-parser';
+import { sharedCorpus } from '../repo';
 
-export const CORPUS_DIR = '/work/shared/corpus';
+export const CORPUS_DIR = sharedCorpus();
 
 /** The part of `expected/<file>.json` these tests compare against (see the corpus MANIFEST.md). */
 export interface Oracle {

@@ -1,7 +1,7 @@
 // decodeFrame never throws and never reads outside its frame: random bytes and damaged real frames, fixed seeds.
 
 import { beforeAll, describe, expect, test } from 'vitest';
-import { LINKTYPE } from '../../src/capture/frame';
+import { LINKTYPE } from '../../src/frame';
 import { DECODE_REASONS, DecodedFrame } from '../../src/decode/decoded-frame';
 import { decodeFrame } from '../../src/decode/frame';
 import { ETHERTYPE } from '../../src/decode/ethertype';
@@ -15,7 +15,8 @@ import { Rng } from '../../fixtures/rng';
  * Fuzz cases that once failed, run first and kept forever (proptest-regressions). A seed names a
  * case together with the frame pool below (corpus files in name order, then the crafted frames).
  * These three failed while this test was checked against decoders broken on purpose (one bounds
- * check weakened each); the decoders as written have not failed a seed yet.
+ * check weakened each); the decoders as written have not failed a seed yet. Each is also a golden
+ * row of the same name, its frame written by fixtures/crashers/generate.ts.
  */
 const FAILED_SEEDS: readonly { name: string; linkType: number; seed: number }[] = [
   { name: 'icmpv6-nd-target-past-end', linkType: LINKTYPE.ETHERNET, seed: 1852142891 },

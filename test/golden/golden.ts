@@ -1,11 +1,12 @@
 // The golden table (tcpdump's TESTLIST): parse it and run one row through the built CLI.
 
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCli } from '../cli-run';
+import { FIXTURES } from '../repo';
 
 export const GOLDEN_DIR = __dirname;
-export const FIXTURES_DIR = join(__dirname, '..', '..', 'fixtures');
+export const FIXTURES_DIR = FIXTURES;
 
 export interface GoldenRow {
   name: string;
@@ -30,12 +31,10 @@ export function readTestList(): GoldenRow[] {
     });
 }
 
-/** The built CLI: `npm test` builds it first (pretest), so rows run the real binary end to end. */
-export const CLI = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
-
+/** Runs the row through the built CLI (`npm test` builds it first, in pretest), in UTC. */
 export function runRow(row: GoldenRow): { stdout: string; stderr: string; exit: number } {
   const files = row.fixtures.map((f) => join(FIXTURES_DIR, f));
-  const r = spawnSync(process.execPath, [CLI, 'read', ...row.args, ...files], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, TZ: 'UTC' } });
+  const r = runCli(['read', ...row.args, ...files], { env: { ...process.env, TZ: 'UTC' } });
   // Error lines name the file as given; strip the machine-specific directory.
   return { stdout: r.stdout, stderr: r.stderr.split(FIXTURES_DIR + '/').join(''), exit: r.status ?? -1 };
 }

@@ -5,12 +5,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PcapWriter } from '../../src/capture/capture-writer';
-import { LINKTYPE, newFrame } from '../../src/capture/frame';
+import { PcapWriter } from '../../src/capture/file/writer';
+import { LINKTYPE, newFrame } from '../../src/frame';
+import { CLI, cliCommand, runCli } from '../cli-run';
+import { FIXTURES, ROOT } from '../repo';
 
-export const ROOT = join(__dirname, '..', '..');
-export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
-export const FIXTURES = join(ROOT, 'fixtures');
+export { CLI, FIXTURES, ROOT };
 
 /** The hosts' addresses (RFC 5737 TEST-NET-2); the switch has none. */
 export const HOST_A = '198.51.100.10';
@@ -155,7 +155,7 @@ export class NetgapRun {
   private readonly child: ChildProcess;
 
   constructor(lab: Lab, ns: string, args: string[], opts: { user?: string } = {}) {
-    const node = [process.execPath, CLI, 'live', ...args];
+    const node = cliCommand(['live', ...args]);
     const cmd = opts.user === undefined ? node : ['setpriv', `--reuid=${opts.user}`, `--regid=${opts.user === 'nobody' ? 'nogroup' : opts.user}`, '--clear-groups', ...node];
     // `ip netns exec` execs the command: signals to this pid reach netgap itself.
     this.child = lab.spawn(ns, cmd);
@@ -209,7 +209,7 @@ export class NetgapRun {
 
 /** `netgap read --json` on a file: its alerts and summary. */
 export function readJson(file: string, args: string[]): NdjsonRecord[] {
-  const r = spawnSync(process.execPath, [CLI, 'read', '--json', ...args, file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = runCli(['read', '--json', ...args, file]);
   if (r.status !== 0) throw new Error(`netgap read ${file}: exit ${r.status}: ${r.stderr}`);
   return r.stdout
     .split('\n')

@@ -1,11 +1,11 @@
 // Without a working `cap` (no libpcap at install), `read` still works and `live` says in one line what to install.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, FIXTURES } from './lab';
+import { type CliResult, runCli } from '../cli-run';
+import { FIXTURES } from '../repo';
 
 // Loaded with `node -r`: makes require('cap') fail as it does when the optional build failed.
 const dir = mkdtempSync(join(tmpdir(), 'netgap-nocap-'));
@@ -22,8 +22,8 @@ Module._resolveFilename = function (request, ...rest) {
 `,
 );
 
-function netgap(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, ['-r', preload, CLI, ...args], { encoding: 'utf8', timeout: 30_000 });
+function netgap(args: string[]): CliResult {
+  return runCli(args, { nodeArgs: ['-r', preload], timeoutMs: 30_000 });
 }
 
 describe('netgap without cap', () => {

@@ -108,6 +108,7 @@ const row: BlackoutSummary = {
   tcp_through_on_retry: 2,
   marker: 'gratuitous-arp',
   marker_offset_s: -0.1,
+  resumed_after_marker_s: 7.1,
   cause: 'interface-quarantine',
 };
 

@@ -60,8 +60,8 @@ export interface DashboardResult {
 /** Frames are at least this far apart: at most 10 a second. */
 const FRAME_MS = 100;
 /**
- * A frame may take at most 1/FRAME_BUDGET of the time: a huge station table (measured: 26 ms to
- * read 65,536 stations) makes frames rarer instead of taking time from the capture or replay.
+ * A frame may take at most 1/FRAME_BUDGET of the time, so that a huge station table makes frames
+ * rarer instead of taking time from the capture or replay.
  */
 const FRAME_BUDGET = 10;
 /** Frames over which packets/s is measured (about a second at full rate). */

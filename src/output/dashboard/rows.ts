@@ -8,9 +8,9 @@ import { vendorOf } from '../vendor';
 
 /**
  * What the dashboard reads from the engine; `Engine` fits. It is read only when a frame is drawn
- * (at most ~10 times a second), never from the packet path. `finish()` would do too, but it
- * formats every station: measured, 150 ms for 65,536 stations, too slow for 10 frames a second,
- * so the dashboard reads the table itself and formats only the rows it shows.
+ * (at most ~10 times a second), never from the packet path. The dashboard reads the table itself
+ * and formats only the rows it shows, because `finish()` formats every station, too slow for a
+ * full table at 10 frames a second.
  */
 export type EngineView = Pick<Engine, 'clock' | 'stations' | 'arpGap' | 'options' | 'packetCount'>;
 
