@@ -446,7 +446,7 @@ export class BlackoutDetector implements ResponseListener {
   /** Rare: the host's last run settled; it is the outage of the change being watched if it relates. */
   private runSettled(h: Host, t: number): void {
     const w = h.watch;
-    if (w !== null && w.relates(h.lastRunStartS, h.lastRunEndS)) this.outage(w, t, true);
+    if (w?.relates(h.lastRunStartS, h.lastRunEndS)) this.outage(w, t, true);
   }
 
   /**

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/frame';
-import { DECODE_REASONS, DecodedFrame } from '../../src/decode/decoded-frame';
+import { DECODE_REASONS, type DecodedFrame } from '../../src/decode/decoded-frame';
 import { Engine } from '../../src/detect/engine';
 import { arp, engine, GUEST, GUEST_IP, GUEST_TEXT, udp } from './facts';
 import { frameAt } from './traffic';
