@@ -86,6 +86,13 @@ export function baseReachableTimeMs(synIntervalS: number): number {
 const SPARE_ENTRIES = 64;
 /** Per-station VLAN entries tracked; beyond, ARP on a further VLAN is not tracked (bounded per-frame scan). */
 export const ARP_GAP_MAX_VLANS = 64;
+/**
+ * Entries beyond each station's first, over all stations, per station of the table's cap: a
+ * station's first VLAN is always tracked, further ones share this pool. Without it a flood of
+ * MACs that each ARP and connect on ARP_GAP_MAX_VLANS VLANs made every station cost 64 entries
+ * instead of one.
+ */
+export const ARP_GAP_EXTRA_PER_STATION = 0.25;
 
 export interface ArpGapOptions {
   /** The bridge's forwarding-entry lifetime, seconds (KB2832644: 300). */
@@ -94,6 +101,8 @@ export interface ArpGapOptions {
   arpWarnS: number;
   /** One entry per MAC and VLAN instead of one per MAC. */
   perVlan: boolean;
+  /** The station table's cap: sizes the pool of entries beyond each station's first (ARP_GAP_EXTRA_PER_STATION). */
+  maxStations: number;
 }
 
 /**
@@ -139,14 +148,21 @@ type Phase = (typeof PHASE)[keyof typeof PHASE];
 /** Rank for a station on several VLANs: the worst entry speaks, and talking beats silent. */
 const STATUS_RANK: Readonly<Record<ArpGapStatus, number>> = { silent: 0, ok: 1, warning: 2, expired: 3 };
 
-/** The last SYN_RING connection attempts of one entry, since its last ARP. */
+/** Where each ring lies in `SynRing.rings`: next hops, peers, source ports, destination ports, times. */
+const SYN_HOP_AT = 0;
+const SYN_PEER_AT = SYN_RING;
+const SYN_PORT_AT = 2 * SYN_RING;
+const SYN_DPORT_AT = 3 * SYN_RING;
+const SYN_TIME_AT = 4 * SYN_RING;
+
+/**
+ * The last SYN_RING connection attempts of one entry, since its last ARP. One Float64Array for
+ * the rings: each typed array costs about 200 bytes besides its data, and a station may have an
+ * entry on each of ARP_GAP_MAX_VLANS VLANs. The next hop is the SYN frame's destination MAC: the
+ * neighbour whose ARP entry the attempt uses.
+ */
 class SynRing {
-  /** Destination MAC of the SYN's frame: the next hop whose ARP entry the attempt uses. */
-  readonly hop = new Float64Array(SYN_RING);
-  readonly peer = new Uint32Array(SYN_RING);
-  readonly srcPort = new Uint16Array(SYN_RING);
-  readonly dstPort = new Uint16Array(SYN_RING);
-  readonly time = new Float64Array(SYN_RING);
+  readonly rings = new Float64Array(5 * SYN_RING);
   /** Attempts recorded since the last ARP; the newest is at slot (count - 1) % SYN_RING. */
   count = 0;
 
@@ -158,13 +174,14 @@ class SynRing {
     const peer = d.ip4Dst;
     const srcPort = d.srcPort;
     const n = Math.min(this.count, SYN_RING);
-    for (let i = 0; i < n; i++) if (this.peer[i] === peer && this.srcPort[i] === srcPort) return; // a retransmission
+    const r = this.rings;
+    for (let i = 0; i < n; i++) if (r[SYN_PEER_AT + i] === peer && r[SYN_PORT_AT + i] === srcPort) return; // a retransmission
     const slot = this.count % SYN_RING;
-    this.hop[slot] = d.linkDst;
-    this.peer[slot] = peer;
-    this.srcPort[slot] = srcPort;
-    this.dstPort[slot] = d.dstPort;
-    this.time[slot] = clock.now;
+    r[SYN_HOP_AT + slot] = d.linkDst;
+    r[SYN_PEER_AT + slot] = peer;
+    r[SYN_PORT_AT + slot] = srcPort;
+    r[SYN_DPORT_AT + slot] = d.dstPort;
+    r[SYN_TIME_AT + slot] = clock.now;
     this.count++;
   }
 }
@@ -229,7 +246,8 @@ export class ArpGapEntry implements TimerOwner {
     this.expiries = 0;
     this.cause = null;
     this.causeS = -Infinity;
-    this.syn = null;
+    // The SYN ring is kept, emptied: a new one per recycled entry was garbage under a flood.
+    if (this.syn !== null) this.syn.count = 0;
     this.talk = null;
     this.talkCount = 0;
     this.maxTalkAgeS = -1;
@@ -286,6 +304,11 @@ interface Evidence {
 export class ArpGapDetector {
   /** Entries of evicted stations, handed to new ones, so that a flood of new MACs allocates nothing here. */
   private readonly spare: ArpGapEntry[] = [];
+  /** Entries beyond their station's first, now, and the most there may be. */
+  private extraEntries = 0;
+  readonly maxExtraEntries: number;
+  /** ARPs on a further VLAN not tracked because the pool was used up. */
+  refused = 0;
   /** Set by `findCause` for the alert being built. */
   private readonly ev: Evidence = { talkIntervalS: NaN, talkIntervals: 0, os: null, synHop: -1, synPeer: 0, synIntervalS: 0, synAttempts: 0, synPeers: [] };
 
@@ -293,7 +316,9 @@ export class ArpGapDetector {
     private readonly opts: ArpGapOptions,
     private readonly clock: PacketClock,
     private readonly sink: AlertSink,
-  ) {}
+  ) {
+    this.maxExtraEntries = Math.max(ARP_GAP_MAX_VLANS, Math.floor(opts.maxStations * ARP_GAP_EXTRA_PER_STATION));
+  }
 
   /** Hot path: the station ARPed on `vlan`, now (the packet clock's time). */
   onArp(st: GapStation, vlan: number): void {
@@ -302,6 +327,13 @@ export class ArpGapDetector {
     let e = entryFor(st, key);
     if (e === undefined) {
       if (st.arpGap.length >= ARP_GAP_MAX_VLANS) return;
+      if (st.arpGap.length > 0) {
+        if (this.extraEntries >= this.maxExtraEntries) {
+          this.refuse(t);
+          return;
+        }
+        this.extraEntries++;
+      }
       e = this.spare.pop()?.reuse(st, key, this.clock) ?? new ArpGapEntry(this, st, key, t);
       st.addArpGapEntry(e);
       e.lastVlan = vlan;
@@ -350,10 +382,16 @@ export class ArpGapDetector {
 
   /** The station is being dropped (table eviction): drop its timers with it, and keep its entries for reuse. */
   forget(st: GapStation): void {
+    if (st.arpGap.length > 1) this.extraEntries -= st.arpGap.length - 1;
     for (const e of st.arpGap) {
       this.clock.timers.remove(e);
       if (this.spare.length < SPARE_ENTRIES) this.spare.push(e);
     }
+  }
+
+  /** Rare: an ARP on a further VLAN finds the pool used up (counted; the first one raises table-full). */
+  private refuse(t: number): void {
+    if (this.refused++ === 0) this.sink({ ts: t, severity: 'warning', kind: 'table-full', table: 'station-vlans', limit: this.maxExtraEntries });
   }
 
   /** The station's gap state at packet time `t`. */
@@ -461,18 +499,19 @@ export class ArpGapDetector {
 
   /** Did >= 2 connection attempts go through one next hop in the gap? Leaves their facts in `ev`. */
   private findSyn(e: ArpGapEntry): boolean {
-    const r = e.syn;
-    if (r === null || r.count < 2) return false;
-    const n = Math.min(r.count, SYN_RING);
-    const oldest = r.count - n;
-    // The next hop with the most attempts, the newest on a tie.
-    // A capture without a link layer has no next hop (-1): its attempts count as one hop.
+    const ring = e.syn;
+    if (ring === null || ring.count < 2) return false;
+    const r = ring.rings;
+    const n = Math.min(ring.count, SYN_RING);
+    const oldest = ring.count - n;
+    // The next hop with the most attempts, the newest on a tie. A capture without a link layer
+    // has no next hop (-1): its attempts count as one hop.
     let best = -1;
     let bestCount = 1;
-    for (let k = r.count - 1; k >= oldest; k--) {
-      const h = r.hop[k % SYN_RING]!;
+    for (let k = ring.count - 1; k >= oldest; k--) {
+      const h = r[SYN_HOP_AT + (k % SYN_RING)]!;
       let c = 0;
-      for (let i = 0; i < n; i++) if (r.hop[i] === h) c++;
+      for (let i = 0; i < n; i++) if (r[SYN_HOP_AT + i] === h) c++;
       if (c > bestCount) {
         best = h;
         bestCount = c;
@@ -486,19 +525,21 @@ export class ArpGapDetector {
     let m = 0;
     let prev = NaN;
     let peerCount = 0;
-    for (let k = oldest; k < r.count; k++) {
+    for (let k = oldest; k < ring.count; k++) {
       const i = k % SYN_RING;
-      if (r.hop[i] !== best) continue;
-      if (!Number.isNaN(prev)) scratch[m++] = r.time[i]! - prev;
-      prev = r.time[i]!;
-      const name = `${formatIpv4(r.peer[i]!)}:${r.dstPort[i]!}`;
+      if (r[SYN_HOP_AT + i] !== best) continue;
+      const time = r[SYN_TIME_AT + i]!;
+      if (!Number.isNaN(prev)) scratch[m++] = time - prev;
+      prev = time;
+      const peer = r[SYN_PEER_AT + i]!;
+      const name = `${formatIpv4(peer)}:${r[SYN_DPORT_AT + i]!}`;
       if (!ev.synPeers.includes(name)) ev.synPeers.push(name);
       // The peer named alone: the one with the most attempts, the newest on a tie.
       let c = 0;
-      for (let j = 0; j < n; j++) if (r.hop[j] === best && r.peer[j] === r.peer[i]) c++;
+      for (let j = 0; j < n; j++) if (r[SYN_HOP_AT + j] === best && r[SYN_PEER_AT + j] === peer) c++;
       if (c >= peerCount) {
         peerCount = c;
-        ev.synPeer = r.peer[i]!;
+        ev.synPeer = peer;
       }
     }
     ev.synIntervalS = medianOfScratch(m);

@@ -40,8 +40,14 @@
  * - The runner runs with --expose-gc and collects its own garbage before each measured child, so
  *   that its heap (the generator's templates) does not grow while the children are measured.
  *
+ * - Memory under hostile input (floods.ts): every bounded table flooded at once, stations with
+ *   every per-station list full, a pcapng of 1M interface descriptions and one of 1M sections.
+ *   netgap alone, with NDJSON and with text output (the text summary is built whole), each
+ *   peak RSS against the 150 MiB target.
+ *
  * Options: --quick (no 10x file, 3 rounds), --runs N (default 5), --timeout S (default 60),
- * --dir DIR (default $TMPDIR/netgap-bench), --fresh (regenerate the inputs).
+ * --dir DIR (default $TMPDIR/netgap-bench), --fresh (regenerate the inputs), --floods (only the
+ * hostile inputs' memory rows).
  */
 
 import { execFileSync } from 'node:child_process';
@@ -50,7 +56,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchInput } from './inputs';
-import { prepareInputs } from './inputs';
+import { prepareFloods, prepareInputs } from './inputs';
 import type { LiveResult } from './live';
 import { LIVE_BURST_FRAMES, LIVE_PPS, measureLive } from './live';
 import type { Command, Measurement, Sample } from './measure';
@@ -80,6 +86,7 @@ const { values: opts } = parseArgs({
     timeout: { type: 'string', default: '60' },
     dir: { type: 'string', default: join(tmpdir(), 'netgap-bench') },
     fresh: { type: 'boolean', default: false },
+    floods: { type: 'boolean', default: false },
   },
 });
 const runs = Number(opts.runs ?? (opts.quick ? 3 : 5));
@@ -129,6 +136,14 @@ function commandsFor(input: BenchInput, scratch: string, peers: { tcpdump: boole
     cmds.push({ label: 'cat F | netgap read --json -', argv: ['sh', '-c', 'cat "$1" | "$2" read --json -', 'sh', f, NETGAP], okCodes: [0] });
   }
   return cmds;
+}
+
+/** The memory rows of a hostile input: netgap alone, with both outputs. */
+function floodCommands(input: BenchInput): Command[] {
+  return [
+    { label: 'netgap read --json F', argv: [NETGAP, 'read', '--json', input.file], okCodes: [0] },
+    { label: 'netgap read F (text)', argv: [NETGAP, 'read', input.file], okCodes: [0] },
+  ];
 }
 
 /** Reads `file` through once, untimed, so that the command measured next finds it in the page cache. */
@@ -240,7 +255,8 @@ async function main(): Promise<void> {
   if (!installed(GNU_TIME)) log('GNU time is not installed (Debian: apt-get install time): no peak RSS');
 
   if (opts.fresh) rmSync(opts.dir, { recursive: true, force: true });
-  const inputs = await prepareInputs(opts.dir, !opts.quick, log);
+  const inputs = opts.floods ? [] : await prepareInputs(opts.dir, !opts.quick, log);
+  const floods = await prepareFloods(opts.dir, log);
   collect();
   const scratch = mkdtempSync(join(tmpdir(), 'netgap-bench-run-'));
   const load0 = loadavg()[0]!;
@@ -272,10 +288,16 @@ async function main(): Promise<void> {
       });
       checks.push(check(input, scratch));
     }
+    for (const input of floods) {
+      log(`measuring the memory of ${input.name} ...`);
+      const cmds = floodCommands(input);
+      measure(cmds, scratch, input.file).forEach((m, i) => rows.push({ input: input.name, frames: input.frames, command: cmds[i]!.label, m }));
+      checks.push(check(input, scratch));
+    }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  const live = await measureLive(LIVE_BURSTS, log);
+  const live: LiveResult = opts.floods ? { notMeasured: '--floods' } : await measureLive(LIVE_BURSTS, log);
 
   const cpu = cpus();
   const out = [
@@ -285,7 +307,7 @@ async function main(): Promise<void> {
     ...benchTable(rows),
     '',
     'Inputs:',
-    ...inputs.map((i) => `- \`${i.name}\` (${(i.bytes / 2 ** 20).toFixed(0)} MiB, ${i.arpFrames} ARP frames): ${i.what}`),
+    ...[...inputs, ...floods].map((i) => `- \`${i.name}\` (${(i.bytes / 2 ** 20).toFixed(0)} MiB, ${i.arpFrames} ARP frames): ${i.what}`),
     '',
     'Checks:',
     ...checks.map((c) => `- ${c}`),
