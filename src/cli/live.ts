@@ -1,12 +1,13 @@
-// `netgap live`: capture on host interfaces through cap (libpcap/Npcap) and print the alerts as they happen, then a summary.
+// `netgap live`: capture on host interfaces through dumpcap or cap (libpcap/Npcap) and print the alerts as they happen, then a summary.
 
 import type { EventEmitter } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
 import { EMPTY, fromEvent, map, merge, type Observable, tap, timer } from 'rxjs';
 import { PcapngWriter, PcapWriter } from '../capture/file/writer';
-import type { InterfaceStats } from '../capture/live/capture';
+import type { CaptureEngine, InterfaceStats, LossMethod } from '../capture/live/capture';
 import { CaptureOpenError, LiveCapture } from '../capture/live/capture';
 import { CapMissingError, loadCap } from '../capture/live/cap';
+import { DUMPCAP_MISSING_HINT, locateDumpcap } from '../capture/live/dumpcap';
 import { combineFilter } from '../capture/live/filter';
 import type { RunAs } from '../capture/live/user';
 import { dropPrivileges, resolveUser } from '../capture/live/user';
@@ -46,10 +47,27 @@ function permissionHint(iface: string): string {
   );
 }
 
-function openErrorText(e: CaptureOpenError): string {
+/** How dumpcap gets the right to capture without running netgap as root. */
+function dumpcapPermissionHint(iface: string, path: string): string {
+  return (
+    `cannot capture on ${iface}: permission denied. Run netgap as root, or let dumpcap capture for you: ` +
+    'on Debian/Ubuntu `sudo dpkg-reconfigure wireshark-common` (answer yes), `sudo usermod -a -G wireshark $USER`, then log in again; ' +
+    `elsewhere \`sudo setcap cap_net_raw,cap_net_admin=eip ${path}\``
+  );
+}
+
+/** How the loss of an interface will be measured, as said when it opens. */
+function listeningLoss(method: LossMethod, engine: CaptureEngine): string {
+  if (engine.kind !== 'dumpcap') return LOSS_METHOD_TEXT[method];
+  // dumpcap's own counts come in its statistics block when it stops; meanwhile the interface counters.
+  const meanwhile = method === 'kernel-counters' ? ', and against the kernel counters while it runs' : '';
+  return `${LOSS_METHOD_TEXT['pcap-stats']}${meanwhile}`;
+}
+
+function openErrorText(e: CaptureOpenError, engine: CaptureEngine): string {
   switch (e.reason) {
     case 'permission':
-      return permissionHint(e.iface);
+      return engine.kind === 'dumpcap' ? dumpcapPermissionHint(e.iface, engine.path) : permissionHint(e.iface);
     case 'no-device':
       return `cannot capture on ${e.iface}: no such interface (\`netgap interfaces\` lists them)`;
     case 'filter':
@@ -62,8 +80,9 @@ function openErrorText(e: CaptureOpenError): string {
 }
 
 /** The summary's `capture` object (README: "Live capture statistics"). */
-function captureSummary(stats: readonly InterfaceStats[], filter: string | null, bufferBytes: number): CaptureSummary {
+function captureSummary(stats: readonly InterfaceStats[], filter: string | null, bufferBytes: number, engine: CaptureEngine): CaptureSummary {
   return {
+    engine: engine.kind,
     filter,
     buffer_bytes: bufferBytes,
     interfaces: stats.map((s) => ({
@@ -97,11 +116,20 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
     io.stderr.write(`netgap: ${sanitize(text)}\n`);
     return code;
   };
-  try {
-    loadCap();
-  } catch (err) {
-    if (err instanceof CapMissingError) return fail(err.message);
-    throw err;
+  let captureEngine: CaptureEngine;
+  const dumpcap = opts.captureEngine === 'cap' ? null : locateDumpcap();
+  if (dumpcap !== null) {
+    captureEngine = { kind: 'dumpcap', path: dumpcap };
+  } else if (opts.captureEngine === 'dumpcap') {
+    return fail(DUMPCAP_MISSING_HINT);
+  } else {
+    try {
+      loadCap();
+    } catch (err) {
+      if (err instanceof CapMissingError) return fail(err.message);
+      throw err;
+    }
+    captureEngine = { kind: 'cap' };
   }
   let runAs: RunAs | null = null;
   if (opts.user !== undefined) {
@@ -140,6 +168,7 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
       retry: opts.retry && runAs === null,
       runAs,
       count: opts.count ?? Infinity,
+      engine: captureEngine,
     },
     (iface, line) => message(`netgap: ${sanitize(`${iface}: capture process: ${line}`)}\n`),
   );
@@ -147,12 +176,12 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
   try {
     await capture.open();
   } catch (err) {
-    if (err instanceof CaptureOpenError) return fail(openErrorText(err));
+    if (err instanceof CaptureOpenError) return fail(openErrorText(err, captureEngine));
     throw err;
   }
   for (const s of capture.stats()) {
     io.stderr.write(
-      `netgap: ${sanitize(`listening on ${s.name}, link type ${s.linkType} (${LINK_NAMES[s.linkType] ?? 'unknown'}), buffer ${opts.bufferSize} MiB, ${LOSS_METHOD_TEXT[s.lossMethod]}`)}\n`,
+      `netgap: ${sanitize(`listening on ${s.name} (${captureEngine.kind}), link type ${s.linkType} (${LINK_NAMES[s.linkType] ?? 'unknown'}), buffer ${opts.bufferSize} MiB, ${listeningLoss(s.lossMethod, captureEngine)}`)}\n`,
     );
   }
   if (runAs !== null) {
@@ -204,7 +233,7 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
   );
   const printSummary = async (ev: Pick<SummaryEvent, 'summary' | 'head' | 'rows'>): Promise<void> => {
     writer?.flush();
-    const capturing = captureSummary(capture.stats(), userFilter ? opts.filter! : null, bufferBytes);
+    const capturing = captureSummary(capture.stats(), userFilter ? opts.filter! : null, bufferBytes, captureEngine);
     if (opts.json) {
       await out.linePieces(summaryPieces(ev.head, ev.rows(), { capture: capturing }));
     } else {

@@ -133,7 +133,13 @@ export interface LiveOptions extends DetectorOptions {
   idle: number;
   /** commander's `--no-retry` sets this to false. */
   retry: boolean;
+  /** What captures: dumpcap, cap, or auto (dumpcap where installed). */
+  captureEngine: CaptureEngineChoice;
 }
+
+/** `--capture-engine`'s values. */
+export const CAPTURE_ENGINES = ['auto', 'dumpcap', 'cap'] as const;
+export type CaptureEngineChoice = (typeof CAPTURE_ENGINES)[number];
 
 const JSON_HELP = 'write NDJSON: one alert object per line, then one summary object';
 
@@ -171,7 +177,12 @@ export function addLiveOptions(c: Command): Command {
       .option('--tail', 'print alert lines even on a terminal (the dashboard opens there by default)')
       .option('--user <name>', 'once the interfaces are open, drop root and run as this user (as tcpdump -Z does)')
       .option('--no-retry', 'exit when an interface goes away, instead of reopening it every 3 s')
-      .option('--idle <seconds>', 'raise capture-idle when nothing was captured on an interface for this long', seconds, 60),
+      .option('--idle <seconds>', 'raise capture-idle when nothing was captured on an interface for this long', seconds, 60)
+      .addOption(
+        new Option('--capture-engine <engine>', "what captures: Wireshark's dumpcap (kernel timestamps and drop counts) or netgap's own process on the cap module; auto: dumpcap where installed")
+          .choices(CAPTURE_ENGINES)
+          .default('auto'),
+      ),
   );
 }
 

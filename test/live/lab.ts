@@ -6,6 +6,7 @@ import { chmodSync, closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PcapWriter } from '../../src/capture/file/writer';
+import { locateDumpcap } from '../../src/capture/live/dumpcap';
 import { LINKTYPE, newFrame } from '../../src/frame';
 import { CLI, cliCommand, runCli } from '../cli-run';
 import { FIXTURES, ROOT } from '../repo';
@@ -29,6 +30,11 @@ export function labSkipReason(): string | null {
     return 'the optional module cap is not built (install libpcap-dev, then npm rebuild cap)';
   }
   return null;
+}
+
+/** The capture engines installed here, the default first: dumpcap where found, and cap (labSkipReason checks it). */
+export function captureEngines(): ('dumpcap' | 'cap')[] {
+  return locateDumpcap() !== null ? ['dumpcap', 'cap'] : ['cap'];
 }
 
 /** Why a tool-dependent test cannot run, or null. */
