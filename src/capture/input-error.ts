@@ -12,6 +12,8 @@ export type InputProblem =
   | { readonly reason: 'unknown-format'; readonly magic: number }
   | { readonly reason: 'pcap-bad-magic'; readonly magic: number }
   | { readonly reason: 'pcap-version' | 'pcapng-version'; readonly major: number; readonly minor: number }
+  /** Reserved bits (16-25, libpcap's LT_RESERVED1) set in a pcap file's link-type field. */
+  | { readonly reason: 'pcap-link-type-reserved'; readonly field: number }
   /** A header the input ended inside: `have` of its `need` bytes. */
   | { readonly reason: 'header-cut-short'; readonly header: 'pcap file header' | 'record header' | 'block header'; readonly have: number; readonly need: number }
   /** A pcap record's caplen beyond the link type's maximum. */
@@ -66,7 +68,9 @@ export function describeProblem(p: InputProblem): string {
     case 'pcap-version':
       return `unsupported pcap version ${p.major}.${p.minor} (only 2.0 to 2.4 are defined)`;
     case 'pcapng-version':
-      return `unsupported pcapng version ${p.major}.${p.minor} (only 1.x is defined)`;
+      return `unsupported pcapng version ${p.major}.${p.minor} (only 1.0 is defined; 1.2 is read as 1.0)`;
+    case 'pcap-link-type-reserved':
+      return `reserved bits set in the link-type field (0x${p.field.toString(16).padStart(8, '0')})`;
     case 'header-cut-short':
       return `${p.header} cut short: ${p.have} of ${p.need} bytes`;
     case 'record-too-long':

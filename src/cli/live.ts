@@ -25,6 +25,7 @@ import { alertText } from '../output/text';
 import { analyze, type SummaryEvent } from '../pipeline';
 import { EXIT, type ExitCode } from './exit-codes';
 import { type Io, processIo } from './io';
+import { LIVE_NEW_STATIONS_AFTER_S } from '../detect/options';
 import { engineOptions, type LiveOptions } from './options';
 import { Service, ServiceSetupError } from './service';
 
@@ -247,7 +248,7 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
       // Each heartbeat hands the gathered records to the file, so that a copy being read lags by at most that.
       return capture.run({ frame, tick: (t) => input.tick(t), capture: (fact) => input.capture(fact) }).pipe(tap(() => w?.flush()));
     },
-    { ...engineOptions(opts), captureIdleS: opts.idle },
+    { ...engineOptions(opts), captureIdleS: opts.idle, newStationsAfterS: opts.newStations === true ? 0 : LIVE_NEW_STATIONS_AFTER_S },
     (e) => {
       engine = e;
       opened.attach(e, true);

@@ -2,6 +2,7 @@
 
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from '../detect/options';
+import { parseIgnoreEntry } from '../detect/ignore';
 import { parseListenAddress } from '../output/metrics/listen';
 import { DEFAULT_BUFFER_MIB, MAX_BUFFER_MIB } from './buffer-size';
 
@@ -43,18 +44,33 @@ export interface DetectorOptions {
   blackoutMin: number;
   maxHosts: number;
   maxRequests: number;
+  /** --per-vlan: one ARP-gap state per MAC and VLAN. */
+  perVlan?: boolean;
+  /** --new-stations: new-station for every address first claimed (live: also during its learning period). */
+  newStations?: boolean;
+  /** --ignore, repeatable: MACs, IPv4 addresses, IPv4 CIDRs whose alerts are dropped. */
+  ignore?: string[];
 }
+
+/** --ignore entries: a MAC, an IPv4 address or an IPv4 CIDR, repeatable. */
+function ignoreEntry(text: string, previous: string[] | undefined): string[] {
+  if (parseIgnoreEntry(text) === null) throw new InvalidArgumentError('expected a MAC, an IPv4 address or an IPv4 CIDR');
+  return collect(text, previous);
+}
+
+/** The engine options that are numbers: the ones a DetectorOptionSpec sets. */
+type NumericEngineOption = { [K in keyof EngineOptions]: EngineOptions[K] extends number ? K : never }[keyof EngineOptions];
 
 interface DetectorOptionSpec {
   readonly flags: string;
   readonly help: string;
   readonly parse: (text: string) => number;
   /** The engine option it sets, whose default it shows. */
-  readonly engine: keyof EngineOptions;
+  readonly engine: NumericEngineOption;
 }
 
 /** Each detector option, keyed by its commander name; the same for `read` and `live`. */
-const DETECTOR_OPTIONS: Readonly<Record<keyof DetectorOptions, DetectorOptionSpec>> = {
+const DETECTOR_OPTIONS: Readonly<Record<Exclude<keyof DetectorOptions, 'perVlan' | 'newStations' | 'ignore'>, DetectorOptionSpec>> = {
   arpThreshold: { flags: '--arp-threshold <seconds>', help: "the bridge's forwarding-entry lifetime", parse: seconds, engine: 'arpThresholdS' },
   arpWarn: { flags: '--arp-warn <seconds>', help: 'warn when a talking station has not ARPed for this long', parse: seconds, engine: 'arpWarnS' },
   maxStations: { flags: '--max-stations <n>', help: 'cap of the station table (the oldest are evicted beyond it)', parse: count, engine: 'maxStations' },
@@ -79,12 +95,16 @@ const DETECTOR_OPTIONS: Readonly<Record<keyof DetectorOptions, DetectorOptionSpe
   },
 };
 
-const DETECTOR_NAMES = Object.keys(DETECTOR_OPTIONS) as Array<keyof DetectorOptions>;
+const DETECTOR_NAMES = Object.keys(DETECTOR_OPTIONS) as Array<keyof typeof DETECTOR_OPTIONS>;
 
 /** The engine options the detector options set. */
 export function engineOptions(opts: DetectorOptions): Partial<EngineOptions> {
   const o: Partial<EngineOptions> = {};
   for (const name of DETECTOR_NAMES) o[DETECTOR_OPTIONS[name].engine] = opts[name];
+  if (opts.perVlan === true) o.perVlan = true;
+  // `read` reports new stations only when asked: every station of a capture is new to it.
+  if (opts.newStations === true) o.newStationsAfterS = 0;
+  if (opts.ignore !== undefined) o.ignore = opts.ignore;
   return o;
 }
 
@@ -129,7 +149,10 @@ function addDetectorOptions(c: Command): Command {
     const spec = DETECTOR_OPTIONS[name];
     c.addOption(new Option(spec.flags, spec.help).argParser(spec.parse).default(DEFAULT_ENGINE_OPTIONS[spec.engine]));
   }
-  return c;
+  return c
+    .option('--per-vlan', 'measure ARP gaps per MAC and VLAN, for switches that learn per VLAN (default: per MAC, as bridge.sys)')
+    .option('--new-stations', 'raise new-station for every address first claimed in ARP (live: without it, only after 20 minutes of learning)')
+    .option('--ignore <MAC|IP|CIDR>', 'drop the alerts about this device or network (repeatable), e.g. a proxy-ARP router', ignoreEntry);
 }
 
 /** `read`'s options, added to its command. */

@@ -44,11 +44,12 @@ function decodeArpPacket(buf: Buffer, off: number, end: number, out: DecodedFram
   out.arpHlen = hln;
   out.arpPlen = pln;
   out.arpOp = out.view.getUint16(off + ARP_OP);
-  // A length that contradicts its own type (Zeek's "corrupt-arp-header"): the address layout
-  // cannot be trusted, so no address is read.
-  if (((hrd === ARP_HRD_ETHERNET || hrd === ARP_HRD_IEEE802) && hln !== MAC_LEN) || (pro === ARP_PRO_IPV4 && pln !== IPV4_ADDR_LEN)) {
-    return stop(out, 'arp-bad-length');
-  }
+  // A hardware length that contradicts its type (Zeek's "corrupt-arp-header"): the address
+  // layout cannot be trusted, so no address is read.
+  if ((hrd === ARP_HRD_ETHERNET || hrd === ARP_HRD_IEEE802) && hln !== MAC_LEN) return stop(out, 'arp-bad-length');
+  // A protocol length that contradicts IPv4 still leaves the sender's MAC first in the packet,
+  // where tshark reads it (arp.src.hw_mac): the MACs are read, the IPv4 fields stay unknown.
+  const ip4 = pro === ARP_PRO_IPV4 && pln === IPV4_ADDR_LEN;
   // Plain numbers: at most off + 8 + 2 * 255 + 2 * 255, nothing wraps (gopacket sums a uint8).
   const shaOff = off + ARP_FIXED_LEN;
   const spaOff = shaOff + hln;
@@ -57,21 +58,21 @@ function decodeArpPacket(buf: Buffer, off: number, end: number, out: DecodedFram
   const arpEnd = tpaOff + pln;
   // Each address is kept when it was captured whole, so a snaplen-cut ARP still names its
   // sender (etherparse's LaxSlicedPacket); each read lies inside the range its `if` checks
-  // (with pro IPv4, pln is 4: checked above).
+  // (an IPv4 read only when pln is 4).
   if (spaOff <= end) {
     out.arpShaOff = shaOff;
     if (hln === MAC_LEN) out.arpSha = out.view.getUint16(shaOff) * U32_SPAN + out.view.getUint32(shaOff + 2);
   }
   if (thaOff <= end) {
     out.arpSpaOff = spaOff;
-    if (pro === ARP_PRO_IPV4) out.arpSpa = out.view.getUint32(spaOff);
+    if (ip4) out.arpSpa = out.view.getUint32(spaOff);
   }
   if (tpaOff <= end) {
     out.arpThaOff = thaOff;
     if (hln === MAC_LEN) out.arpTha = out.view.getUint16(thaOff) * U32_SPAN + out.view.getUint32(thaOff + 2);
   }
-  if (arpEnd > end) return stop(out, 'truncated-arp');
+  if (arpEnd > end) return stop(out, ip4 || pro !== ARP_PRO_IPV4 ? 'truncated-arp' : 'arp-bad-length');
   out.arpTpaOff = tpaOff;
-  if (pro === ARP_PRO_IPV4) out.arpTpa = out.view.getUint32(tpaOff);
-  return arpEnd;
+  if (ip4) out.arpTpa = out.view.getUint32(tpaOff);
+  return ip4 || pro !== ARP_PRO_IPV4 ? arpEnd : stop(out, 'arp-bad-length');
 }

@@ -12,10 +12,19 @@ export type Severity = 'info' | 'warning' | 'critical';
 
 /** Why a station's ARP went stale, as far as its traffic shows. */
 export type ArpGapCause =
-  /** Repeated TCP SYNs to one peer kept the guest's ARP entry alive (Windows Vista+, KB2832644). */
+  /** Repeated TCP connection attempts (SYN) through one next hop kept the guest's ARP entry alive (Windows Vista+, KB2832644). */
   | 'tcp-syn-refresh'
-  /** No refresh pattern seen: the guest keeps ARP entries longer than the bridge (Windows XP: ArpCacheMinReferencedLife 600 s). */
-  | 'long-arp-cache';
+  /** The station's ARP cadence while it talks sits at a cache lifetime an OS is known for (`os_guess`). */
+  | 'long-arp-cache'
+  /** Neither: the evidence (`arp_interval_s`, `gap_s`) says what was seen, and no OS setting is advised on a guess. */
+  | 'unknown';
+
+/** The OS an ARP cadence points to. */
+export type OsGuess =
+  /** About 600 s: Windows XP/Server 2003, ArpCacheMinReferencedLife (KB2832644). */
+  | 'windows-xp-2003'
+  /** About 1200 s: FreeBSD and macOS, net.link.ether.inet.max_age. */
+  | 'freebsd-macos';
 
 interface AlertBase {
   /** Packet time the alert refers to, epoch seconds (float). */
@@ -43,10 +52,24 @@ interface ArpGapFields {
   frames_since_arp: number;
   /** Best explanation the traffic supports. */
   cause: ArpGapCause;
-  /** For tcp-syn-refresh: the peer the repeated SYNs went to. */
+  /** For tcp-syn-refresh: the peer with the most of those connection attempts. */
   syn_peer?: string;
-  /** For tcp-syn-refresh: median seconds between those SYNs. */
+  /** For tcp-syn-refresh: median seconds between consecutive attempts through the next hop. */
   syn_interval_s?: number;
+  /** For tcp-syn-refresh: the next hop (destination MAC of the SYN frames) whose ARP entry the attempts kept alive. */
+  syn_next_hop?: string;
+  /** For tcp-syn-refresh: every peer of those attempts, as "ip:port", oldest first. */
+  syn_peers?: string[];
+  /** For tcp-syn-refresh: connection attempts through that next hop in the gap (retransmissions not counted). */
+  syn_attempts?: number;
+  /** For tcp-syn-refresh: the BaseReachableTime to set, ms (1.5 x it is below 90 % of `syn_interval_s`); absent when none of at least 1000 ms fits. */
+  base_reachable_time_ms?: number;
+  /** Usual (median) seconds between the station's ARPs while it talks, over its last 8 such intervals; absent when none was measured yet. */
+  arp_interval_s?: number;
+  /** How many intervals `arp_interval_s` rests on. */
+  arp_intervals_seen?: number;
+  /** For long-arp-cache: the OS whose cache lifetime that cadence matches. */
+  os_guess?: OsGuess;
   /**
    * Seconds of the most recent capture hole inside this gap: no frame at all from anyone for longer
    * than the threshold. In a file that may be frames missing from the capture rather than silence,
@@ -90,11 +113,11 @@ export interface ArpGapRecoveredAlert extends AlertBase, ArpGapFields {
 
 /**
  * The bounded tables of the detectors: the station table, hosts that answered requests, requests
- * waiting for an answer, announcing MACs; the pool of ARP-gap entries on stations' further VLANs
+ * waiting for an answer, announcing MACs, ARP-claimed addresses (station events); the pool of ARP-gap entries on stations' further VLANs
  * (full: a further VLAN is not tracked); and a capture input's interfaces (full: the frames of
  * those past the cap are counted under interface-over-cap).
  */
-export type BoundedTable = 'stations' | 'hosts' | 'requests' | 'announcers' | 'station-vlans' | 'interfaces';
+export type BoundedTable = 'stations' | 'hosts' | 'requests' | 'announcers' | 'addresses' | 'station-vlans' | 'interfaces';
 
 /** A bounded table reached its cap and started evicting its oldest entries (said once per table). */
 export interface TableFullAlert extends AlertBase {
@@ -207,7 +230,7 @@ export interface LostCounts {
 
 /** Why inbound traffic stopped, as far as the traffic shows. */
 export type BlackoutCause =
-  /** A network-change marker of the host within 2 s of the start, and 7 s +- 1.5 s of silence: Windows Firewall's interface quarantine after a live migration (fixed on the host by KB4338822). */
+  /** Answers resumed 7 s +- 1.5 s after the host's last network-change marker inside the blackout or within 2 s before it: Windows Firewall's interface quarantine after a live migration (fixed on the host by KB4338822). */
   | 'interface-quarantine'
   /** Anything else. */
   | 'unknown';
@@ -222,7 +245,7 @@ interface BlackoutFields {
   lost: LostCounts;
   /** TCP SYNs sent again to the host during the blackout. */
   syn_retransmissions: number;
-  /** The network-change marker of the host (by MAC) that lies within 2 s of `start_ts`; absent when none. */
+  /** The host's (by MAC) last network-change marker inside the blackout or within 2 s before `start_ts`; absent when none. */
   marker?: MarkerKind;
   /** Seconds from `start_ts` to that marker: negative when it came first. */
   marker_offset_s?: number;
@@ -246,7 +269,94 @@ export interface InboundBlackoutAlert extends AlertBase, BlackoutFields {
   duration_s: number;
   /** TCP connection attempts whose SYN was lost in the blackout and that got an answer on a retransmission, by the time of this alert. */
   tcp_through_on_retry: number;
+  /** Seconds from the marker to the first answered request: the quarantine's 7 s is measured here. Absent without a marker. */
+  resumed_after_marker_s?: number;
   cause: BlackoutCause;
+}
+
+/**
+ * The outage a network change (a live migration, a reconnect) cost a host whose requests were
+ * being answered: raised once answers resume and every earlier request has had its time, or
+ * 3 s + --response-timeout after the change when nothing was lost. Raised even for one lost
+ * request, which is not an inbound blackout.
+ */
+export interface NetworkChangeOutageAlert extends AlertBase {
+  kind: 'network-change-outage';
+  severity: 'info';
+  /** The announcing MAC. */
+  mac: string;
+  /** The host's address (the one whose requests went unanswered). */
+  ip: string;
+  /** The network change's marker (as on `network-change`). */
+  marker: MarkerKind;
+  /** Packet time of the network change, epoch seconds. */
+  marker_ts: number;
+  /** Send time of the first unanswered request; absent when nothing was lost. */
+  start_ts?: number;
+  /** Seconds from the first unanswered request to the first answered one; 0 when nothing was lost. */
+  outage_s: number;
+  /** Requests lost, by protocol. */
+  lost: LostCounts;
+  /** Seconds of the outage that came after the marker (the rest came before it: a migration's stop-and-copy). */
+  after_marker_s: number;
+  /** True when the outage was also an `inbound-blackout` (at least 2 lost over --blackout-min). */
+  inbound_blackout: boolean;
+}
+
+/** arpwatch's station events (kinds keyed by IPv4 address). */
+export type StationEventKind = 'new-station' | 'changed-mac' | 'flip-flop';
+
+/** Fields of the station events. */
+interface StationEventFields {
+  /** The MAC that claims the address now (the ARP sender hardware address). */
+  mac: string;
+  /** The IPv4 address claimed (the ARP sender protocol address). */
+  ip: string;
+  /** Events of this kind for this address left out since the previous alert (at most one alert per address and kind every 300 s). */
+  suppressed: number;
+}
+
+/** An IPv4 address claimed in ARP for the first time (with --new-stations, or in live after the learning period). */
+export interface NewStationAlert extends AlertBase, StationEventFields {
+  kind: 'new-station';
+  severity: 'info';
+  /** Required here (optional in AlertBase): restated so that both bases agree. */
+  mac: string;
+  ip: string;
+}
+
+/** An IPv4 address is now claimed by another MAC than the one that claimed it before (arpwatch's "changed ethernet address"). */
+export interface ChangedMacAlert extends AlertBase, StationEventFields {
+  kind: 'changed-mac';
+  severity: 'warning';
+  /** Required here (optional in AlertBase): restated so that both bases agree. */
+  mac: string;
+  ip: string;
+  /** The MAC that claimed the address before. */
+  old_mac: string;
+}
+
+/** An IPv4 address went back to the MAC it had before the last change (arpwatch's "flip flop"). */
+export interface FlipFlopAlert extends AlertBase, StationEventFields {
+  kind: 'flip-flop';
+  severity: 'warning';
+  /** Required here (optional in AlertBase): restated so that both bases agree. */
+  mac: string;
+  ip: string;
+  /** The MAC it had just before (the one it left). */
+  old_mac: string;
+}
+
+/** An ARP frame whose Ethernet source is not its sender hardware address (arpwatch's "ethernet mismatch"); at most one per sender MAC every 300 s. */
+export interface MacMismatchAlert extends AlertBase {
+  kind: 'mac-mismatch';
+  severity: 'info';
+  /** The ARP sender hardware address. */
+  mac: string;
+  /** The frame's link-layer source. */
+  eth_src: string;
+  /** Mismatches of this sender left out since the previous alert. */
+  suppressed: number;
 }
 
 export type Alert =
@@ -261,7 +371,12 @@ export type Alert =
   | OutputErrorAlert
   | NetworkChangeAlert
   | InboundBlackoutStartAlert
-  | InboundBlackoutAlert;
+  | InboundBlackoutAlert
+  | NetworkChangeOutageAlert
+  | NewStationAlert
+  | ChangedMacAlert
+  | FlipFlopAlert
+  | MacMismatchAlert;
 export type AlertKind = Alert['kind'];
 
 /** Where detectors send alerts; the pipeline wraps it in an RxJS Subject. */

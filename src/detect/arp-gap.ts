@@ -3,21 +3,22 @@
 import { formatIpv4, formatMac } from '../decode/address';
 import type { DecodedFrame } from '../decode/decoded-frame';
 import { L4, TCP_FLAG } from '../decode/decoded-frame';
-import type { AlertSink, ArpGapCause, ArpGapExpiredAlert, ArpGapRecoveredAlert, ArpGapWarningAlert } from './alerts';
+import type { AlertSink, ArpGapCause, ArpGapExpiredAlert, ArpGapRecoveredAlert, ArpGapWarningAlert, OsGuess } from './alerts';
 import type { PacketClock } from './clock';
 import type { ArpGapEntryState } from './state';
 import { loaded, stored } from './state';
-import type { Station } from './stations';
 import type { TimerOwner } from './timer-queue';
 
 /*
  * What the bridge does (KB2832644): Hyper-V's bridge.sys, used when a vSwitch is bound to Wi-Fi,
- * keeps a forwarding entry per guest MAC built from the guest's ARP packets, for a fixed 300 s.
- * Like any learning bridge it keys that table per MAC and VLAN, so state here is per MAC and VLAN. A guest that keeps sending but does not ARP within 300 s is forgotten and its
- * traffic is dropped. Windows XP keeps a referenced ARP entry 600 s (ArpCacheMinReferencedLife);
- * Vista and later 15-45 s, unless repeated TCP SYNs to one peer keep extending the entry.
+ * keeps a forwarding entry per guest MAC built from the guest's ARP packets, for a fixed 300 s,
+ * whatever VLAN those ARPs carried: so state here is per MAC (per MAC and VLAN with `perVlan`, for
+ * switches that learn per VLAN). A guest that keeps sending but does not ARP within 300 s is
+ * forgotten and its traffic is dropped. Windows XP keeps a referenced ARP entry 600 s
+ * (ArpCacheMinReferencedLife), FreeBSD and macOS 1200 s (net.link.ether.inet.max_age), Vista and
+ * later 15-45 s unless repeated TCP connection attempts keep extending the next hop's entry.
  *
- * Kinds, per station and VLAN ("a gap" = the time from one ARP to the next):
+ * Kinds, per entry ("a gap" = the time from one ARP to the next):
  * - arp-gap-warning: the station has sent frames since its last ARP, and that ARP is now
  *   `arpWarnS` old. Raised by a timer at last_arp + warn when frames were sent by then; otherwise
  *   at the first later frame while the age is still in [warn, threshold]. Once per gap.
@@ -44,14 +45,45 @@ import type { TimerOwner } from './timer-queue';
  * failure looks like; dropping the alert would hide the real case, and the field lets the reader
  * weigh a paused capture.
  *
- * Cause. 'tcp-syn-refresh' when, during the gap, the station opened >= 2 TCP connections (SYN
- * without ACK) to one IPv4 peer: KB2832644's Vista+ case. Retransmitted SYNs (same peer, same
- * source port) are one attempt, not a refresh pattern: a guest whose bridge entry expired
- * retransmits SYNs, and those must not pass for the cause. Otherwise 'long-arp-cache' (XP).
+ * Cause, from evidence only (issue 17):
+ * - 'long-arp-cache' when the usual interval between the entry's ARPs while it talks (the median
+ *   of its last TALK_RING gaps with frames in them, the gap just ended included) sits at a cache
+ *   lifetime an OS is known for: about 600 s (Windows XP/2003 ArpCacheMinReferencedLife) or about
+ *   1200 s (FreeBSD and macOS net.link.ether.inet.max_age). The OS guessed is on the alert.
+ * - 'tcp-syn-refresh' when, in the gap, the station opened >= 2 TCP connections (SYN without
+ *   ACK) through one next hop, the frame's destination MAC: what keeps a Vista+ guest's ARP entry
+ *   alive is the entry of that next hop, so SYNs to several servers behind one gateway count
+ *   together (KB2832644). A retransmitted SYN (same peer and source port) is not a new attempt:
+ *   a guest whose bridge entry expired retransmits, and that must not pass for the cause.
+ * - 'unknown' otherwise; the alert still says what was seen (the usual interval, this gap).
  */
 
 /** Recent connection attempts kept per entry to find the SYN pattern; no allocation per SYN. */
-export const SYN_RING = 8;
+export const SYN_RING = 16;
+/** Recent intervals between an entry's ARPs while it talks, for its usual cadence. */
+export const TALK_RING = 8;
+
+
+/**
+ * Cache lifetimes known by OS, as windows over the measured cadence: a guest re-ARPs once its
+ * entry is that old *and* it has something to send, so the cadence runs a talk interval longer.
+ */
+const KNOWN_LIFETIMES: readonly { os: OsGuess; fromS: number; toS: number }[] = [
+  // Windows XP/2003: ArpCacheMinReferencedLife, 600 s (KB2832644).
+  { os: 'windows-xp-2003', fromS: 570, toS: 720 },
+  // FreeBSD and macOS: net.link.ether.inet.max_age, 1200 s.
+  { os: 'freebsd-macos', fromS: 1140, toS: 1440 },
+];
+
+/**
+ * The BaseReachableTime to advise for SYNs every `synIntervalS`: whole seconds, such that
+ * 1.5 x B (the longest reachable time Windows draws, KB949589) stays below 90 % of the interval;
+ * 0 when no B of at least 1000 ms fits (the only fix is then to stop the attempts).
+ */
+export function baseReachableTimeMs(synIntervalS: number): number {
+  const b = Math.floor((synIntervalS * 3) / 5);
+  return b >= 1 ? b * 1000 : 0;
+}
 /** Spare entries kept for reuse: enough for the evictions between two new stations (one station's entries at most). */
 const SPARE_ENTRIES = 64;
 /** Per-station VLAN entries tracked; beyond, ARP on a further VLAN is not tracked (bounded per-frame scan). */
@@ -69,8 +101,24 @@ export interface ArpGapOptions {
   arpThresholdS: number;
   /** Warn when a talking station's last ARP is this old, seconds (< arpThresholdS). */
   arpWarnS: number;
+  /** One entry per MAC and VLAN instead of one per MAC. */
+  perVlan: boolean;
   /** The station table's cap: sizes the pool of entries beyond each station's first (ARP_GAP_EXTRA_PER_STATION). */
   maxStations: number;
+}
+
+/**
+ * What the detector needs of a station (the station table's Station): declared here so that this
+ * module does not import the table, which holds these entries.
+ */
+export interface GapStation {
+  /** The MAC, 48 bits as a number. */
+  readonly mac: number;
+  /** The IPv4 it claimed most recently, -1 when none. */
+  readonly lastIp: number;
+  /** Its entries: one, or one per VLAN with `perVlan`. */
+  readonly arpGap: readonly ArpGapEntry[];
+  addArpGapEntry(e: ArpGapEntry): void;
 }
 
 /** A station's gap state at some time, for the summary and the dashboard. */
@@ -92,6 +140,8 @@ export interface ArpGapView {
   expiries: number;
   /** Cause on its most recent ARP-gap alert, null when none. */
   cause: ArpGapCause | null;
+  /** Largest age of its last ARP at which it sent a frame (a hold time below it cuts it off), seconds; null when it never sent after an ARP. */
+  max_talk_age_s: number | null;
 }
 
 const PHASE = { OK: 0, WARNED: 1, EXPIRED: 2 } as const;
@@ -100,24 +150,27 @@ type Phase = (typeof PHASE)[keyof typeof PHASE];
 /** Rank for a station on several VLANs: the worst entry speaks, and talking beats silent. */
 const STATUS_RANK: Readonly<Record<ArpGapStatus, number>> = { silent: 0, ok: 1, warning: 2, expired: 3 };
 
-/** Where each ring lies in `SynRing.rings`: peers, source ports, times. */
-const SYN_PEER_AT = 0;
-const SYN_PORT_AT = SYN_RING;
-const SYN_TIME_AT = 2 * SYN_RING;
+/** Where each ring lies in `SynRing.rings`: next hops, peers, source ports, destination ports, times. */
+const SYN_HOP_AT = 0;
+const SYN_PEER_AT = SYN_RING;
+const SYN_PORT_AT = 2 * SYN_RING;
+const SYN_DPORT_AT = 3 * SYN_RING;
+const SYN_TIME_AT = 4 * SYN_RING;
 
 /**
  * The last SYN_RING connection attempts of one entry, since its last ARP. One Float64Array for
- * the three rings: each typed array costs about 200 bytes besides its data, and a station may
- * have an entry on each of ARP_GAP_MAX_VLANS VLANs.
+ * the rings: each typed array costs about 200 bytes besides its data, and a station may have an
+ * entry on each of ARP_GAP_MAX_VLANS VLANs. The next hop is the SYN frame's destination MAC: the
+ * neighbour whose ARP entry the attempt uses.
  */
 class SynRing {
-  readonly rings = new Float64Array(3 * SYN_RING);
+  readonly rings = new Float64Array(5 * SYN_RING);
   /** Attempts recorded since the last ARP; the newest is at slot (count - 1) % SYN_RING. */
   count = 0;
 
   /**
-   * Hot path (SYN frames only): the SYN `d` (to `d.ip4Dst` from `d.srcPort`) at the clock's time.
-   * Read from their fields, not passed: floats passed to a call that is not inlined are boxed.
+   * Hot path (SYN frames only): the SYN `d` at the clock's time. Read from their fields, not
+   * passed: floats passed to a call that is not inlined are boxed.
    */
   record(d: DecodedFrame, clock: PacketClock): void {
     const peer = d.ip4Dst;
@@ -126,14 +179,16 @@ class SynRing {
     const r = this.rings;
     for (let i = 0; i < n; i++) if (r[SYN_PEER_AT + i] === peer && r[SYN_PORT_AT + i] === srcPort) return; // a retransmission
     const slot = this.count % SYN_RING;
+    r[SYN_HOP_AT + slot] = d.linkDst;
     r[SYN_PEER_AT + slot] = peer;
     r[SYN_PORT_AT + slot] = srcPort;
+    r[SYN_DPORT_AT + slot] = d.dstPort;
     r[SYN_TIME_AT + slot] = clock.now;
     this.count++;
   }
 }
 
-/** One bridge forwarding entry's view: a station on one VLAN (-1 untagged). Number fields are initialized where declared (see Station). */
+/** One bridge forwarding entry's view: a station (on one VLAN with `perVlan`). Number fields are initialized where declared (see Station). */
 export class ArpGapEntry implements TimerOwner {
   timerSlot = -1;
   timerKey = Infinity;
@@ -151,14 +206,22 @@ export class ArpGapEntry implements TimerOwner {
   causeS = -Infinity;
   /** Made at its first SYN: most stations never need one. */
   syn: SynRing | null = null;
+  /** Largest age of its last ARP at which it sent a frame; -1 while it has not (what-if, issue 17). */
+  maxTalkAgeS = -1;
+  /** Ring of its recent ARP intervals with frames in them; made at the first. */
+  talk: Float64Array | null = null;
+  talkCount = 0;
 
   /** Its station; it changes only when an evicted station's entry is reused (see `reuse`). */
-  station: Station;
+  station: GapStation;
+  /** Its VLAN with `perVlan` (-1 untagged); -1 when it is per MAC. */
   vlan = -1;
+  /** VLAN of the last frame it counted, for the alerts (-1 untagged). */
+  lastVlan = -1;
 
   constructor(
     private readonly detector: ArpGapDetector,
-    station: Station,
+    station: GapStation,
     vlan: number,
     arpS: number,
   ) {
@@ -172,7 +235,7 @@ export class ArpGapEntry implements TimerOwner {
    * constructor gives it. Under a flood of new MACs this runs once per frame, so the time is read
    * from the clock, not passed (a float argument is boxed).
    */
-  reuse(station: Station, vlan: number, clock: PacketClock): this {
+  reuse(station: GapStation, vlan: number, clock: PacketClock): this {
     const arpS = clock.now;
     this.timerSlot = -1;
     this.timerKey = Infinity;
@@ -187,8 +250,12 @@ export class ArpGapEntry implements TimerOwner {
     this.causeS = -Infinity;
     // The SYN ring is kept, emptied: a new one per recycled entry was garbage under a flood.
     if (this.syn !== null) this.syn.count = 0;
+    this.talk = null;
+    this.talkCount = 0;
+    this.maxTalkAgeS = -1;
     this.station = station;
     this.vlan = vlan;
+    this.lastVlan = -1;
     return this;
   }
 
@@ -204,24 +271,48 @@ export class ArpGapEntry implements TimerOwner {
   }
 }
 
-/** Scratch for the median SYN interval: alerts are rare, but they need not allocate for it. */
-const intervals = new Float64Array(SYN_RING);
+/** Scratch for medians: alerts are rare, but they need not allocate for it. */
+const scratch = new Float64Array(Math.max(SYN_RING, TALK_RING));
+
+/** Median of the first `m` values of `scratch` (m >= 1); sorts them in place. */
+function medianOfScratch(m: number): number {
+  // Insertion sort: at most SYN_RING values.
+  for (let i = 1; i < m; i++) {
+    const v = scratch[i]!;
+    let j = i - 1;
+    while (j >= 0 && scratch[j]! > v) {
+      scratch[j + 1] = scratch[j]!;
+      j--;
+    }
+    scratch[j + 1] = v;
+  }
+  return m % 2 === 1 ? scratch[m >> 1]! : (scratch[m / 2 - 1]! + scratch[m / 2]!) / 2;
+}
+
+/** The evidence behind the cause of the alert being built (see `findCause`). */
+interface Evidence {
+  /** Usual interval between the entry's ARPs while it talks, NaN when none measured; and how many. */
+  talkIntervalS: number;
+  talkIntervals: number;
+  os: OsGuess | null;
+  synHop: number;
+  synPeer: number;
+  synIntervalS: number;
+  synAttempts: number;
+  /** "ip:port" of the attempts through that hop, distinct, oldest first. */
+  synPeers: string[];
+}
 
 export class ArpGapDetector {
-  /**
-   * Entries of evicted stations, handed to new ones: under a flood of new MACs the table evicts
-   * one station per new one, and reusing its entry allocates nothing (the bench's ARP flood
-   * allocated a quarter of a kilobyte per frame here, all of it garbage that grew the heap).
-   */
+  /** Entries of evicted stations, handed to new ones, so that a flood of new MACs allocates nothing here. */
   private readonly spare: ArpGapEntry[] = [];
-  /** Set by `findCause` for the alert being built. */
-  private synPeer = 0;
-  private synIntervalS = 0;
   /** Entries beyond their station's first, now, and the most there may be. */
   private extraEntries = 0;
   readonly maxExtraEntries: number;
   /** ARPs on a further VLAN not tracked because the pool was used up. */
   refused = 0;
+  /** Set by `findCause` for the alert being built. */
+  private readonly ev: Evidence = { talkIntervalS: NaN, talkIntervals: 0, os: null, synHop: -1, synPeer: 0, synIntervalS: 0, synAttempts: 0, synPeers: [] };
 
   constructor(
     private readonly opts: ArpGapOptions,
@@ -232,9 +323,10 @@ export class ArpGapDetector {
   }
 
   /** Hot path: the station ARPed on `vlan`, now (the packet clock's time). */
-  onArp(st: Station, vlan: number): void {
+  onArp(st: GapStation, vlan: number): void {
     const t = this.clock.now;
-    let e = entryFor(st, vlan);
+    const key = this.opts.perVlan ? vlan : -1;
+    let e = entryFor(st, key);
     if (e === undefined) {
       if (st.arpGap.length >= ARP_GAP_MAX_VLANS) return;
       if (st.arpGap.length > 0) {
@@ -244,9 +336,16 @@ export class ArpGapDetector {
         }
         this.extraEntries++;
       }
-      e = this.spare.pop()?.reuse(st, vlan, this.clock) ?? new ArpGapEntry(this, st, vlan, t);
+      e = this.spare.pop()?.reuse(st, key, this.clock) ?? new ArpGapEntry(this, st, key, t);
       st.addArpGapEntry(e);
+      e.lastVlan = vlan;
     } else {
+      e.lastVlan = vlan;
+      if (e.framesSinceArp > 0) {
+        // A gap it talked in: part of its cadence, which the recovery below may already cite.
+        const ring = (e.talk ??= new Float64Array(TALK_RING));
+        ring[e.talkCount++ % TALK_RING] = t - e.lastArpS;
+      }
       if (e.phase !== PHASE.OK) this.recovered(e, t);
       e.lastArpS = t;
       e.framesSinceArp = 0;
@@ -258,16 +357,18 @@ export class ArpGapDetector {
   }
 
   /** Hot path: the station sent a non-ARP frame (or an ARP naming another sender), now (the packet clock's time). */
-  onFrame(st: Station, d: DecodedFrame): void {
-    const e = entryFor(st, d.vlan);
-    if (e === undefined) return; // never ARPed on this VLAN: its age is unknown
+  onFrame(st: GapStation, d: DecodedFrame): void {
+    const e = entryFor(st, this.opts.perVlan ? d.vlan : -1);
+    if (e === undefined) return; // never ARPed (on this VLAN, with perVlan): its age is unknown
     const t = this.clock.now;
-    // The warning deadline matters only once the station has sent since its ARP, so it is armed
-    // by the first frame, not by the ARP: a flood of MACs that each send one ARP arms no timer
-    // (the bench's ARP flood spent a sixth of its time sifting the timer heap). A deadline
-    // already reached is this frame's to act on, below.
+    e.lastVlan = d.vlan;
+    // The warning deadline is armed by the first frame since the ARP, not by the ARP, so that a
+    // flood of MACs that each send one ARP arms no timer; a deadline already reached is this
+    // frame's to act on, below.
     const warnAt = e.lastArpS + this.opts.arpWarnS;
     if (e.framesSinceArp++ === 0 && t < warnAt) this.clock.timers.arm(e, warnAt);
+    // What-if: the oldest its ARP has been while it still sent.
+    if (t - e.lastArpS > e.maxTalkAgeS) e.maxTalkAgeS = t - e.lastArpS;
     if (d.l4 === L4.TCP && (d.tcpFlags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN && d.ip4Dst >= 0) {
       (e.syn ??= new SynRing()).record(d, this.clock);
     }
@@ -282,7 +383,7 @@ export class ArpGapDetector {
   }
 
   /** The station is being dropped (table eviction): drop its timers with it, and keep its entries for reuse. */
-  forget(st: Station): void {
+  forget(st: GapStation): void {
     if (st.arpGap.length > 1) this.extraEntries -= st.arpGap.length - 1;
     for (const e of st.arpGap) {
       this.clock.timers.remove(e);
@@ -296,13 +397,14 @@ export class ArpGapDetector {
   }
 
   /** The station's gap state at packet time `t`. */
-  view(st: Station, t: number): ArpGapView {
-    const v: ArpGapView = { status: 'silent', arp_age_s: Infinity, warnings: 0, expiries: 0, cause: null };
+  view(st: GapStation, t: number): ArpGapView {
+    const v: ArpGapView = { status: 'silent', arp_age_s: Infinity, warnings: 0, expiries: 0, cause: null, max_talk_age_s: null };
     let causeS = -Infinity;
     for (const e of st.arpGap) {
       const s = e.status(t, this.opts);
       if (STATUS_RANK[s] > STATUS_RANK[v.status]) v.status = s;
       v.arp_age_s = Math.min(v.arp_age_s, t - e.lastArpS);
+      if (e.maxTalkAgeS >= 0 && !(e.maxTalkAgeS <= (v.max_talk_age_s ?? -1))) v.max_talk_age_s = e.maxTalkAgeS;
       v.warnings += e.warnings;
       v.expiries += e.expiries;
       if (e.causeS > causeS) {
@@ -314,7 +416,7 @@ export class ArpGapDetector {
   }
 
   /** The station's entries as a state file keeps them (detect/state.ts). */
-  toState(st: Station): ArpGapEntryState[] {
+  toState(st: GapStation): ArpGapEntryState[] {
     return st.arpGap.map((e) => {
       let syn: ArpGapEntryState['syn'] = null;
       const r = e.syn;
@@ -345,7 +447,7 @@ export class ArpGapDetector {
    * Rare, before any frame (the clock restored first): the station's entries from a state file,
    * with the warning deadline armed again where it was armed.
    */
-  restore(st: Station, entries: readonly ArpGapEntryState[]): void {
+  restore(st: GapStation, entries: readonly ArpGapEntryState[]): void {
     for (const s of entries.slice(0, ARP_GAP_MAX_VLANS)) {
       // Entries beyond a station's first come from the shared pool, as `onArp` takes them.
       if (st.arpGap.length > 0) {
@@ -420,10 +522,22 @@ export class ArpGapDetector {
   /** The optional fields, present only when they say something. */
   private decorate<A extends ArpGapWarningAlert | ArpGapExpiredAlert | ArpGapRecoveredAlert>(a: A, e: ArpGapEntry): A {
     if (e.station.lastIp >= 0) a.ip = formatIpv4(e.station.lastIp);
-    if (e.vlan >= 0) a.vlan = e.vlan;
+    const vlan = this.opts.perVlan ? e.vlan : e.lastVlan;
+    if (vlan >= 0) a.vlan = vlan;
+    const ev = this.ev;
+    if (ev.talkIntervals > 0) {
+      a.arp_interval_s = ev.talkIntervalS;
+      a.arp_intervals_seen = ev.talkIntervals;
+    }
+    if (a.cause === 'long-arp-cache' && ev.os !== null) a.os_guess = ev.os;
     if (a.cause === 'tcp-syn-refresh') {
-      a.syn_peer = formatIpv4(this.synPeer);
-      a.syn_interval_s = this.synIntervalS;
+      a.syn_peer = formatIpv4(ev.synPeer);
+      a.syn_interval_s = ev.synIntervalS;
+      if (ev.synHop >= 0) a.syn_next_hop = formatMac(ev.synHop);
+      a.syn_peers = ev.synPeers;
+      a.syn_attempts = ev.synAttempts;
+      const b = baseReachableTimeMs(ev.synIntervalS);
+      if (b > 0) a.base_reachable_time_ms = b;
     }
     const hole = this.clock.holeStartS;
     if (hole >= e.lastArpS && hole < a.ts) a.capture_hole_s = this.clock.holeS;
@@ -433,56 +547,76 @@ export class ArpGapDetector {
   }
 
   /**
-   * The cause the gap's traffic supports, remembered on the entry. For 'tcp-syn-refresh' it
-   * leaves the peer with the most attempts (the newest on a tie) in `synPeer` and the median
-   * interval between its attempts in `synIntervalS`.
+   * The cause the gap's evidence supports, remembered on the entry; the evidence is left in `ev`
+   * for `decorate`. Rare: once per alert.
    */
   private findCause(e: ArpGapEntry, t: number): ArpGapCause {
+    const ev = this.ev;
     e.causeS = t;
-    e.cause = 'long-arp-cache';
-    const r = e.syn;
-    if (r === null || r.count < 2) return e.cause;
-    const n = Math.min(r.count, SYN_RING);
-    const oldest = r.count - n;
+    ev.os = null;
+    ev.talkIntervals = Math.min(e.talkCount, TALK_RING);
+    ev.talkIntervalS = NaN;
+    if (e.talk !== null && ev.talkIntervals > 0) {
+      for (let i = 0; i < ev.talkIntervals; i++) scratch[i] = e.talk[i]!;
+      ev.talkIntervalS = medianOfScratch(ev.talkIntervals);
+      for (const l of KNOWN_LIFETIMES) if (ev.talkIntervalS >= l.fromS && ev.talkIntervalS < l.toS) ev.os = l.os;
+    }
+    e.cause = ev.os !== null ? 'long-arp-cache' : this.findSyn(e) ? 'tcp-syn-refresh' : 'unknown';
+    return e.cause;
+  }
+
+  /** Did >= 2 connection attempts go through one next hop in the gap? Leaves their facts in `ev`. */
+  private findSyn(e: ArpGapEntry): boolean {
+    const ring = e.syn;
+    if (ring === null || ring.count < 2) return false;
+    const r = ring.rings;
+    const n = Math.min(ring.count, SYN_RING);
+    const oldest = ring.count - n;
+    // The next hop with the most attempts, the newest on a tie. A capture without a link layer
+    // has no next hop (-1): its attempts count as one hop.
     let best = -1;
     let bestCount = 1;
-    for (let k = r.count - 1; k >= oldest; k--) {
-      const p = r.rings[SYN_PEER_AT + (k % SYN_RING)]!;
+    for (let k = ring.count - 1; k >= oldest; k--) {
+      const h = r[SYN_HOP_AT + (k % SYN_RING)]!;
       let c = 0;
-      for (let i = 0; i < n; i++) if (r.rings[SYN_PEER_AT + i] === p) c++;
+      for (let i = 0; i < n; i++) if (r[SYN_HOP_AT + i] === h) c++;
       if (c > bestCount) {
-        best = p;
+        best = h;
         bestCount = c;
       }
     }
-    if (best < 0) return e.cause;
+    if (bestCount < 2) return false;
+    const ev = this.ev;
+    ev.synHop = best;
+    ev.synAttempts = bestCount;
+    ev.synPeers = [];
     let m = 0;
     let prev = NaN;
-    for (let k = oldest; k < r.count; k++) {
+    let peerCount = 0;
+    for (let k = oldest; k < ring.count; k++) {
       const i = k % SYN_RING;
-      if (r.rings[SYN_PEER_AT + i] !== best) continue;
-      if (!Number.isNaN(prev)) intervals[m++] = r.rings[SYN_TIME_AT + i]! - prev;
-      prev = r.rings[SYN_TIME_AT + i]!;
-    }
-    // Insertion sort: at most SYN_RING - 1 values.
-    for (let i = 1; i < m; i++) {
-      const v = intervals[i]!;
-      let j = i - 1;
-      while (j >= 0 && intervals[j]! > v) {
-        intervals[j + 1] = intervals[j]!;
-        j--;
+      if (r[SYN_HOP_AT + i] !== best) continue;
+      const time = r[SYN_TIME_AT + i]!;
+      if (!Number.isNaN(prev)) scratch[m++] = time - prev;
+      prev = time;
+      const peer = r[SYN_PEER_AT + i]!;
+      const name = `${formatIpv4(peer)}:${r[SYN_DPORT_AT + i]!}`;
+      if (!ev.synPeers.includes(name)) ev.synPeers.push(name);
+      // The peer named alone: the one with the most attempts, the newest on a tie.
+      let c = 0;
+      for (let j = 0; j < n; j++) if (r[SYN_HOP_AT + j] === best && r[SYN_PEER_AT + j] === peer) c++;
+      if (c >= peerCount) {
+        peerCount = c;
+        ev.synPeer = peer;
       }
-      intervals[j + 1] = v;
     }
-    this.synPeer = best;
-    this.synIntervalS = m % 2 === 1 ? intervals[m >> 1]! : (intervals[m / 2 - 1]! + intervals[m / 2]!) / 2;
-    e.cause = 'tcp-syn-refresh';
-    return e.cause;
+    ev.synIntervalS = medianOfScratch(m);
+    return true;
   }
 }
 
-/** Hot path: a station's entry for one VLAN; stations are on one or two VLANs, so a scan wins over a Map. */
-function entryFor(st: Station, vlan: number): ArpGapEntry | undefined {
+/** Hot path: a station's entry for one VLAN (-1: its per-MAC entry); stations are on one or two VLANs, so a scan wins over a Map. */
+function entryFor(st: GapStation, vlan: number): ArpGapEntry | undefined {
   const list = st.arpGap;
   for (let i = 0; i < list.length; i++) {
     const e = list[i]!;

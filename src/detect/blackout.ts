@@ -2,7 +2,7 @@
 
 import { formatIpv4, formatIpv6, formatMac } from '../decode/address';
 import type { DecodedFrame } from '../decode/decoded-frame';
-import type { AlertSink, BlackoutCause, InboundBlackoutAlert, InboundBlackoutStartAlert, LostCounts, MarkerKind } from './alerts';
+import type { AlertSink, BlackoutCause, InboundBlackoutAlert, InboundBlackoutStartAlert, LostCounts, MarkerKind, NetworkChangeOutageAlert } from './alerts';
 import { IPV6_ADDR_LEN, ipv6Key, sameIpv6 } from './ip-key';
 import { KeyIndex } from './key-index';
 import type { PacketClock } from './clock';
@@ -38,11 +38,21 @@ import type { TimerOwner } from './timer-queue';
  *   losses were still waiting for their timeouts when the answer came is confirmed too.
  *   inbound-blackout is raised when it has settled; a run that settles unconfirmed (one lost
  *   ping) is dropped. A loss sent after the end settles it at once and starts the next run.
- * - Marker: H's MAC (the link source of its answers) announced itself (network-change.ts) within
- *   MARKER_WINDOW_S of the start. It is looked up when the run starts, when it is confirmed and
- *   when it settles, so a marker up to 2 s after the start is seen by the end of a 7 s blackout.
- * - Cause: interface-quarantine with a marker and a duration of QUARANTINE_S +- QUARANTINE_
- *   TOLERANCE_S; otherwise unknown.
+ * - Marker: the latest burst of announcements (network-change.ts) from H's MAC (the link source
+ *   of its answers) that starts inside the run or at most MARKER_WINDOW_S before it. It is looked
+ *   up at every loss of the run, when it is confirmed and when it settles, so a later burst
+ *   replaces an earlier one (the announcer keeps only its latest).
+ * - Cause: interface-quarantine when answers resume QUARANTINE_S +- QUARANTINE_TOLERANCE_S after
+ *   that marker, whatever was lost before it (a migration's stop-and-copy loses answers before
+ *   the hypervisor's RARP; the quarantine ends 7 s after the last network event); otherwise
+ *   unknown.
+ *
+ * Network-change outages. When H's MAC (or the address it announces) raises network-change, H
+ * is watched: the run of unanswered requests that overlaps the marker +- MARKER_WINDOW_S is that
+ * change's outage, raised as network-change-outage once it settles (a single lost ping too: it
+ * is the migration's cost, not a blackout). With nothing lost and an answer after the marker,
+ * the outage is 0, raised OUTAGE_SETTLE_S after the marker. With no answer after it nothing was
+ * measured, and nothing is raised.
  * - Input that ends inside a confirmed blackout leaves it open: the summary gives its duration
  *   so far (no alert: the summary may be a snapshot, and the blackout may go on). One that ended
  *   less than --response-timeout before the input did is in the summary only.
@@ -71,6 +81,34 @@ export const SERVICE_PORTS = 8;
 export const ANSWER_RING = 16;
 /** Blackouts kept for the summary; beyond, the oldest is dropped. */
 export const MAX_BLACKOUT_ROWS = 1024;
+/** Network-change outages kept for the summary; beyond, the oldest is dropped. */
+export const MAX_OUTAGE_ROWS = 1024;
+/**
+ * Seconds after a network change by which, with nothing lost, its outage is said to be 0: past
+ * the MARKER_WINDOW_S a related run may start in, with a second of slack; --response-timeout,
+ * the first loss's wait, is added at run time.
+ */
+export const OUTAGE_SETTLE_S = MARKER_WINDOW_S + 1;
+
+/** One network change's outage in the summary (the network-change-outage alert's fields). */
+export interface OutageSummary {
+  /** The host (IPv4 or IPv6). */
+  ip: string;
+  /** The announcing MAC. */
+  mac: string;
+  marker: MarkerKind;
+  /** Packet time of the network change, epoch seconds. */
+  marker_ts: number;
+  /** Send time of the first unanswered request; null when nothing was lost. */
+  start_ts: number | null;
+  /** Seconds from the first unanswered request to the first answered one; 0 when nothing was lost. */
+  outage_s: number;
+  lost: LostCounts;
+  /** Seconds of the outage after the marker. */
+  after_marker_s: number;
+  /** True when the outage was also an inbound blackout (at least --blackout-min and 2 lost). */
+  inbound_blackout: boolean;
+}
 
 /** One blackout in the summary. */
 export interface BlackoutSummary {
@@ -90,10 +128,12 @@ export interface BlackoutSummary {
   syn_retransmissions: number;
   /** TCP attempts whose SYN was lost in the blackout and that got through on a retransmission, up to the end of input. */
   tcp_through_on_retry: number;
-  /** The network-change marker within 2 s of the start, null when none. */
+  /** The host's last network-change marker inside the blackout or within 2 s before it, null when none. */
   marker: MarkerKind | null;
   /** Seconds from `start_ts` to that marker (negative: it came first); null when none. */
   marker_offset_s: number | null;
+  /** Seconds from that marker to the first answered request (the quarantine's 7 s); null when none or open. */
+  resumed_after_marker_s: number | null;
   /** Null while open. */
   cause: BlackoutCause | null;
 }
@@ -154,6 +194,34 @@ class Blackout implements TimerOwner {
   }
 }
 
+/** A network change of a host, waiting for its outage to be known. Its timer settles it when nothing was lost. */
+class OutageWatch implements TimerOwner {
+  timerSlot = -1;
+  timerKey = Infinity;
+  timerSeq = 0;
+  timerDue = Infinity;
+  markerS = 0;
+  /** Index into MARKER_KINDS. */
+  markerKind = 0;
+  mac = '';
+  vlan = -1;
+
+  constructor(
+    private readonly detector: BlackoutDetector,
+    readonly host: Host,
+  ) {}
+
+  onTimer(t: number): void {
+    this.detector.outageTimer(this, t);
+  }
+
+  /** Does the run from `startS` to `endS` (NaN: open) overlap the marker's window? */
+  relates(startS: number, endS: number): boolean {
+    return startS <= this.markerS + MARKER_WINDOW_S && !(endS < this.markerS - MARKER_WINDOW_S);
+  }
+}
+
+
 /** Where each ring lies in `Host.rings`: TCP ports, UDP ports, then answered send times. */
 const TCP_PORTS_AT = 0;
 const UDP_PORTS_AT = SERVICE_PORTS;
@@ -185,6 +253,14 @@ class Host {
   spare: Blackout | null = null;
   /** The last blackout that ended, for TCP retries that get through after it. */
   previous: Blackout | null = null;
+  /** The network change whose outage is being measured, null when none (its object is kept for reuse). */
+  watch: OutageWatch | null = null;
+  watchObj: OutageWatch | null = null;
+  /** The last run that settled (confirmed or not), for a network change announced after it ended. */
+  lastRunStartS = NaN;
+  lastRunEndS = NaN;
+  lastRunConfirmed = false;
+  readonly lastRunLost: LostCounts = { icmp: 0, udp: 0, tcp_syn: 0 };
 
   constructor(
     /** Its address, as text. */
@@ -207,6 +283,10 @@ class Host {
     this.answeredDroppedS = -Infinity;
     this.current = null;
     this.previous = null;
+    this.watch = null;
+    this.lastRunStartS = NaN;
+    this.lastRunEndS = NaN;
+    this.lastRunConfirmed = false;
     return this;
   }
 
@@ -257,6 +337,9 @@ export class BlackoutDetector implements ResponseListener {
   private readonly spareHosts: Host[] = [];
   /** Confirmed blackouts, oldest first. */
   private readonly rows: Blackout[] = [];
+  /** Network-change outages, oldest first; and those dropped to stay under MAX_OUTAGE_ROWS. */
+  private readonly outageRows: OutageSummary[] = [];
+  evictedOutages = 0;
   /** The table id `find` found. */
   private foundId = -1;
 
@@ -321,8 +404,8 @@ export class BlackoutDetector implements ResponseListener {
       h.spare = null;
       b.reset(sentS);
       h.current = b;
-      this.findMarker(h, b);
     }
+    this.findMarker(h, b);
     b.lostTotal++;
     if (p.kind === REQUEST.ICMP) b.lost.icmp++;
     else if (p.kind === REQUEST.UDP) b.lost.udp++;
@@ -359,8 +442,17 @@ export class BlackoutDetector implements ResponseListener {
     this.clock.timers.disarm(b);
     const h = b.host;
     if (h.current === b) h.current = null;
+    // A run settled by a newer loss may not have had its end set by an answer yet.
+    if (Number.isNaN(b.endS)) b.endS = h.firstAnsweredAfter(b.lastLostS);
+    h.lastRunStartS = b.startS;
+    h.lastRunEndS = b.endS;
+    h.lastRunConfirmed = b.confirmed;
+    h.lastRunLost.icmp = b.lost.icmp;
+    h.lastRunLost.udp = b.lost.udp;
+    h.lastRunLost.tcp_syn = b.lost.tcp_syn;
     if (!b.confirmed) {
       h.spare = b;
+      this.runSettled(h, t);
       return;
     }
     h.previous = b;
@@ -377,9 +469,111 @@ export class BlackoutDetector implements ResponseListener {
       syn_retransmissions: b.synRetransmissions,
       tcp_through_on_retry: b.tcpThroughOnRetry,
       ...this.marker(b),
-      cause: causeOf(b, duration),
+      ...(b.markerKind >= 0 ? { resumed_after_marker_s: b.endS - b.markerS } : {}),
+      cause: causeOf(b),
     };
     this.sink(a);
+    this.runSettled(h, t);
+  }
+
+  /** Rare: the host's last run settled; it is the outage of the change being watched if it relates. */
+  private runSettled(h: Host, t: number): void {
+    const w = h.watch;
+    if (w?.relates(h.lastRunStartS, h.lastRunEndS)) this.outage(w, t, true);
+  }
+
+  /**
+   * Rare: `mac` raised network-change (marker index `kind`, at the clock's time on `vlan`),
+   * announcing `ip4`, or (-1) one of `ips` it claimed before. Each of those hosts that answers
+   * from that MAC is watched for the change's outage.
+   */
+  networkChanged(mac: number, kind: number, ip4: number, ips: readonly number[], vlan: number): void {
+    if (ip4 >= 0) this.watchHost(mac, kind, ip4, vlan);
+    else for (const ip of ips) this.watchHost(mac, kind, ip, vlan);
+  }
+
+  private watchHost(mac: number, kind: number, ip4: number, vlan: number): void {
+    const id = this.index.lookup(ip4);
+    if (id < 0) return;
+    const h = this.hosts[id]!;
+    if (h.mac >= 0 && h.mac !== mac) return; // its answers come from another MAC (a router's): not its change
+    const t = this.clock.now;
+    if (h.watch !== null) this.outage(h.watch, t, false); // the previous change ends here
+    const w = (h.watchObj ??= new OutageWatch(this, h));
+    w.markerS = t;
+    w.markerKind = kind;
+    w.mac = formatMac(mac);
+    w.vlan = vlan;
+    h.watch = w;
+    // Answers resumed already: the run that ended just before the marker is its outage.
+    if (!Number.isNaN(h.lastRunStartS) && w.relates(h.lastRunStartS, h.lastRunEndS)) {
+      this.outage(w, t, true);
+      return;
+    }
+    this.clock.timers.arm(w, t + OUTAGE_SETTLE_S + this.opts.responseTimeoutS);
+  }
+
+  /** The change's settle window passed: a run still open waits for its end; otherwise nothing was lost. */
+  outageTimer(w: OutageWatch, t: number): void {
+    const h = w.host;
+    if (h.watch !== w) return;
+    const b = h.current;
+    if (b !== null && w.relates(b.startS, b.endS)) return; // its settlement raises the outage
+    this.outage(w, t, false);
+  }
+
+  /**
+   * Rare: raise the outage of the watched change `w`: the host's last settled run when `fromRun`
+   * (it relates to the marker), else 0 when an answer came after the marker, else nothing.
+   */
+  private outage(w: OutageWatch, t: number, fromRun: boolean): void {
+    const h = w.host;
+    h.watch = null;
+    this.clock.timers.disarm(w);
+    if (!fromRun && !(h.firstAnsweredAfter(w.markerS) < Infinity)) return;
+    const start = fromRun ? h.lastRunStartS : NaN;
+    const end = fromRun ? h.lastRunEndS : NaN;
+    const lost: LostCounts = fromRun ? { ...h.lastRunLost } : { icmp: 0, udp: 0, tcp_syn: 0 };
+    const outageS = fromRun ? end - start : 0;
+    const afterS = fromRun ? Math.max(0, end - Math.max(start, w.markerS)) : 0;
+    const blackout = fromRun && h.lastRunConfirmed;
+    const kind = MARKER_KINDS[w.markerKind]!;
+    const a: NetworkChangeOutageAlert = {
+      ts: t,
+      severity: 'info',
+      kind: 'network-change-outage',
+      mac: w.mac,
+      ip: h.ip,
+      ...(w.vlan >= 0 ? { vlan: w.vlan } : {}),
+      marker: kind,
+      marker_ts: w.markerS,
+      ...(fromRun ? { start_ts: start } : {}),
+      outage_s: outageS,
+      lost,
+      after_marker_s: afterS,
+      inbound_blackout: blackout,
+    };
+    if (this.outageRows.length >= MAX_OUTAGE_ROWS) {
+      this.outageRows.shift();
+      this.evictedOutages++;
+    }
+    this.outageRows.push({
+      ip: h.ip,
+      mac: w.mac,
+      marker: kind,
+      marker_ts: w.markerS,
+      start_ts: fromRun ? start : null,
+      outage_s: micro(outageS),
+      lost: { ...lost },
+      after_marker_s: micro(afterS),
+      inbound_blackout: blackout,
+    });
+    this.sink(a);
+  }
+
+  /** The network-change outages for the summary, oldest first. */
+  outages(): OutageSummary[] {
+    return this.outageRows.map((o) => ({ ...o, lost: { ...o.lost } }));
   }
 
   /** Has the IPv4 address `ip4`, or the IPv6 address at `buf[ip6Off ..)`, answered a request? (ip4 -1 / ip6Off 0: none) */
@@ -405,7 +599,8 @@ export class BlackoutDetector implements ResponseListener {
         tcp_through_on_retry: b.tcpThroughOnRetry,
         marker: b.markerKind >= 0 ? MARKER_KINDS[b.markerKind]! : null,
         marker_offset_s: b.markerKind >= 0 ? micro(b.markerS - b.startS) : null,
-        cause: open ? null : causeOf(b, b.endS - b.startS),
+        resumed_after_marker_s: b.markerKind >= 0 && !open ? micro(b.endS - b.markerS) : null,
+        cause: open ? null : causeOf(b),
       };
     });
   }
@@ -444,24 +639,29 @@ export class BlackoutDetector implements ResponseListener {
    */
   private evict(id: number, t: number): void {
     const h = this.hosts[id]!;
+    if (h.watch !== null) {
+      this.clock.timers.remove(h.watch);
+      h.watch = null;
+    }
     this.index.remove(id);
     this.hosts[id] = undefined;
     if (h.current === null && h.previous === null && this.spareHosts.length < SPARE_HOSTS) this.spareHosts.push(h);
     if (this.evicted++ === 0) this.sink({ ts: t, severity: 'warning', kind: 'table-full', table: 'hosts', limit: this.opts.maxHosts });
   }
 
-  /** The latest burst of announcements from the host's MAC, if it lies within MARKER_WINDOW_S of the start. */
+  /**
+   * The host's latest burst of announcements that starts inside the run (up to its end, or now
+   * while open) or at most MARKER_WINDOW_S before its start, if later than the one kept.
+   */
   private findMarker(h: Host, b: Blackout): void {
-    if (b.markerKind >= 0 || h.mac < 0) return;
+    if (h.mac < 0) return;
     const a = this.changes.announcer(h.mac);
     if (a === undefined) return;
-    const from = b.startS - MARKER_WINDOW_S;
-    const to = b.startS + MARKER_WINDOW_S;
-    // Announcements in a burst are less than 3 s apart and the window is 4 s wide: a burst that
-    // overlaps the window has an announcement inside it.
-    if (a.burstFirstS > to || a.lastS < from) return;
+    const s = a.burstFirstS;
+    const upTo = Number.isNaN(b.endS) ? this.clock.now : b.endS;
+    if (s < b.startS - MARKER_WINDOW_S || s > upTo || (b.markerKind >= 0 && s <= b.markerS)) return;
     b.markerKind = a.burstKind;
-    b.markerS = a.burstFirstS >= from ? a.burstFirstS : a.lastS <= to ? a.lastS : b.startS;
+    b.markerS = s;
   }
 
   /** Rare: enough unanswered requests: a blackout, said at once. */
@@ -505,9 +705,9 @@ function hasPort(rings: Float64Array, at: number, count: number, port: number): 
   return false;
 }
 
-/** The cause a run supports: the quarantine needs its marker and its duration. */
-function causeOf(b: Blackout, durationS: number): BlackoutCause {
-  return b.markerKind >= 0 && Math.abs(durationS - QUARANTINE_S) <= QUARANTINE_TOLERANCE_S ? 'interface-quarantine' : 'unknown';
+/** The cause an ended run supports: the quarantine ends QUARANTINE_S after the host's last network event. */
+function causeOf(b: Blackout): BlackoutCause {
+  return b.markerKind >= 0 && Math.abs(b.endS - b.markerS - QUARANTINE_S) <= QUARANTINE_TOLERANCE_S ? 'interface-quarantine' : 'unknown';
 }
 
 /** Durations in the summary rounded to the microsecond, as the NDJSON renders those of alerts. */

@@ -10,21 +10,23 @@ import { decodeFrame } from '../decode/frame';
 import type { AlertSink, ArpGapCause, Severity } from './alerts';
 import type { ArpGapStatus } from './arp-gap';
 import { ArpGapDetector } from './arp-gap';
-import type { BlackoutSummary } from './blackout';
+import type { BlackoutSummary, OutageSummary } from './blackout';
 import { BlackoutDetector } from './blackout';
 import { CaptureHealthDetector } from './capture-health';
 import { PacketClock } from './clock';
 import type { EngineOptions } from './options';
 import { checkEngineOptions, DEFAULT_ENGINE_OPTIONS } from './options';
 import { NetworkChangeDetector } from './network-change';
+import { IgnoreList } from './ignore';
 import { ResponseMatcher } from './responses';
+import { StationEventDetector } from './station-events';
 import type { Station } from './stations';
 import type { EngineState, StationState } from './state';
 import { STATE_FORMAT, STATE_VERSION } from './state';
 import { isArpSender, stationToState, StationTable } from './stations';
 
 export type { EngineOptions } from './options';
-export type { BlackoutSummary } from './blackout';
+export type { BlackoutSummary, OutageSummary } from './blackout';
 
 /** One station row of the summary (output adds `vendor` and renders it). */
 export interface StationSummary {
@@ -54,7 +56,20 @@ export interface StationSummary {
   expiries: number;
   /** Cause on its most recent ARP-gap alert, null when none. */
   cause: ArpGapCause | null;
+  /**
+   * What-if: the largest age of its last ARP at which it still sent a frame, seconds. A bridge
+   * that holds entries for less than this would have cut it off. Null when it never sent after an ARP.
+   */
+  max_talk_age_s: number | null;
+  /** What-if: the common hold times (WHAT_IF_HOLDS_S and --arp-threshold) below `max_talk_age_s`, ascending. */
+  cut_off_at_s: number[];
 }
+
+/**
+ * Common bridge hold times for the what-if: 300 s (Hyper-V on a wireless vSwitch, Linux bridge and
+ * Open vSwitch default ageing, most switches), 600 s (VMware NSX MAC learning).
+ */
+export const WHAT_IF_HOLDS_S: readonly number[] = [300, 600];
 
 export interface Summary {
   /** Frames handed to the engine. */
@@ -76,15 +91,20 @@ export interface Summary {
   ts_backwards: number;
   /**
    * Entries evicted from each bounded table: stations, hosts that answered requests, requests
-   * waiting for an answer, announcing MACs, and blackout rows of this summary.
+   * waiting for an answer, announcing MACs, blackout and outage rows of this summary, and
+   * ARP-claimed addresses (station events).
    */
-  evicted: { stations: number; hosts: number; requests: number; announcers: number; blackouts: number };
+  evicted: { stations: number; hosts: number; requests: number; announcers: number; blackouts: number; outages: number; addresses: number };
   /** Alerts raised, by severity. */
   alerts: Record<Severity, number>;
+  /** The --arp-threshold in force, seconds (the what-if of `cut_off_at_s` uses it). */
+  arp_threshold_s: number;
   /** In order of first ARP. */
   stations: StationSummary[];
   /** Inbound blackouts, in order of start (the last MAX_BLACKOUT_ROWS). */
   blackouts: BlackoutSummary[];
+  /** The outage of each network change of a host whose requests were answered, in order (the last MAX_OUTAGE_ROWS). */
+  outages: OutageSummary[];
 }
 
 /** The summary without its station rows, which `Engine.stationRows()` gives one at a time. */
@@ -110,6 +130,7 @@ export class Engine {
   readonly responses: ResponseMatcher;
   readonly networkChange: NetworkChangeDetector;
   readonly blackout: BlackoutDetector;
+  readonly stationEvents: StationEventDetector;
   readonly captureHealth: CaptureHealthDetector;
   /** The options in force, defaults filled in (the dashboard draws its bars against them). */
   readonly options: Readonly<EngineOptions>;
@@ -131,12 +152,19 @@ export class Engine {
 
   constructor(options: Partial<EngineOptions>, alertSink: AlertSink) {
     const o: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, ...options };
-    const sink: AlertSink = (alert) => {
-      this.alertCounts[alert.severity]++;
-      alertSink(alert);
-    };
-    this.sink = sink;
     checkEngineOptions(o);
+    const ignore = new IgnoreList(o.ignore);
+    const sink: AlertSink = ignore.empty
+      ? (alert) => {
+          this.alertCounts[alert.severity]++;
+          alertSink(alert);
+        }
+      : (alert) => {
+          if (ignore.drops(alert)) return;
+          this.alertCounts[alert.severity]++;
+          alertSink(alert);
+        };
+    this.sink = sink;
     this.options = o;
     // A capture-wide silence longer than the bridge's hold is what the ARP-gap detector calls a hole.
     this.clock = new PacketClock(o.arpThresholdS);
@@ -144,9 +172,12 @@ export class Engine {
     this.stations = new StationTable(o.maxStations, this.clock, sink, (st) => this.arpGap.forget(st));
     // A MAC that sent ARP before, or an address that answered requests, is a station netgap knew.
     const known = (mac: number, ip4: number, buf: Buffer, ip6Off: number) => this.stations.get(mac) !== undefined || this.blackout.knows(ip4, buf, ip6Off);
-    this.networkChange = new NetworkChangeDetector(o, this.clock, known, sink);
+    // A change of a host whose requests were answered: its outage is measured (blackout.ts).
+    const changed = (mac: number, kind: number, ip4: number, vlan: number) => this.blackout.networkChanged(mac, kind, ip4, this.stations.get(mac)?.ips ?? [], vlan);
+    this.networkChange = new NetworkChangeDetector(o, this.clock, known, sink, changed);
     this.blackout = new BlackoutDetector(o, this.clock, this.networkChange, sink);
     this.responses = new ResponseMatcher(o, this.clock, this.blackout, sink);
+    this.stationEvents = new StationEventDetector(o, this.clock, sink);
     this.captureHealth = new CaptureHealthDetector(o, sink);
   }
 
@@ -176,6 +207,7 @@ export class Engine {
     }
 
     this.clock.advanceTo(d);
+    if (this.packets === 1) this.stationEvents.startS = this.clock.now;
     if (r === OVER_CAP_REASON && this.reasonCounts[r] === 1) this.interfacesFull();
     // Network-change markers, before the station table learns from this frame (it asks whether the station was known).
     if (d.isArp || d.l4 === L4.ICMPV6) this.networkChange.onFrame(d);
@@ -186,6 +218,7 @@ export class Engine {
     if (isArpSender(d)) {
       arpStation = this.stations.arp(d);
       this.arpGap.onArp(arpStation, d.vlan);
+      this.stationEvents.onArp(d);
     }
     if (d.hasLinkSrc) {
       const st = arpStation !== undefined && arpStation.mac === d.linkSrc ? arpStation : this.stations.linkSender(d);
@@ -299,9 +332,13 @@ export class Engine {
         requests: this.responses.evicted,
         announcers: this.networkChange.evicted,
         blackouts: this.blackout.evictedRows,
+        outages: this.blackout.evictedOutages,
+        addresses: this.stationEvents.evicted,
       },
       alerts: { ...this.alertCounts },
+      arp_threshold_s: this.options.arpThresholdS,
       blackouts: this.blackout.summary(end),
+      outages: this.blackout.outages(),
     };
   }
 
@@ -323,6 +360,13 @@ export class Engine {
       warnings: gap.warnings,
       expiries: gap.expiries,
       cause: gap.cause,
+      max_talk_age_s: gap.max_talk_age_s,
+      cut_off_at_s: this.holds.filter((h) => gap.max_talk_age_s !== null && gap.max_talk_age_s > h),
     };
+  }
+
+  /** The what-if hold times: the common ones and the threshold in force, ascending. */
+  private get holds(): number[] {
+    return [...new Set([...WHAT_IF_HOLDS_S, this.options.arpThresholdS])].sort((a, b) => a - b);
   }
 }

@@ -87,6 +87,8 @@ export class NetworkChangeDetector {
     private readonly clock: PacketClock,
     private readonly known: KnownStation,
     private readonly sink: AlertSink,
+    /** Told after each network-change: the MAC, the marker index, the IPv4 announced (-1 when none), the VLAN. */
+    private readonly onChange: (mac: number, kind: number, ip4: number, vlan: number) => void = () => {},
   ) {
     this.index = new KeyIndex(opts.maxHosts);
   }
@@ -175,6 +177,7 @@ export class NetworkChangeDetector {
     else if (this.ip6Off > 0) a.ip = formatIpv6(d.buf, this.ip6Off);
     if (d.vlan >= 0) a.vlan = d.vlan;
     this.sink(a);
+    this.onChange(this.mac, this.kind, this.ip4, d.vlan);
   }
 
   /** Rare: the table is full; forget the MAC that announced least recently (the first eviction raises table-full). */

@@ -11,6 +11,13 @@ export interface EngineOptions extends CaptureHealthOptions {
   arpThresholdS: number;
   /** Warn when a talking station's last ARP is this old, seconds; below `arpThresholdS`. */
   arpWarnS: number;
+  /**
+   * Keep one ARP-gap state per MAC and VLAN instead of one per MAC. A bridge that learns from ARP
+   * keys its table by MAC alone (bridge.sys behind a Hyper-V wireless vSwitch, KB2832644); switches
+   * with independent VLAN learning (IEEE 802.1Q IVL: most managed switches, a Linux bridge with
+   * vlan_filtering, Open vSwitch) keep one entry per MAC and VLAN.
+   */
+  perVlan: boolean;
   /** Cap of the station table; beyond it the least recently active station is evicted. */
   maxStations: number;
   /**
@@ -27,8 +34,15 @@ export interface EngineOptions extends CaptureHealthOptions {
    * (RFC 5227 sends five within about 8 s) or a periodic refresh (gateways every 60 s) says it once.
    */
   announceQuietS: number;
-  /** Cap of the table of hosts that have answered requests, and of the table of announcing MACs. */
+  /** Cap of the table of hosts that have answered requests, of the table of announcing MACs, and of the table of ARP-claimed addresses. */
   maxHosts: number;
+  /**
+   * Raise new-station for IPv4 addresses first claimed in ARP this many seconds after the input
+   * began; Infinity: never (a capture that starts mid-way makes every station new).
+   */
+  newStationsAfterS: number;
+  /** Drop the alerts about these MACs, IPv4 addresses and IPv4 CIDRs (known devices: proxy-ARP routers, VRRP pairs). */
+  ignore: readonly string[];
   /** Cap of the table of requests waiting for their answer (and of TCP attempts waiting for a retransmission). */
   maxRequests: number;
 }
@@ -37,6 +51,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = {
   arpThresholdS: 300,
   // KB2832644's own workaround value for ArpCacheMinReferencedLife: a guest at 240 s is safe.
   arpWarnS: 240,
+  perVlan: false,
   // Table caps: all of them full at once (the bench's tables flood) stay within the 150 MiB
   // peak RSS netgap promises; 8x Linux's own neighbour-table limit (gc_thresh3, 1024).
   maxStations: 8192,
@@ -48,8 +63,16 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = {
   announceQuietS: 120,
   maxHosts: 8192,
   maxRequests: 8192,
+  newStationsAfterS: Infinity,
+  ignore: [],
   ...DEFAULT_CAPTURE_HEALTH_OPTIONS,
 };
+
+/**
+ * `netgap live`'s newStationsAfterS: a learning period as long as the longest common ARP refresh
+ * (FreeBSD and macOS, 1200 s), so that the stations already there are not reported as new.
+ */
+export const LIVE_NEW_STATIONS_AFTER_S = 1200;
 
 /** Throws a RangeError naming the first option that cannot work (at construction, never per frame). */
 export function checkEngineOptions(o: EngineOptions): void {
@@ -61,5 +84,6 @@ export function checkEngineOptions(o: EngineOptions): void {
   if (!(Number.isInteger(o.blackoutMinLost) && o.blackoutMinLost >= 1)) throw new RangeError(`blackoutMinLost must be a whole number >= 1, got ${o.blackoutMinLost}`);
   if (!(o.announceQuietS >= 0 && Number.isFinite(o.announceQuietS))) throw new RangeError(`announceQuietS must be a finite number >= 0, got ${o.announceQuietS}`);
   if (!(Number.isInteger(o.maxHosts) && o.maxHosts >= 1)) throw new RangeError(`maxHosts must be a whole number >= 1, got ${o.maxHosts}`);
+  if (!(o.newStationsAfterS >= 0)) throw new RangeError(`newStationsAfterS must be >= 0 (Infinity: never), got ${o.newStationsAfterS}`);
   if (!(Number.isInteger(o.maxRequests) && o.maxRequests >= 1)) throw new RangeError(`maxRequests must be a whole number >= 1, got ${o.maxRequests}`);
 }

@@ -49,9 +49,8 @@ function appended<T>(list: readonly T[], x: T, first: T[]): readonly T[] {
 
 /**
  * One station. Every number field has an initializer: a field declared without one starts out
- * `undefined` (ES2022 class fields), V8 then keeps it as a generic tagged slot, and each float
- * stored in it is a new heap number: one allocation per frame for `lastSeenS` (the sampling heap
- * profiler: 16 MB on the bench's 1 h file). Initialized to a number, the slot holds floats in place.
+ * `undefined` (ES2022 class fields), V8 keeps it as a generic tagged slot, and each float stored
+ * in it is a new heap number; initialized to a number, the slot holds floats in place.
  *
  * Two clocks appear here on purpose: `*Seen*` fields are packet-clock time
  * (monotonic, what the detectors use), while the ARP statistics use each frame's own timestamp
@@ -74,7 +73,7 @@ export class Station {
   lastArpTs = NaN;
   /** Largest difference between the own timestamps of two consecutive ARP frames; meaningful when arpSent >= 2. */
   maxArpGapS = -Infinity;
-  /** Per-VLAN ARP-gap state (one bridge entry per MAC and VLAN), owned by ArpGapDetector (`addArpGapEntry`). */
+  /** ARP-gap state: one bridge entry (one per VLAN with --per-vlan), owned by ArpGapDetector (`addArpGapEntry`). */
   arpGap: readonly ArpGapEntry[] = EMPTY;
   /** Second-chance bit: set by activity, cleared when the eviction hand passes. */
   referenced = false;
@@ -173,7 +172,7 @@ export class Station {
     if (!this.vlans.includes(vlan) && this.vlans.length < STATION_MAX_VLANS) this.vlans = appended(this.vlans, vlan, this.firstVlan);
   }
 
-  /** Rare: the station's first ARP on another VLAN. */
+  /** Rare: the station's first ARP (on another VLAN, with --per-vlan). */
   addArpGapEntry(e: ArpGapEntry): void {
     this.firstEntry ??= [e];
     this.arpGap = appended(this.arpGap, e, this.firstEntry);
@@ -233,16 +232,14 @@ export function stationToState(st: Station): Omit<StationState, 'arpGap'> {
  * go first and the stations that keep talking stay.
  *
  * Hot path: the lookups go through a KeyIndex, not a Map. A Map keyed by 48-bit MACs boxes the
- * key as a heap number on every lookup, and a lookup happens for nearly every frame (the bench's
- * profile had `Map.get` as the largest single cost of the station table). The index's use order
+ * key as a heap number on every lookup, and a lookup happens for nearly every frame. The index's use order
  * is the CLOCK's insertion order: the hand reads its oldest entry, and a second chance `touch`es
  * the entry to the back.
  *
  * Bounded memory: once the table is full, the evicted station's object becomes the new one
  * (`Station.reuse`, with a new `seq`), and the ARP-gap detector reuses its entry likewise. A flood
- * of new MACs then allocates nothing per frame; making a new object each time left the old ones
- * for the garbage collector, and V8 let the heap grow to four times the live table before it
- * collected (the bench's ARP flood: 310 MiB at the default cap, 130 MiB with reuse). So whoever
+ * of new MACs then allocates nothing per frame (new objects would leave the old ones to a garbage
+ * collector that lets the heap grow well past the live table). So whoever
  * is told of an eviction must read what it needs then, and whoever keeps a Station across frames
  * must check its `seq`.
  */

@@ -12,7 +12,13 @@ import type {
   LostCounts,
   MarkerKind,
   NetworkChangeAlert,
+  NetworkChangeOutageAlert,
+  NewStationAlert,
+  ChangedMacAlert,
+  FlipFlopAlert,
+  MacMismatchAlert,
 } from '../detect/alerts';
+import { baseReachableTimeMs } from '../detect/arp-gap';
 import { isoTime } from './iso-time';
 
 /** What a person reads for an alert: what happened, and what to change (empty when nothing). */
@@ -32,36 +38,97 @@ function who(a: { mac?: string; ip?: string; vlan?: number }): string {
   return `${a.mac ?? 'unknown station'}${ip}${vlan}`;
 }
 
-const XP_ADVICE =
-  'The guest keeps ARP entries longer than the bridge keeps its forwarding entry (Windows XP/2003: ' +
-  'ArpCacheMinReferencedLife defaults to 600 s). In the guest set ' +
-  'HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters\\ArpCacheMinReferencedLife (REG_DWORD) to 240, ' +
-  'keep ArpCacheLife below 300 if it was raised, and reboot (KB2832644).';
+/** The ARP-gap fields the advice reads. */
+type GapEvidence = Pick<
+  ArpGapWarningAlert,
+  'ip' | 'gap_s' | 'threshold_s' | 'syn_peer' | 'syn_interval_s' | 'syn_next_hop' | 'syn_peers' | 'syn_attempts' | 'base_reachable_time_ms' | 'arp_interval_s' | 'arp_intervals_seen' | 'os_guess'
+>;
 
-/**
- * The BaseReachableTime to suggest so that BaseReachable x 1.5 falls below the SYN interval,
- * with a 10 % margin, in whole seconds as netsh users type it (KB2832644, KB949589).
- */
-export function suggestedBaseReachableMs(synIntervalS: number): number {
-  return Math.max(1000, Math.floor(((synIntervalS / 1.5) * 0.9)) * 1000);
+/** "about every 601.2 s (3 intervals measured)", the cadence evidence. */
+function cadence(a: GapEvidence): string {
+  const n = a.arp_intervals_seen ?? 0;
+  return `about every ${secs(a.arp_interval_s ?? 0)} while it talks (${n} interval${n === 1 ? '' : 's'} measured)`;
 }
 
-function synAdvice(a: { syn_peer?: string; syn_interval_s?: number }): string {
-  const interval = a.syn_interval_s ?? 0;
-  const peer = a.syn_peer ?? 'one peer';
-  const every = interval > 0 ? ` about every ${secs(interval)}` : '';
-  const ms = interval > 0 ? suggestedBaseReachableMs(interval) : 0;
-  const netsh = ms > 0 ? `basereachabletime=${ms}` : 'basereachabletime=<ms>';
+/** KB2832644's value, kept below the bridge's hold time when that was set lower. */
+function xpCacheLife(thresholdS: number): number {
+  return Math.min(240, Math.max(1, Math.floor(thresholdS * 0.8)));
+}
+
+function xpAdvice(a: GapEvidence): string {
+  const life = xpCacheLife(a.threshold_s);
   return (
-    `Repeated TCP connection attempts (SYN) to ${peer}${every} keep the guest's ARP entry alive, so it never ` +
-    'sends ARP (Windows Vista and later). Stop those connection attempts, or in the guest run ' +
-    `\`netsh interface ipv4 set interface <idx> ${netsh}\` so that BaseReachable x 1.5 is shorter than ` +
-    'the SYN interval (KB2832644).'
+    `It ARPs ${cadence(a)}: the 600 s ARP cache of Windows XP/Server 2003 (ArpCacheMinReferencedLife), longer than the bridge's ${secs(a.threshold_s)}. ` +
+    `In the guest run \`reg add HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters /v ArpCacheMinReferencedLife /t REG_DWORD /d ${life} /f\`, ` +
+    `set ArpCacheLife (same key) below ${Math.floor(a.threshold_s)} too if it was raised, and reboot (KB2832644).`
   );
 }
 
-export function arpGapAdvice(cause: ArpGapCause, a: { syn_peer?: string; syn_interval_s?: number }): string {
-  return cause === 'tcp-syn-refresh' ? synAdvice(a) : XP_ADVICE;
+function bsdAdvice(a: GapEvidence): string {
+  return (
+    `It ARPs ${cadence(a)}: the 1200 s ARP cache of FreeBSD and macOS (net.link.ether.inet.max_age), longer than the bridge's ${secs(a.threshold_s)}. ` +
+    'In the guest run `sysctl net.link.ether.inet.max_age=60` as root, and add the line `net.link.ether.inet.max_age=60` to /etc/sysctl.conf ' +
+    'to keep it across reboots (the value Microsoft gives for FreeBSD guests on Hyper-V).'
+  );
+}
+
+/**
+ * The BaseReachableTime to suggest so that BaseReachable x 1.5 falls below the SYN interval,
+ * with a 10 % margin, in whole seconds as netsh users type it (KB2832644, KB949589); 0 when none
+ * of at least 1000 ms fits.
+ */
+export function suggestedBaseReachableMs(synIntervalS: number): number {
+  return baseReachableTimeMs(synIntervalS);
+}
+
+function synAdvice(a: GapEvidence): string {
+  const interval = a.syn_interval_s ?? 0;
+  const hop = a.syn_next_hop !== undefined ? ` through the next hop ${a.syn_next_hop}` : '';
+  const peers = a.syn_peers !== undefined && a.syn_peers.length > 0 ? a.syn_peers.join(', ') : (a.syn_peer ?? 'one peer');
+  const attempts = a.syn_attempts !== undefined ? `${a.syn_attempts} ` : '';
+  const what =
+    `${attempts}TCP connection attempts (SYN)${hop} to ${peers}, about every ${secs(interval)}, keep the guest's ARP entry for that hop alive, ` +
+    'so it never sends ARP (Windows Vista and later). ';
+  const ms = a.base_reachable_time_ms;
+  if (ms === undefined) return what + `Stop those connection attempts: at that rate no BaseReachableTime of 1 s or more lets the entry go stale between them (KB2832644).`;
+  const idx = a.ip !== undefined ? ` (for ${a.ip}: \`(Get-NetIPAddress -IPAddress ${a.ip}).InterfaceIndex\`)` : '';
+  return (
+    what +
+    `Stop those connection attempts, or in the guest make 1.5 x BaseReachableTime shorter than that interval: ` +
+    `\`netsh interface ipv4 set interface <idx> basereachabletime=${ms}\`, or in PowerShell ` +
+    `\`Set-NetIPInterface -InterfaceIndex <idx> -AddressFamily IPv4 -BaseReachableTimeMs ${ms}\`, ` +
+    `where <idx> is the interface's Idx in \`netsh interface ipv4 show interfaces\`${idx} (KB2832644).`
+  );
+}
+
+function unknownAdvice(a: GapEvidence): string {
+  const usual = a.arp_interval_s !== undefined ? `its ARPs come ${cadence(a)}` : 'no interval between its ARPs while it talks was measured yet';
+  return (
+    `The traffic does not show why: ${usual}, and this gap reached ${secs(a.gap_s)}, with no repeated connection attempts through one next hop. ` +
+    `No OS setting is advised on a guess: find what keeps the guest from refreshing its ARP entries within the bridge's ${secs(a.threshold_s)}.`
+  );
+}
+
+/** The evidence behind an ARP-gap alert's cause, in a few words (the dashboard's detail view). */
+export function arpGapEvidence(a: GapEvidence & { cause: ArpGapCause }): string {
+  const usual =
+    a.arp_interval_s !== undefined
+      ? `usual ARP interval while talking ${secs(a.arp_interval_s)} (${a.arp_intervals_seen ?? 0} measured)`
+      : 'no ARP interval while talking measured yet';
+  if (a.cause === 'tcp-syn-refresh') {
+    const hop = a.syn_next_hop !== undefined ? ` through ${a.syn_next_hop}` : '';
+    const b = a.base_reachable_time_ms;
+    const fix = b !== undefined ? `; BaseReachableTime ${b} ms gives 1.5 x ${secs(b / 1000)} = ${secs((1.5 * b) / 1000)}, below it` : '; no BaseReachableTime of 1 s or more fits';
+    return `${a.syn_attempts ?? 0} connection attempts${hop} to ${(a.syn_peers ?? [a.syn_peer ?? '?']).join(', ')}, every ${secs(a.syn_interval_s ?? 0)}${fix}; this gap ${secs(a.gap_s)}.`;
+  }
+  const os = a.os_guess === 'windows-xp-2003' ? ": Windows XP/2003's 600 s ARP cache" : a.os_guess === 'freebsd-macos' ? ": FreeBSD/macOS's 1200 s ARP cache" : '';
+  return `${usual}${os}; this gap ${secs(a.gap_s)}${a.cause === 'unknown' ? '; no repeated connection attempts through one next hop' : ''}.`;
+}
+
+export function arpGapAdvice(cause: ArpGapCause, a: GapEvidence): string {
+  if (cause === 'tcp-syn-refresh') return synAdvice(a);
+  if (cause === 'long-arp-cache') return a.os_guess === 'freebsd-macos' ? bsdAdvice(a) : xpAdvice(a);
+  return unknownAdvice(a);
 }
 
 function warning(a: ArpGapWarningAlert): Description {
@@ -160,14 +227,15 @@ function blackout(a: InboundBlackoutAlert): Description {
       ? `; ${a.syn_retransmissions} TCP SYN retransmission(s), ${a.tcp_through_on_retry} attempt(s) through on a retry so far`
       : '';
   let why: string;
+  const resumed = a.resumed_after_marker_s ?? a.duration_s;
   if (a.cause === 'interface-quarantine') {
     why =
-      ` It announced a network change (${MARKER_TEXT[a.marker!]}) ${offsetText(a.marker_offset_s!)} the blackout began, and the blackout lasted` +
-      " about the 7 s of Windows Firewall's interface-quarantine safety timeout after a live migration.";
+      ` It announced a network change (${MARKER_TEXT[a.marker!]}) ${offsetText(a.marker_offset_s!)} the blackout began, and answers resumed ${secs(resumed)} after it:` +
+      " the 7 s of Windows Firewall's interface-quarantine safety timeout after a live migration.";
   } else if (a.marker !== undefined && a.marker_offset_s !== undefined) {
-    why = ` A network change came ${offsetText(a.marker_offset_s)} it began, but ${secs(a.duration_s)} is not the 7 s of the interface quarantine.`;
+    why = ` A network change came ${offsetText(a.marker_offset_s)} it began, but answers resumed ${secs(resumed)} after it, not the 7 s of the interface quarantine.`;
   } else {
-    why = ' No network change was seen near its start: look at what drops inbound traffic to it (firewall, filter, path).';
+    why = ' No network change was seen in it or just before it: look at what drops inbound traffic to it (firewall, filter, path).';
   }
   return {
     message: `${who(a)} answered no new request for ${secs(a.duration_s)} from ${isoTime(a.start_ts)} (${lostText(a.lost)} unanswered${retries}).${why}`,
@@ -175,8 +243,49 @@ function blackout(a: InboundBlackoutAlert): Description {
   };
 }
 
+function outage(a: NetworkChangeOutageAlert): Description {
+  const change = `its network change (${MARKER_TEXT[a.marker]}) at ${isoTime(a.marker_ts)}`;
+  if (a.start_ts === undefined) return { message: `${who(a)} lost no request across ${change}.`, advice: '' };
+  const after = a.after_marker_s < a.outage_s ? `, ${secs(a.after_marker_s)} of it after the change` : '';
+  const blackout = a.inbound_blackout ? ' (reported as an inbound blackout too)' : '';
+  return {
+    message: `${who(a)} answered no request for ${secs(a.outage_s)} across ${change}${after}: ${lostText(a.lost)} unanswered${blackout}.`,
+    advice: '',
+  };
+}
+
+/** " (3 more left out since the last one)" when an event was rate-limited. */
+function suppressedText(n: number): string {
+  return n > 0 ? ` (${n} more left out since the previous alert)` : '';
+}
+
+function stationEvent(a: NewStationAlert | ChangedMacAlert | FlipFlopAlert | MacMismatchAlert): Description {
+  const more = suppressedText(a.suppressed);
+  switch (a.kind) {
+    case 'new-station':
+      return { message: `${who(a)} claimed ${a.ip} in ARP for the first time: a new station${more}.`, advice: '' };
+    case 'changed-mac':
+      return {
+        message: `${a.ip} is now claimed by ${a.mac}, no longer by ${a.old_mac}${more}.`,
+        advice:
+          `If ${a.ip} moved on purpose (a replaced NIC, a failover), nothing. Otherwise two devices want it: find ${a.mac} and ${a.old_mac}. ` +
+          `A router that answers by proxy ARP or a VRRP/HSRP pair does this by design: give it to --ignore.`,
+      };
+    case 'flip-flop':
+      return {
+        message: `${a.ip} went back to ${a.mac} from ${a.old_mac}: two devices claim it in turn${more}.`,
+        advice: `Fix the address conflict between ${a.mac} and ${a.old_mac}; if they are a known pair (teaming, a failover pair, a proxy-ARP router), give them to --ignore.`,
+      };
+    case 'mac-mismatch':
+      return {
+        message: `An ARP from ${who(a)} came in a frame sent by ${a.eth_src}${more}.`,
+        advice: `If ${a.eth_src} is a bridge or proxy that rewrites sources (a wireless bridge does), give it to --ignore; otherwise look for ARP spoofing.`,
+      };
+  }
+}
+
 /** The option that sets each table's cap (announcing MACs share the host table's). */
-const TABLE_OPTION: Readonly<Record<string, string>> = { announcers: 'hosts' };
+const TABLE_OPTION: Readonly<Record<string, string>> = { announcers: 'hosts', addresses: 'hosts' };
 
 export function describe(a: Alert): Description {
   switch (a.kind) {
@@ -239,5 +348,12 @@ export function describe(a: Alert): Description {
       return blackoutStart(a);
     case 'inbound-blackout':
       return blackout(a);
+    case 'network-change-outage':
+      return outage(a);
+    case 'new-station':
+    case 'changed-mac':
+    case 'flip-flop':
+    case 'mac-mismatch':
+      return stationEvent(a);
   }
 }

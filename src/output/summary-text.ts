@@ -1,7 +1,8 @@
 // Renders the end-of-run summary as a text table, stations in trouble first, then what to change.
 
 import type { CaptureSummary, LossMethod } from '../detect/capture-health';
-import type { BlackoutSummary, Summary, StationSummary } from '../detect/engine';
+import type { BlackoutSummary, OutageSummary, Summary, StationSummary } from '../detect/engine';
+import { WHAT_IF_HOLDS_S } from '../detect/engine';
 import { blackoutAdvice } from './describe';
 import { isoTime } from './iso-time';
 import { sanitize } from './sanitize';
@@ -128,7 +129,7 @@ export function summaryText(s: Summary, advice: AdviceBook, capture?: CaptureSum
   lines.push('');
   if (s.stations.length === 0) {
     lines.push('No station sent ARP: nothing to say about ARP refresh gaps.');
-    lines.push(...blackoutLines(s.blackouts));
+    lines.push(...blackoutLines(s.blackouts), ...outageLines(s.outages));
     return lines.map(sanitize);
   }
   const rows = [...s.stations].sort(byTrouble);
@@ -141,8 +142,56 @@ export function summaryText(s: Summary, advice: AdviceBook, capture?: CaptureSum
     lines.push('', 'What to change:');
     for (const st of todo) lines.push(`  ${st.mac}${st.ips[0] ? ` (${st.ips[0]})` : ''}: ${advice.get(st.mac)}`);
   }
-  lines.push(...blackoutLines(s.blackouts));
+  lines.push(...whatIfLines(s), ...blackoutLines(s.blackouts), ...outageLines(s.outages));
   return lines.map(sanitize);
+}
+
+/** Where each common hold time comes from. */
+const HOLD_TEXT: Readonly<Record<number, string>> = {
+  300: 'Hyper-V on a wireless vSwitch, Linux bridge and Open vSwitch default ageing, most switches',
+  600: 'VMware NSX MAC learning',
+};
+/** Stations named per what-if line; the rest are counted. */
+const WHAT_IF_NAMES = 6;
+
+/** One line per common hold time and the threshold in force: which stations a bridge holding that long would have cut off. */
+function whatIfLines(s: Summary): string[] {
+  const holds = [...new Set([...WHAT_IF_HOLDS_S, s.arp_threshold_s])].sort((a, b) => a - b);
+  const lines = ['', 'What if the bridge held a station for (cut off: it sent a frame later than that after its last ARP):'];
+  for (const h of holds) {
+    const where = [HOLD_TEXT[h], h === s.arp_threshold_s ? 'the --arp-threshold in force' : undefined].filter((x) => x !== undefined).join('; ');
+    const cut = s.stations.filter((st) => st.max_talk_age_s !== null && st.max_talk_age_s > h).sort((a, b) => b.max_talk_age_s! - a.max_talk_age_s!);
+    const names = cut.slice(0, WHAT_IF_NAMES).map((st) => `${st.mac} (${seconds(st.max_talk_age_s)})`);
+    if (cut.length > WHAT_IF_NAMES) names.push(`${cut.length - WHAT_IF_NAMES} more`);
+    const who = cut.length === 0 ? 'no station cut off' : `${cut.length} station${cut.length === 1 ? '' : 's'} cut off: ${names.join(', ')}`;
+    lines.push(`  ${`${h} s`.padStart(7)} (${where}): ${who}`);
+  }
+  return lines;
+}
+
+/** Each network change's outage: when, how long, how much after the marker, what was lost. */
+function outageLines(rows: readonly OutageSummary[]): string[] {
+  if (rows.length === 0) return [];
+  const ipWidth = Math.max(15, ...rows.map((o) => o.ip.length));
+  const lines = ['', 'Network changes and their outages (LOST: echo requests/UDP datagrams/TCP SYNs):'];
+  lines.push(
+    [cell('IP', ipWidth, false), cell('MAC', 17, false), cell('CHANGE', 24, false), cell('MARKER', 14, false), cell('OUTAGE', 8, true), cell('AFTER', 8, true), cell('LOST', 12, false), 'BLACKOUT'].join('  '),
+  );
+  for (const o of rows) {
+    lines.push(
+      [
+        cell(o.ip, ipWidth, false),
+        cell(o.mac, 17, false),
+        cell(isoTime(o.marker_ts), 24, false),
+        cell(o.marker, 14, false),
+        cell(`${o.outage_s.toFixed(1)}s`, 8, true),
+        cell(`${o.after_marker_s.toFixed(1)}s`, 8, true),
+        cell(`${o.lost.icmp}/${o.lost.udp}/${o.lost.tcp_syn}`, 12, false),
+        o.inbound_blackout ? 'yes' : 'no',
+      ].join('  '),
+    );
+  }
+  return lines;
 }
 
 /** The blackout tables' evictions, in words; '' when none. */
@@ -152,7 +201,9 @@ function blackoutEvictions(s: Summary): string {
   if (e.hosts > 0) parts.push(`${e.hosts} hosts (raise --max-hosts)`);
   if (e.requests > 0) parts.push(`${e.requests} requests waiting for an answer (raise --max-requests)`);
   if (e.announcers > 0) parts.push(`${e.announcers} announcing MACs (raise --max-hosts)`);
+  if (e.addresses > 0) parts.push(`${e.addresses} ARP-claimed addresses (raise --max-hosts)`);
   if (e.blackouts > 0) parts.push(`${e.blackouts} old blackouts left out of this summary`);
+  if (e.outages > 0) parts.push(`${e.outages} old network-change outages left out of this summary`);
   return parts.join(', ');
 }
 

@@ -14,6 +14,7 @@ const NOT_IN_LINE = new Set(['ts', 'severity', 'kind', 'mac', 'ip', 'vlan', 'las
 function value(key: string, v: unknown): string {
   // Durations carry their unit in the name (`gap_s`); the line shows it as `gap=301.0s`.
   if (typeof v === 'number' && key.endsWith('_s')) return `${v.toFixed(1)}s`;
+  if (Array.isArray(v)) return v.join(',');
   if (v !== null && typeof v === 'object') {
     return Object.entries(v)
       .map(([k, n]) => `${k}:${String(n)}`)

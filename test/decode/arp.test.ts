@@ -116,13 +116,22 @@ describe('decodeArp', () => {
   test.each([
     ['Ethernet hardware with an 8-octet address', { htype: 1, hlen: 8 }],
     ['IEEE 802 hardware with a 0-octet address', { htype: 6, hlen: 0 }],
-    ['IPv4 with a 16-octet address', { ptype: 0x0800, plen: 16 }],
   ])('%s is arp-bad-length: the fixed fields are kept, no address is read', (_name, fields) => {
     const { next, out } = run(decodeArp, arp({ op: 1, ...fields }));
     expect(next).toBeLessThan(0);
     expect(reasonOf(out)).toBe('arp-bad-length');
     expect(out.isArp).toBe(true);
     expect([out.arpShaOff, out.arpSha, out.arpSpa]).toEqual([0, -1, -1]);
+  });
+
+  test.each([2, 16, 0])('IPv4 with a %i-octet address is arp-bad-length, but its 6-octet sender MAC is read as tshark reads it; the IPv4 fields stay unknown', (plen) => {
+    const addr = new Array<number>(plen).fill(0xc0);
+    const { next, out } = run(decodeArp, arp({ op: 2, ptype: 0x0800, plen, spa: addr, tpa: addr }));
+    expect(next).toBeLessThan(0);
+    expect(reasonOf(out)).toBe('arp-bad-length');
+    expect([out.arpShaOff, out.arpHlen, out.arpOp]).toEqual([8, 6, 2]);
+    expect(out.arpSha).toBeGreaterThanOrEqual(0);
+    expect([out.arpSpa, out.arpTpa]).toEqual([-1, -1]);
   });
 });
 

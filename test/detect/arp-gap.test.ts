@@ -5,7 +5,7 @@ import { L4 } from '../../src/decode/decoded-frame';
 import type { Alert } from '../../src/detect/alerts';
 import { ARP_GAP_MAX_VLANS } from '../../src/detect/arp-gap';
 import { arpGratuitous, network } from './traffic';
-import { arp, engine, GUEST, GUEST_IP, GUEST_TEXT, ip, kinds, OTHER, SERVER_IP, syn, udp } from './facts';
+import { arp, engine, GUEST, GUEST_IP, GUEST_TEXT, ip, kinds, OTHER, ROUTER, SERVER_IP, syn, udp } from './facts';
 
 const T0 = 1_700_000_000;
 /** Fields every ARP-gap alert for the untagged guest carries. */
@@ -17,16 +17,16 @@ function talk(e: ReturnType<typeof engine>['engine'], mac: number, from: number,
 }
 
 describe('ARP-gap detector', () => {
-  it('follows a Windows XP guest (ARP every 600 s while talking): warning at +240, expiry at the first frame past +300, recovery at the next ARP', () => {
+  it('follows a Windows XP guest (ARP every 600 s while talking): unknown until a whole gap is measured, then long-arp-cache (Windows XP/2003)', () => {
     const { engine: e, alerts } = engine();
     e.handleDecoded(arp(GUEST, GUEST_IP), T0);
     talk(e, GUEST, T0 + 10, T0 + 590, 10);
     e.handleDecoded(arp(GUEST, GUEST_IP), T0 + 600);
     expect(alerts).toStrictEqual<Alert[]>([
-      // From the timer, at exactly +240: frames at +10 .. +230 came before it.
-      { ts: T0 + 240, severity: 'warning', kind: 'arp-gap-warning', ...GUEST_FIELDS, gap_s: 240, last_arp_ts: T0, frames_since_arp: 23, cause: 'long-arp-cache' },
+      // From the timer, at exactly +240: frames at +10 .. +230 came before it. No cadence measured yet.
+      { ts: T0 + 240, severity: 'warning', kind: 'arp-gap-warning', ...GUEST_FIELDS, gap_s: 240, last_arp_ts: T0, frames_since_arp: 23, cause: 'unknown' },
       // The frame at exactly +300 is not past the threshold; the one at +310 is.
-      { ts: T0 + 310, severity: 'critical', kind: 'arp-gap-expired', ...GUEST_FIELDS, gap_s: 310, last_arp_ts: T0, frames_since_arp: 31, cause: 'long-arp-cache' },
+      { ts: T0 + 310, severity: 'critical', kind: 'arp-gap-expired', ...GUEST_FIELDS, gap_s: 310, last_arp_ts: T0, frames_since_arp: 31, cause: 'unknown' },
       {
         ts: T0 + 600,
         severity: 'info',
@@ -36,12 +36,50 @@ describe('ARP-gap detector', () => {
         last_arp_ts: T0,
         frames_since_arp: 59,
         cause: 'long-arp-cache',
+        arp_interval_s: 600,
+        arp_intervals_seen: 1,
+        os_guess: 'windows-xp-2003',
         past_threshold_s: 300,
         expired: true,
       },
     ]);
     const [row] = e.finish().stations;
-    expect(row).toMatchObject({ status: 'ok', warnings: 1, expiries: 1, cause: 'long-arp-cache', arp_age_s: 0 });
+    expect(row).toMatchObject({ status: 'ok', warnings: 1, expiries: 1, cause: 'long-arp-cache', arp_age_s: 0, max_talk_age_s: 590, cut_off_at_s: [300] });
+    expect(engine({ arpThresholdS: 400, arpWarnS: 240 }).engine.finish().arp_threshold_s).toBe(400);
+    // The next gap's alerts know the cadence from the first.
+    talk(e, GUEST, T0 + 610, T0 + 910, 10);
+    expect(alerts.slice(3)).toMatchObject([
+      { kind: 'arp-gap-warning', cause: 'long-arp-cache', os_guess: 'windows-xp-2003', arp_interval_s: 600 },
+      { kind: 'arp-gap-expired', cause: 'long-arp-cache', os_guess: 'windows-xp-2003', arp_interval_s: 600 },
+    ]);
+  });
+
+  it('recognizes a FreeBSD or macOS guest by its 1200 s cadence (net.link.ether.inet.max_age)', () => {
+    const { engine: e, alerts } = engine();
+    for (let k = 0; k <= 2; k++) {
+      e.handleDecoded(arp(GUEST, GUEST_IP), T0 + 1205 * k);
+      if (k < 2) talk(e, GUEST, T0 + 1205 * k + 20, T0 + 1205 * k + 1200, 20);
+    }
+    const last = alerts.filter((a) => a.kind === 'arp-gap-recovered').at(-1);
+    expect(last).toMatchObject({ cause: 'long-arp-cache', os_guess: 'freebsd-macos', arp_interval_s: 1205, arp_intervals_seen: 2 });
+  });
+
+  it('calls a station that usually ARPs every minute or two and once missed past 300 s unknown, with the evidence and no OS guess', () => {
+    const { engine: e, alerts } = engine();
+    let t = T0;
+    for (const gap of [60, 90, 120, 60, 320]) {
+      e.handleDecoded(arp(GUEST, GUEST_IP), t);
+      talk(e, GUEST, t + 5, t + gap - 1, 5);
+      t += gap;
+    }
+    e.handleDecoded(arp(GUEST, GUEST_IP), t);
+    expect(alerts.map((a) => a.kind)).toEqual(['arp-gap-warning', 'arp-gap-expired', 'arp-gap-recovered']);
+    for (const a of alerts) {
+      expect(a).toMatchObject({ cause: 'unknown' });
+      expect(a).not.toHaveProperty('os_guess');
+    }
+    expect(alerts[0]).toMatchObject({ arp_interval_s: 75, arp_intervals_seen: 4 });
+    expect(alerts[2]).toMatchObject({ arp_interval_s: 90, arp_intervals_seen: 5, gap_s: 320 });
   });
 
   it('raises nothing for a Windows Vista+ guest that ARPs every 15-45 s', () => {
@@ -59,34 +97,59 @@ describe('ARP-gap detector', () => {
     expect(e.finish().stations[0]).toMatchObject({ status: 'ok', warnings: 0, expiries: 0, cause: null, max_arp_gap_s: 45 });
   });
 
-  it('blames repeated TCP SYNs to one peer (KB2832644, Vista+), ignoring retransmissions, SYN-ACKs and other peers', () => {
+  it('blames repeated TCP SYNs through one next hop (KB2832644, Vista+), ignoring retransmissions, SYN-ACKs and other next hops', () => {
     const { engine: e, alerts } = engine();
     e.handleDecoded(arp(GUEST, GUEST_IP), T0);
     for (let k = 1; k <= 9; k++) {
-      e.handleDecoded(syn(GUEST, SERVER_IP, 50_000 + k), T0 + 60 * k);
+      e.handleDecoded(syn(GUEST, SERVER_IP, 50_000 + k, { dst: ROUTER }), T0 + 60 * k);
       // One retransmission of the first attempt: the same connection, not a new refresh.
-      if (k === 1) e.handleDecoded(syn(GUEST, SERVER_IP, 50_001), T0 + 61);
-      e.handleDecoded(syn(GUEST, ip('192.0.2.99'), 40_000 + k, { ack: true }), T0 + 60 * k + 5);
+      if (k === 1) e.handleDecoded(syn(GUEST, SERVER_IP, 50_001, { dst: ROUTER }), T0 + 61);
+      e.handleDecoded(syn(GUEST, ip('192.0.2.99'), 40_000 + k, { ack: true, dst: ROUTER }), T0 + 60 * k + 5);
     }
-    e.handleDecoded(syn(GUEST, ip('192.0.2.50'), 33_333), T0 + 200);
+    e.handleDecoded(syn(GUEST, ip('192.0.2.50'), 33_333, { dst: OTHER }), T0 + 200);
     e.handleDecoded(arp(GUEST, GUEST_IP), T0 + 560);
-    const syns = { cause: 'tcp-syn-refresh', syn_peer: '203.0.113.7', syn_interval_s: 60 };
+    const syns = { cause: 'tcp-syn-refresh', syn_peer: '203.0.113.7', syn_interval_s: 60, syn_next_hop: '00:00:5e:00:01:01', syn_peers: ['203.0.113.7:443'], base_reachable_time_ms: 36000 };
     expect(kinds(alerts)).toEqual([
       ['arp-gap-warning', T0 + 240],
       ['arp-gap-expired', T0 + 305],
       ['arp-gap-recovered', T0 + 560],
     ]);
     for (const a of alerts) expect(a).toMatchObject(syns);
+    expect(alerts.map((a) => ('syn_attempts' in a ? a.syn_attempts : 0))).toEqual([3, 5, 9]);
     expect(e.finish().stations[0]!.cause).toBe('tcp-syn-refresh');
   });
 
-  it('keeps long-arp-cache when only one connection attempt (and its retransmissions) went to the peer', () => {
+  it('measures SYNs to several servers behind one gateway, taken in rotation, on the gateway: the interval is the real one', () => {
+    const { engine: e, alerts } = engine();
+    const servers = [ip('192.0.2.10'), ip('192.0.2.11'), ip('192.0.2.12')];
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    for (let k = 1; k <= 11; k++) e.handleDecoded(syn(GUEST, servers[k % 3]!, 50_000 + k, { dst: ROUTER }), T0 + 30 * k);
+    expect(alerts[1]).toMatchObject({
+      kind: 'arp-gap-expired',
+      cause: 'tcp-syn-refresh',
+      syn_interval_s: 30,
+      syn_next_hop: '00:00:5e:00:01:01',
+      syn_peers: ['192.0.2.11:443', '192.0.2.12:443', '192.0.2.10:443'],
+      syn_attempts: 11,
+      base_reachable_time_ms: 18000,
+    });
+  });
+
+  it('advises no BaseReachableTime when SYNs come too often for one of at least 1 s to help', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    for (let k = 1; k <= 400; k++) e.handleDecoded(syn(GUEST, SERVER_IP, 10_000 + k, { dst: ROUTER }), T0 + 0.8 * k);
+    expect(alerts[1]).toMatchObject({ kind: 'arp-gap-expired', cause: 'tcp-syn-refresh' });
+    expect(alerts[1]).not.toHaveProperty('base_reachable_time_ms');
+  });
+
+  it('calls it unknown when only one connection attempt (and its retransmissions) went through the next hop', () => {
     const { engine: e, alerts } = engine();
     e.handleDecoded(arp(GUEST, GUEST_IP), T0);
     for (const dt of [100, 101, 103, 107, 315]) e.handleDecoded(syn(GUEST, SERVER_IP, 50_000), T0 + dt);
     expect(alerts.map((a) => [a.kind, 'cause' in a ? a.cause : '', 'syn_peer' in a])).toEqual([
-      ['arp-gap-warning', 'long-arp-cache', false],
-      ['arp-gap-expired', 'long-arp-cache', false],
+      ['arp-gap-warning', 'unknown', false],
+      ['arp-gap-expired', 'unknown', false],
     ]);
   });
 
@@ -128,7 +191,7 @@ describe('ARP-gap detector', () => {
     talk(e, OTHER, T0 + 1, T0 + 260, 1);
     e.handleDecoded(udp(GUEST), T0 + 262.5);
     expect(alerts).toStrictEqual<Alert[]>([
-      { ts: T0 + 262.5, severity: 'warning', kind: 'arp-gap-warning', ...GUEST_FIELDS, gap_s: 262.5, last_arp_ts: T0, frames_since_arp: 1, cause: 'long-arp-cache' },
+      { ts: T0 + 262.5, severity: 'warning', kind: 'arp-gap-warning', ...GUEST_FIELDS, gap_s: 262.5, last_arp_ts: T0, frames_since_arp: 1, cause: 'unknown' },
     ]);
   });
 
@@ -152,8 +215,33 @@ describe('ARP-gap detector', () => {
     expect(alerts[1]).toMatchObject({ gap_s: 250, past_threshold_s: 0, frames_since_arp: 24, expired: false });
   });
 
-  it('puts the VLAN on the alert and keeps the same MAC on two VLANs apart (one bridge entry per MAC and VLAN)', () => {
+  it('by default measures a MAC over all its ARP frames whatever their VLAN (bridge.sys learns per MAC): a router ARPing on one VLAN raises nothing', () => {
     const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 10 }), T0);
+    e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 20 }), T0);
+    for (let t = 10; t <= 400; t += 10) {
+      e.handleDecoded(udp(GUEST, { vlan: 10 }), T0 + t);
+      e.handleDecoded(udp(GUEST, { vlan: 20 }), T0 + t);
+      if (t % 30 === 0) e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 20 }), T0 + t + 1);
+    }
+    expect(alerts).toEqual([]);
+    const [row] = e.finish().stations;
+    expect(row).toMatchObject({ vlans: [10, 20], status: 'ok', warnings: 0, expiries: 0, max_arp_gap_s: 31 });
+  });
+
+  it('puts the alert on the VLAN of the frame that raised it (per MAC)', () => {
+    const { engine: e, alerts } = engine();
+    e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 20 }), T0);
+    for (let t = 10; t <= 320; t += 10) e.handleDecoded(udp(GUEST, { vlan: 10 }), T0 + t);
+    expect(kinds(alerts)).toEqual([
+      ['arp-gap-warning', T0 + 240],
+      ['arp-gap-expired', T0 + 310],
+    ]);
+    for (const a of alerts) expect(a.vlan).toBe(10);
+  });
+
+  it('with perVlan puts the VLAN on the alert and keeps the same MAC on two VLANs apart (one entry per MAC and VLAN)', () => {
+    const { engine: e, alerts } = engine({ perVlan: true });
     e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 10 }), T0);
     e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 20 }), T0);
     for (let t = 10; t <= 400; t += 10) {
@@ -171,8 +259,8 @@ describe('ARP-gap detector', () => {
     expect(row).toMatchObject({ vlans: [10, 20], status: 'expired', warnings: 1, expiries: 1, arp_age_s: 9 });
   });
 
-  it('ignores frames on a VLAN the station never ARPed on: their age is unknown', () => {
-    const { engine: e, alerts } = engine();
+  it('with perVlan ignores frames on a VLAN the station never ARPed on: their age is unknown', () => {
+    const { engine: e, alerts } = engine({ perVlan: true });
     e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 10 }), T0);
     for (let t = 30; t <= 600; t += 30) {
       e.handleDecoded(arp(GUEST, GUEST_IP, { vlan: 10 }), T0 + t);
@@ -334,8 +422,8 @@ describe('ARP-gap detector', () => {
 });
 
 describe('ARP-gap entries beyond a station\'s first VLAN', () => {
-  it('share one pool sized from the station cap; an ARP on a further VLAN past it is not tracked, and table-full says so once', () => {
-    const { engine, alerts, send } = network({ maxStations: 16 });
+  it('with perVlan, share one pool sized from the station cap; an ARP on a further VLAN past it is not tracked, and table-full says so once', () => {
+    const { engine, alerts, send } = network({ maxStations: 16, perVlan: true });
     const pool = engine.arpGap.maxExtraEntries;
     expect(pool).toBe(ARP_GAP_MAX_VLANS);
     // Station A takes every VLAN entry it may have: its first and ARP_GAP_MAX_VLANS - 1 from the pool.

@@ -45,6 +45,7 @@ describe('inbound blackout', () => {
       ['inbound-blackout-start', 7],
       // The ping of 12.0 s is answered; by 13.0 s every ping sent before it has had its 1 s.
       ['inbound-blackout', 13],
+      ['network-change-outage', 13],
     ]);
     expect(plain(alerts[1]!)).toStrictEqual({
       ts: 7,
@@ -71,7 +72,22 @@ describe('inbound blackout', () => {
       tcp_through_on_retry: 0,
       marker: 'gratuitous-arp',
       marker_offset_s: -0.1,
+      resumed_after_marker_s: 7.1,
       cause: 'interface-quarantine',
+    });
+    expect(plain(alerts[3]!)).toStrictEqual({
+      ts: 13,
+      severity: 'info',
+      kind: 'network-change-outage',
+      mac: VM.mac,
+      ip: VM.ip,
+      marker: 'gratuitous-arp',
+      marker_ts: 4.9,
+      start_ts: 5,
+      outage_s: 7,
+      lost: { icmp: 28, udp: 0, tcp_syn: 0 },
+      after_marker_s: 7,
+      inbound_blackout: true,
     });
     expect(engine.finish().blackouts.map(plain)).toStrictEqual([
       {
@@ -85,6 +101,7 @@ describe('inbound blackout', () => {
         tcp_through_on_retry: 0,
         marker: 'gratuitous-arp',
         marker_offset_s: -0.1,
+        resumed_after_marker_s: 7.1,
         cause: 'interface-quarantine',
       },
     ]);
@@ -116,13 +133,35 @@ describe('inbound blackout', () => {
   });
 
   it.each([
-    [-MARKER_WINDOW_S, true],
-    [-MARKER_WINDOW_S - 0.25, false],
-    [MARKER_WINDOW_S, true],
-    [MARKER_WINDOW_S + 0.25, false],
-  ])(`relates a marker %f s from the start only within ${MARKER_WINDOW_S} s`, (offset, related) => {
-    const { alerts } = outage({ lostFrom: 5, lostTo: 12, marker: [5 + offset, arpGratuitous(VM)] });
-    expect(blackouts(alerts).map((b) => [b.marker_offset_s, b.cause])).toEqual([related ? [offset, 'interface-quarantine'] : [undefined, 'unknown']]);
+    // [marker offset from the start, end of the losses, marker kept, cause]
+    [-MARKER_WINDOW_S, 10, true, 'interface-quarantine'],
+    [-MARKER_WINDOW_S - 0.25, 10, false, 'unknown'],
+    // The outage began well before the marker (a long stop-and-copy), answers resume 7 s after it.
+    [4, 16, true, 'interface-quarantine'],
+    [MARKER_WINDOW_S, 12, true, 'unknown'],
+    [1, 5 + 1 + 7 + 1.75, true, 'unknown'],
+  ])(`keeps a marker %f s from the start (losses to %f s): %s, %s`, (offset, lostTo, kept, cause) => {
+    const { alerts } = outage({ lostFrom: 5, lostTo, marker: [5 + offset, arpGratuitous(VM)] });
+    const [b] = blackouts(alerts);
+    expect([b!.marker_offset_s, b!.cause]).toEqual([kept ? offset : undefined, cause]);
+    if (kept) expect(b!.resumed_after_marker_s).toBeCloseTo(lostTo - 5 - offset, 6);
+  });
+
+  it('reports the outage of an ordinary migration that lost three pings, which is no inbound blackout', () => {
+    const { alerts } = outage({ lostFrom: 5, lostTo: 5.6, marker: [5.3, rarp(VM.mac)] });
+    expect(alerts.map((a) => a.kind)).toEqual(['network-change', 'network-change-outage']);
+    expect(plain(alerts[1]!)).toMatchObject({ marker: 'rarp', marker_ts: 5.3, start_ts: 5, outage_s: 0.75, lost: { icmp: 3, udp: 0, tcp_syn: 0 }, after_marker_s: 0.45, inbound_blackout: false });
+  });
+
+  it('reports an outage of 0 when nothing was lost across the change, once its settle window has passed', () => {
+    const { alerts, engine } = outage({ lostFrom: 99, lostTo: 99, marker: [5.1, rarp(VM.mac)] });
+    expect(timeline(alerts)).toEqual([
+      ['network-change', 5.1],
+      ['network-change-outage', 9.1],
+    ]);
+    expect(alerts[1]).toMatchObject({ outage_s: 0, after_marker_s: 0, lost: { icmp: 0, udp: 0, tcp_syn: 0 }, inbound_blackout: false });
+    expect(alerts[1]).not.toHaveProperty('start_ts');
+    expect(engine.finish().outages).toHaveLength(1);
   });
 
   it('relates the marker by the MAC the host answers from: a RARP carries no IP', () => {
@@ -273,6 +312,7 @@ describe('open blackouts and live time', () => {
         tcp_through_on_retry: 0,
         marker: null,
         marker_offset_s: null,
+        resumed_after_marker_s: null,
         cause: null,
       },
     ]);

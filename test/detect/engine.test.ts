@@ -35,7 +35,24 @@ function frameOf(bytes: Buffer, t: number, o: Partial<Frame> = {}): Frame {
   return Object.assign(frameAt(bytes, t), o);
 }
 
+/** The same ARP with a protocol length of 2 (not IPv4's 4): tshark still reads its 6-byte sender MAC. */
+const ARP_PLEN_2 = hex(`
+  ffffffffffff 00155d0a0001 0806
+  0001 0800 06 02 0001
+  00155d0a0001 c633
+  000000000000 c633
+`);
+
 describe('Engine', () => {
+  it("counts an ARP whose protocol length is not 4 as its sender's ARP (tshark's arp.src.hw_mac), with no IPv4 address", () => {
+    const { engine: e } = engine();
+    e.handleFrame(frameOf(ARP_PLEN_2, T0));
+    e.handleFrame(frameOf(ARP_PLEN_2, T0 + 10));
+    const s = e.finish();
+    expect(s.reasons['arp-bad-length']).toBe(2);
+    expect(s.stations).toMatchObject([{ mac: GUEST_TEXT, arp_sent: 2, ips: [], max_arp_gap_s: 10 }]);
+  });
+
   it('decodes real Ethernet bytes end to end: an ARP makes a station, its frame past +300 s raises the expiry', () => {
     const { engine: e, alerts } = engine();
     e.handleFrame(frameOf(ARP_REQUEST, T0 + 0.25));
@@ -51,7 +68,7 @@ describe('Engine', () => {
         last_arp_ts: T0 + 0.25,
         threshold_s: 300,
         frames_since_arp: 1,
-        cause: 'long-arp-cache',
+        cause: 'unknown',
         capture_hole_s: 310,
       },
     ]);
@@ -73,7 +90,9 @@ describe('Engine', () => {
         status: 'expired',
         warnings: 0,
         expiries: 1,
-        cause: 'long-arp-cache',
+        cause: 'unknown',
+        max_talk_age_s: 310,
+        cut_off_at_s: [300],
       },
     ]);
   });
@@ -128,7 +147,7 @@ describe('Engine', () => {
     for (let i = 0; i < 3; i++) e.handleDecoded(arp(GUEST + i, GUEST_IP + i), T0 + i);
     const s = e.finish();
     expect(s.stations.map((r) => r.mac)).toEqual(['00:15:5d:0a:00:02', '00:15:5d:0a:00:03']);
-    expect(s.evicted).toEqual({ stations: 1, hosts: 0, requests: 0, announcers: 0, blackouts: 0 });
+    expect(s.evicted).toEqual({ addresses: 0, outages: 0, stations: 1, hosts: 0, requests: 0, announcers: 0, blackouts: 0 });
     expect(alerts.map((a) => a.kind)).toEqual(['table-full']);
   });
 

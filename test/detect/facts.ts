@@ -19,6 +19,8 @@ export function ip(dotted: string): number {
 interface Link {
   /** Outer VLAN ID, -1 untagged. */
   vlan?: number;
+  /** Destination MAC (the next hop); broadcast when absent. */
+  dst?: number;
 }
 
 /** An Ethernet ARP request from `mac` claiming `spa` (RFC 826). */
@@ -70,7 +72,7 @@ function link(src: number, o: Link): DecodedFrame {
   const d = new DecodedFrame();
   d.hasLinkSrc = true;
   d.linkSrc = src;
-  d.linkDst = 0xffffffffffff;
+  d.linkDst = o.dst ?? 0xffffffffffff;
   if (o.vlan !== undefined && o.vlan >= 0) {
     d.vlan = o.vlan;
     d.vlanDepth = 1;

@@ -102,7 +102,7 @@ describe('network-change alerts', () => {
   it('evict the MAC that announced least recently when the announcer table is full, and say so once', () => {
     const { engine, alerts, send } = network({ maxHosts: 2 });
     for (let i = 0; i < 5; i++) send(i, arpGratuitous({ mac: `00:15:5d:05:01:0${i}`, ip: `198.51.100.${100 + i}` }));
-    expect(alerts.filter((a) => a.kind === 'table-full')).toEqual([{ ts: T0 + 2, severity: 'warning', kind: 'table-full', table: 'announcers', limit: 2 }]);
+    expect(alerts.filter((a) => a.kind === 'table-full' && a.table === 'announcers')).toEqual([{ ts: T0 + 2, severity: 'warning', kind: 'table-full', table: 'announcers', limit: 2 }]);
     expect(engine.finish().evicted.announcers).toBe(3);
   });
 });

@@ -50,11 +50,12 @@ describe('README NDJSON schema', () => {
     expect(sorted(documented('Alerts', 3))).toEqual(sorted(declared));
   });
 
-  it('documents exactly the summary, station and blackout fields that src/detect declares', () => {
+  it('documents exactly the summary, station, blackout and outage fields that src/detect declares', () => {
     const declared = properties('src/detect/engine.ts', 'Summary');
     declared.add('type');
     for (const f of properties('src/detect/engine.ts', 'StationSummary')) declared.add(f);
     for (const f of properties('src/detect/blackout.ts', 'BlackoutSummary')) declared.add(f);
+    for (const f of properties('src/detect/blackout.ts', 'OutageSummary')) declared.add(f);
     declared.add('vendor');
     declared.add('host');
     expect(sorted(documented('Summary', 3))).toEqual(sorted(declared));

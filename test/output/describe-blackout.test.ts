@@ -43,9 +43,9 @@ group('describe: blackouts and network changes', () => {
   it('gives no advice for a blackout of unknown cause, and says why it is not the quarantine', () => {
     const noMarker = describe({ ...quarantine, marker: undefined, marker_offset_s: undefined, cause: 'unknown' });
     expect(noMarker.advice).toBe('');
-    expect(noMarker.message).toContain('No network change was seen near its start');
-    const short = describe({ ...quarantine, duration_s: 3, cause: 'unknown' });
-    expect(short.message).toContain('3.0 s is not the 7 s of the interface quarantine');
+    expect(noMarker.message).toContain('No network change was seen in it or just before it');
+    const short = describe({ ...quarantine, duration_s: 3, resumed_after_marker_s: 2.9, cause: 'unknown' });
+    expect(short.message).toContain('answers resumed 2.9 s after it, not the 7 s of the interface quarantine');
   });
 
   it('says at the start what is lost so far, and what a marker near it would mean', () => {
@@ -88,10 +88,12 @@ function summary(blackouts: BlackoutSummary[], evicted: Partial<Summary['evicted
     last_ts: START + 20,
     end_ts: START + 20,
     ts_backwards: 0,
-    evicted: { stations: 0, hosts: 0, requests: 0, announcers: 0, blackouts: 0, ...evicted },
+    evicted: { stations: 0, hosts: 0, requests: 0, announcers: 0, blackouts: 0, outages: 0, addresses: 0, ...evicted },
     alerts: { info: 0, warning: 0, critical: 0 },
+    arp_threshold_s: 300,
     stations: [],
     blackouts,
+    outages: [],
   };
 }
 
@@ -106,6 +108,7 @@ const row: BlackoutSummary = {
   tcp_through_on_retry: 2,
   marker: 'gratuitous-arp',
   marker_offset_s: -0.1,
+  resumed_after_marker_s: 7.1,
   cause: 'interface-quarantine',
 };
 

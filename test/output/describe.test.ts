@@ -28,9 +28,22 @@ group('describe', () => {
   });
 
   it('advises stopping the SYNs or a netsh basereachabletime below the SYN interval for tcp-syn-refresh', () => {
-    const { advice } = describe({ ...expired, cause: 'tcp-syn-refresh', syn_peer: '192.0.2.20', syn_interval_s: 40 });
-    expect(advice).toContain('192.0.2.20');
+    const { advice } = describe({ ...expired, cause: 'tcp-syn-refresh', syn_peer: '192.0.2.20', syn_interval_s: 40, syn_peers: ['192.0.2.20:10051'], base_reachable_time_ms: 24000 });
+    expect(advice).toContain('192.0.2.20:10051');
     expect(advice).toContain('netsh interface ipv4 set interface <idx> basereachabletime=24000');
+    expect(advice).toContain('Set-NetIPInterface -InterfaceIndex <idx> -AddressFamily IPv4 -BaseReachableTimeMs 24000');
+    expect(describe({ ...expired, cause: 'tcp-syn-refresh', syn_interval_s: 1 }).advice).not.toContain('netsh');
+  });
+
+  it('gives the registry fix only for a Windows XP/2003 cadence, the sysctl only for FreeBSD/macOS, and neither for unknown', () => {
+    const xp = describe({ ...expired, cause: 'long-arp-cache', os_guess: 'windows-xp-2003', arp_interval_s: 601, arp_intervals_seen: 2 }).advice;
+    expect(xp).toContain('reg add HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters /v ArpCacheMinReferencedLife /t REG_DWORD /d 240 /f');
+    const bsd = describe({ ...expired, cause: 'long-arp-cache', os_guess: 'freebsd-macos', arp_interval_s: 1201, arp_intervals_seen: 2 }).advice;
+    expect(bsd).toContain('sysctl net.link.ether.inet.max_age=60');
+    expect(bsd).toContain('/etc/sysctl.conf');
+    const unknown = describe({ ...expired, cause: 'unknown', arp_interval_s: 75, arp_intervals_seen: 4 }).advice;
+    expect(unknown).toContain('75.0 s');
+    expect(unknown).not.toMatch(/ArpCache|sysctl|netsh/);
   });
 
   it('suggests a BaseReachableTime whose x1.5 lies below the SYN interval, in whole seconds', () => {

@@ -32,6 +32,8 @@ type LengthOrder = (typeof LENGTH_ORDER)[keyof typeof LENGTH_ORDER];
 
 /** LT_LINKTYPE(): the linktype field's upper 16 bits hold the FCS length (pcap-common.h). */
 const LINKTYPE_MASK = 0xffff;
+/** LT_RESERVED1(): bits 16-25 of the linktype field, which must be 0 (libpcap refuses the file otherwise). */
+const LINKTYPE_RESERVED_MASK = 0x03ff0000;
 
 /**
  * The largest record libpcap and Wireshark accept (WTAP_MAX_PACKET_SIZE_STANDARD; libpcap's
@@ -167,7 +169,11 @@ export class PcapParser extends ChunkedParser {
     this.lengthOrder = minor < 3 ? LENGTH_ORDER.SWAPPED : minor === 3 ? LENGTH_ORDER.MAYBE_SWAPPED : LENGTH_ORDER.IN_ORDER;
     // thiszone (8), sigfigs (12) and snaplen (16) are not needed: libpcap ignores the first
     // two, and a record's caplen, not the snaplen, says how many bytes follow it.
-    this.linkType = view.getUint32(20, this.le) & LINKTYPE_MASK;
+    const linkTypeField = view.getUint32(20, this.le);
+    if ((linkTypeField & LINKTYPE_RESERVED_MASK) !== 0) {
+      this.fail(20, { reason: 'pcap-link-type-reserved', field: linkTypeField });
+    }
+    this.linkType = linkTypeField & LINKTYPE_MASK;
     this.linkTypes.push(this.linkType);
     this.maxCapLen = maxCapLenFor(this.linkType);
     this.headerDone = true;

@@ -42,8 +42,9 @@ const SHB_BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 const SHB_HEADER_LEN = 12;
 const BLOCK_HEADER_LEN = 8;
 const BLOCK_TRAILER_LEN = 4;
-/** SHB major version; the minor is not checked (1.0 and 1.2 exist and read alike). */
+/** SHB version: 1.0, and 1.2, which some writers use for the same format (libpcap accepts these two only). */
 const PCAPNG_VERSION_MAJOR = 1;
+const PCAPNG_VERSION_MINORS: readonly number[] = [0, 2];
 
 /**
  * The longest block accepted, as Wireshark (which adds a little slack to 128 MiB). Beyond it
@@ -417,7 +418,7 @@ export class PcapngParser extends ChunkedParser {
   private sectionHeader(view: DataView, off: number, at: number): void {
     const major = view.getUint16(off + 12, this.le);
     const minor = view.getUint16(off + 14, this.le);
-    if (major !== PCAPNG_VERSION_MAJOR) {
+    if (major !== PCAPNG_VERSION_MAJOR || !PCAPNG_VERSION_MINORS.includes(minor)) {
       this.fail(at, { reason: 'pcapng-version', major, minor });
     }
     // Interface ids restart in each section; Frame.ifIndex keeps counting (linkTypes.length).

@@ -1,10 +1,10 @@
-// The blackout panel: inbound blackouts from their alerts (issue 5's detector), ongoing ones counting up on the packet clock, past ones with duration and cause.
+// The blackout panel: inbound blackouts from their alerts (issue 5's detector), ongoing ones counting up on the packet clock, past ones with duration and cause, and each network change's outage (issue 17).
 
-import type { Alert, InboundBlackoutAlert, InboundBlackoutStartAlert, LostCounts } from '../../detect/alerts';
+import type { Alert, InboundBlackoutAlert, InboundBlackoutStartAlert, LostCounts, NetworkChangeOutageAlert } from '../../detect/alerts';
 import { isoTime } from '../iso-time';
 import { fit, safe } from './format';
 
-/** Past blackouts kept for the panel (the alert log and NDJSON keep every one). */
+/** Past blackouts and outages kept for the panel (the alert log and NDJSON keep every one). */
 export const PAST_BLACKOUTS_MAX = 100;
 
 /** A host's blackouts are told apart by its IP and VLAN, as the detector keys them by host. */
@@ -15,14 +15,14 @@ function hostKey(a: { ip: string; vlan?: number }): string {
 export class Blackouts {
   /** Started and not yet ended, by host, in the order they started. */
   readonly ongoing = new Map<string, InboundBlackoutStartAlert>();
-  /** Ended, oldest first. */
-  readonly past: InboundBlackoutAlert[] = [];
+  /** Ended blackouts and network-change outages, oldest first. */
+  readonly past: (InboundBlackoutAlert | NetworkChangeOutageAlert)[] = [];
 
   onAlert(a: Alert): void {
     if (a.kind === 'inbound-blackout-start') {
       this.ongoing.set(hostKey(a), a);
-    } else if (a.kind === 'inbound-blackout') {
-      this.ongoing.delete(hostKey(a));
+    } else if (a.kind === 'inbound-blackout' || a.kind === 'network-change-outage') {
+      if (a.kind === 'inbound-blackout') this.ongoing.delete(hostKey(a));
       this.past.push(a);
       if (this.past.length > PAST_BLACKOUTS_MAX) this.past.shift();
     }
@@ -67,6 +67,13 @@ export function blackoutLines(b: Blackouts, now: number, ended: boolean, width: 
   }
   for (let i = b.past.length - 1; i >= 0; i--) {
     const a = b.past[i]!;
+    if (a.kind === 'network-change-outage') {
+      const after = a.after_marker_s < a.outage_s ? `, ${a.after_marker_s.toFixed(1)}s after it` : '';
+      lines.push(
+        `  ${safe(host(a, width))} ${isoTime(a.start_ts ?? a.marker_ts).slice(11, 19)} ${fit(`${a.outage_s.toFixed(1)}s`, 7, 'right')} {cyan-fg}outage at ${a.marker}{/cyan-fg}  ${safe(lostText(a.lost) + after)}`,
+      );
+      continue;
+    }
     const cause = a.cause === 'interface-quarantine' ? `{yellow-fg}${a.cause}{/yellow-fg}` : a.cause;
     const retry = a.tcp_through_on_retry > 0 ? `, ${a.tcp_through_on_retry} tcp through on retry` : '';
     lines.push(`  ${safe(host(a, width))} ${isoTime(a.start_ts).slice(11, 19)} ${fit(`${a.duration_s.toFixed(1)}s`, 7, 'right')} ${cause}  ${safe(lostText(a.lost) + retry)}`);

@@ -3,6 +3,7 @@
 import type { ArpGapStatus } from '../../detect/arp-gap';
 import type { Severity } from '../../detect/alerts';
 import type { EngineOptions } from '../../detect/engine';
+import { arpGapEvidence } from '../describe';
 import { isoTime } from '../iso-time';
 import { SEVERITY_TAG } from '../text';
 import { ageBar, fit, intervalStrip, median, safe, shortCount, shortDuration, wrap } from './format';
@@ -283,7 +284,8 @@ export function detailLines(row: StationRow, text: StationText, diagnosis: Diagn
     `ARP age ${g.arp_age_s.toFixed(1)} s of ${opts.arpThresholdS} s ${ageBar(g.arp_age_s, opts.arpWarnS, opts.arpThresholdS, 20)}   warnings ${g.warnings}   expiries ${g.expiries}`,
     `ARPs ${st.arpSent}   frames ${st.frames}   median interval ${shortDuration(median(st.recentArpIntervals()))}   ` +
       `max gap ${st.arpSent >= 2 ? `${st.maxArpGapS.toFixed(1)} s` : '-'}`,
-    `first ARP ${time(st.firstArpTs)}   last ARP ${time(st.lastArpTs)}   last frame ${time(st.lastSeenS)}`,
+    `first ARP ${time(st.firstArpTs)}   last ARP ${time(st.lastArpTs)}   last frame ${time(st.lastSeenS)}` +
+      (g.max_talk_age_s !== null ? `   talked up to ${g.max_talk_age_s.toFixed(1)} s after an ARP` : ''),
     '',
   ];
   let diag: string;
@@ -298,8 +300,10 @@ export function detailLines(row: StationRow, text: StationText, diagnosis: Diagn
     diag = `{bold}Diagnosis:{/bold} ${why}`;
   }
   const advice = `{bold}What to change:{/bold} ${safe(diagnosis !== undefined && diagnosis.advice !== '' ? diagnosis.advice : 'nothing.')}`;
-  // The chart gets what the text leaves: the diagnosis and the advice wrap at the width.
-  const textRows = wrappedRows(diag, width) + wrappedRows(advice, width);
+  const a = diagnosis?.alert;
+  const evidence = a !== undefined && 'cause' in a && 'gap_s' in a ? `{bold}Evidence:{/bold} ${safe(arpGapEvidence(a))}` : '';
+  // The chart gets what the text leaves: the diagnosis, the evidence and the advice wrap at the width.
+  const textRows = wrappedRows(diag, width) + (evidence !== '' ? wrappedRows(evidence, width) : 0) + wrappedRows(advice, width);
   const chartHeight = Math.max(3, Math.min(10, height - lines.length - textRows - 3));
 
   // The strip: recent intervals, then the gap still open, against the threshold line.
@@ -313,6 +317,8 @@ export function detailLines(row: StationRow, text: StationText, diagnosis: Diagn
     lines.push(`${label.padStart(5)} ┊${r}${mark}`);
   });
   lines.push(`    0 ╰${'╌'.repeat(values.length * colWidth)}`);
-  lines.push(diag, advice);
+  lines.push(diag);
+  if (evidence !== '') lines.push(evidence);
+  lines.push(advice);
   return lines;
 }

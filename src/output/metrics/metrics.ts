@@ -29,6 +29,11 @@ export const KIND_SEVERITY: { readonly [K in AlertKind]: Extract<Alert, { kind: 
   'network-change': 'info',
   'inbound-blackout-start': 'warning',
   'inbound-blackout': 'critical',
+  'network-change-outage': 'info',
+  'new-station': 'info',
+  'changed-mac': 'warning',
+  'flip-flop': 'warning',
+  'mac-mismatch': 'info',
 };
 
 const STATES: readonly ArpGapStatus[] = ['ok', 'warning', 'expired', 'silent'];

@@ -199,6 +199,13 @@ describe('pcap reader', () => {
     expect(frames[0]!.linkType).toBe(113);
   });
 
+  it('refuses a link-type field with reserved bits (16-25) set, as libpcap does, at byte 20', () => {
+    for (const bit of [16, 20, 25]) {
+      const err = inputError(parseInChunks(pcap, pcapFile({ linkType: (1 << bit) | 1 }, THREE.slice(0, 1))));
+      expect([err.offset, err.description]).toEqual([20, `reserved bits set in the link-type field (0x${((1 << bit) | 1).toString(16).padStart(8, '0')})`]);
+    }
+  });
+
   it('accepts versions 2.0 to 2.4 and rejects 1.x and 2.5 at byte 0, as tcpdump does', () => {
     for (const minor of [0, 1, 2, 3, 4]) {
       const { frames, error } = parseInChunks(pcap, pcapFile({ minor, lengthsSwapped: minor < 3 }, THREE));

@@ -111,8 +111,10 @@ describe('the detail view', () => {
     expect(text).toContain('ARPs 2   frames 89   median interval 603s   max gap 603.1 s');
     expect(text).toContain('ARP intervals, oldest first (1 kept)');
     expect(text).toMatch(/Diagnosis \(latest alert: 08:10:05 INFO arp-gap-recovered\): 00:15:5d:01:00:10 \(198\.51\.100\.10\) sent ARP again after 603\.1 s/);
-    expect(text).toMatch(/What to change: The guest keeps ARP entries longer than the bridge/);
+    expect(text).toMatch(/What to change: It ARPs about every 603\.1 s while it talks \(1 interval measured\): the 600 s ARP cache of Windows XP/);
     expect(text).toContain('ArpCacheMinRef');
+    expect(text).toMatch(/Evidence: usual ARP interval while talking 603\.1 s \(1 measured\): Windows XP\/2003's 600 s ARP cache/);
+    expect(text).toContain('talked up to 594.7 s after an ARP');
     // The 603 s interval towers in red over the threshold line; the open gap (52 s) is a low green column.
     const threshold = h.row(' threshold');
     expect(threshold.text).toMatch(/^ 300s ┊/);

@@ -52,7 +52,7 @@ describe('stationRows', () => {
     expect(macs(stationRows(e, e.clock.now, t, 'age', false, '198.51.100.21'))).toStrictEqual([OTHER]);
     expect(macs(stationRows(e, e.clock.now, t, 'age', false, 'vlan42'))).toStrictEqual([ROUTER]);
     expect(macs(stationRows(e, e.clock.now, t, 'age', false, 'silent'))).toStrictEqual([ROUTER]);
-    expect(macs(stationRows(e, e.clock.now, t, 'age', false, 'long-arp'))).toStrictEqual([GUEST]);
+    expect(macs(stationRows(e, e.clock.now, t, 'age', false, 'unknown'))).toStrictEqual([GUEST]);
   });
 });
 
