@@ -1,22 +1,7 @@
-#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node --max-semi-space-size=8 --min-semi-space-size=8
+#!/usr/bin/env node
 // netgap's command line: `read` analyses captures, `live` watches interfaces; each command lives in its own module.
 
-/*
- * The first line starts Node the way netgap wants it; these settings can only be made before
- * Node starts (v8.setFlagsFromString comes too late), hence `env -S` (coreutils 8.30, 2018).
- * - The V8 flags fix the young generation at 2 x 8 MiB. netgap's tables live for the whole run,
- *   so while a table fills (a flood of new MACs) most young objects survive, and V8 answers a
- *   high survival rate by growing the young generation to its 2 x 16 MiB default maximum, which
- *   it then keeps: the bench's ARP flood peaked at 150 MiB that way and at 134 MiB with the cap,
- *   at the same speed on every input. Starting at 1 MiB instead, it filled every few
- *   milliseconds while the per-frame code was not yet optimized (unoptimized code boxes its
- *   floats): 17 collections and 26 ms on the bench's 1 h file, against 6 and 11 ms when it
- *   starts at its full size, with the same peak memory.
- * - NODE_EXTRA_CA_CERTS is dropped: Node parses that certificate bundle at start-up, before any
- *   code runs, and netgap opens no TLS connection. Where it is set (on the bench's machines, to
- *   the system's 140 roots) it cost 50 ms of every run: `node -e 0` took 0.08 s with it, 0.03 s
- *   without.
- */
+// A plain `#!/usr/bin/env node`: npm's cmd-shim reads this line to write netgap.cmd and netgap.ps1 on Windows, so no start-up flag can ride on it.
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_BUFFER_MIB, MAX_BUFFER_MIB } from './buffer-size';
