@@ -1,9 +1,9 @@
 // netgap's public API: read captures, run the detectors, render alerts. The CLI is built on exactly this.
 
-export type { Frame, FrameSink } from './capture/frame';
-export { InputError } from './capture/input-error';
-export { readCaptures, type ReadProgress } from './capture/source';
-export { PcapWriter, PcapngWriter } from './capture/capture-writer';
+export type { Frame, FrameSink } from './frame';
+export { InputError, type InputErrorReason, type InputProblem } from './capture/input-error';
+export { readCaptures, type ReadProgress } from './capture/file/source';
+export { PcapWriter, PcapngWriter } from './capture/file/writer';
 export { decodeFrame } from './decode/frame';
 export { DecodedFrame, DECODE_REASONS, type DecodeReason } from './decode/decoded-frame';
 export type * from './detect/alerts';

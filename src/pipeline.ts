@@ -1,7 +1,8 @@
 // Composes a source with the engine into one stream of alerts and a summary (RxJS at the edge only).
 
 import { Observable } from 'rxjs';
-import type { FrameSink } from './capture/frame';
+import type { CaptureFact } from './capture/live/facts';
+import type { FrameSink } from './frame';
 import type { Alert } from './detect/alerts';
 import { Engine, type EngineOptions, type StationSummary, type Summary, type SummaryHead } from './detect/engine';
 
@@ -39,6 +40,8 @@ export interface EngineInput {
   frame: FrameSink;
   /** Advance packet time to `t` epoch seconds with no frame. */
   tick(t: number): void;
+  /** Live: a fact about the capture itself; the capture-health detector decides what it means. */
+  capture(fact: CaptureFact): void;
 }
 
 /**
@@ -60,7 +63,7 @@ export function analyze(
     const engine = new Engine(options, (alert) => subscriber.next({ type: 'alert', alert }));
     inspect?.(engine);
     const finish = () => subscriber.next(summaryEvent(engine));
-    const input: EngineInput = { frame: (f) => engine.handleFrame(f), tick: (t) => engine.tick(t) };
+    const input: EngineInput = { frame: (f) => engine.handleFrame(f), tick: (t) => engine.tick(t), capture: (fact) => engine.captureFact(fact) };
     return source(input).subscribe({
       complete: () => {
         finish();

@@ -1,9 +1,10 @@
 // `netgap interfaces`: the devices `netgap live -i` can open, with their addresses (as `tcpdump -D` lists them).
 
-import type { Writable } from 'node:stream';
 import type { CapAddress, CapDevice } from 'cap';
-import { CapMissingError, loadCap } from '../capture/live-cap';
+import { CapMissingError, loadCap } from '../capture/live/cap';
 import { sanitize } from '../output/sanitize';
+import { EXIT, type ExitCode } from './exit-codes';
+import { type Io, processIo } from './io';
 
 /** Prefix length of a netmask as inet_ntop prints it (255.255.255.0, ffff:ffff::), or null. */
 export function prefixLength(netmask: string | undefined): number | null {
@@ -39,15 +40,15 @@ export function interfaceLines(devices: readonly CapDevice[]): string[] {
   });
 }
 
-/** Prints the list; 2 (with the one-line hint) when cap is missing. */
-export function runInterfaces(stdout: Writable = process.stdout, stderr: Writable = process.stderr): number {
+/** Prints the list; CAPTURE (with the one-line hint) when cap is missing. */
+export function runInterfaces(io: Io = processIo()): ExitCode {
   let devices: CapDevice[];
   try {
     devices = loadCap().Cap.deviceList();
   } catch (err) {
-    stderr.write(`netgap: ${sanitize(err instanceof CapMissingError ? err.message : `cannot list interfaces: ${(err as Error).message}`)}\n`);
-    return 2;
+    io.stderr.write(`netgap: ${sanitize(err instanceof CapMissingError ? err.message : `cannot list interfaces: ${(err as Error).message}`)}\n`);
+    return EXIT.CAPTURE;
   }
-  for (const line of interfaceLines(devices)) stdout.write(line + '\n');
-  return 0;
+  for (const line of interfaceLines(devices)) io.stdout.write(line + '\n');
+  return EXIT.OK;
 }

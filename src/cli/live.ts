@@ -1,58 +1,29 @@
 // `netgap live`: capture on host interfaces through cap (libpcap/Npcap) and print the alerts as they happen, then a summary.
 
+import type { EventEmitter } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
-import type { Writable } from 'node:stream';
-import { map, merge, Subject, tap, timer } from 'rxjs';
-import { PcapngWriter, PcapWriter } from '../capture/capture-writer';
-import type { FrameSink } from '../capture/frame';
-import type { CaptureHealth, InterfaceStats, LossMethod } from '../capture/live';
-import { CaptureOpenError, combineFilter, LiveCapture } from '../capture/live';
-import { CapMissingError, loadCap } from '../capture/live-cap';
-import type { RunAs } from '../capture/live-user';
-import { dropPrivileges, resolveUser } from '../capture/live-user';
-import type { Alert, Severity } from '../detect/alerts';
-import type { Engine, SummaryHead } from '../detect/engine';
+import { EMPTY, fromEvent, map, merge, type Observable, tap, timer } from 'rxjs';
+import { PcapngWriter, PcapWriter } from '../capture/file/writer';
+import type { InterfaceStats } from '../capture/live/capture';
+import { CaptureOpenError, LiveCapture } from '../capture/live/capture';
+import { CapMissingError, loadCap } from '../capture/live/cap';
+import { combineFilter } from '../capture/live/filter';
+import type { RunAs } from '../capture/live/user';
+import { dropPrivileges, resolveUser } from '../capture/live/user';
+import type { Alert } from '../detect/alerts';
+import type { CaptureSummary } from '../detect/capture-health';
+import type { Engine } from '../detect/engine';
+import type { FrameSink } from '../frame';
+import { AlertRenderer } from '../output/alert-renderer';
 import { runDashboard } from '../output/dashboard/dashboard';
-import { describe } from '../output/describe';
 import { LineWriter } from '../output/line-writer';
-import { alertLine, summaryPieces } from '../output/ndjson';
+import { summaryPieces } from '../output/ndjson';
 import { sanitize } from '../output/sanitize';
-import { summaryText } from '../output/summary-text';
-import { alertText } from '../output/text';
-import { analyze, type AnalysisEvent, type SummaryEvent } from '../pipeline';
-import { engineOptions } from './read';
-
-export interface LiveOptions {
-  /** Devices to capture on (`-i`, repeatable). */
-  interface: string[];
-  filter?: string;
-  /** libpcap's buffer per interface, MiB. */
-  bufferSize: number;
-  count?: number;
-  duration?: number;
-  write?: string;
-  json?: boolean;
-  /** Force the dashboard (`--tui`) or alert lines (`--tail`); by default the dashboard opens when stdout and stdin are a terminal. */
-  tui?: boolean;
-  tail?: boolean;
-  user?: string;
-  /** Seconds without a frame before capture-idle. */
-  idle: number;
-  /** commander's `--no-retry` sets this to false. */
-  retry: boolean;
-  arpThreshold: number;
-  arpWarn: number;
-  maxStations: number;
-  responseTimeout?: number;
-  blackoutMin?: number;
-  maxHosts?: number;
-  maxRequests?: number;
-}
-
-export interface Io {
-  stdout: Writable;
-  stderr: Writable;
-}
+import { LOSS_METHOD_TEXT, summaryText } from '../output/summary-text';
+import { analyze, type SummaryEvent } from '../pipeline';
+import { EXIT, type ExitCode } from './exit-codes';
+import { type Io, processIo } from './io';
+import { engineOptions, type LiveOptions } from './options';
 
 /** The snapshot length cap always uses (binding.cc); also the file's. */
 const CAP_SNAPLEN = 65535;
@@ -64,12 +35,6 @@ const LINK_NAMES: Readonly<Record<number, string>> = {
   113: 'Linux cooked',
   127: '802.11 radiotap',
   276: 'Linux cooked v2',
-};
-
-const LOSS_TEXT: Readonly<Record<LossMethod, string>> = {
-  'kernel-counters': 'loss measured against the kernel counters',
-  'not-measured-filter': 'loss not measured (with --filter, the kernel counters include what the filter rejects)',
-  'not-measured-no-counters': 'loss not measured (no interface counters for this device)',
 };
 
 function permissionHint(iface: string): string {
@@ -95,30 +60,8 @@ function openErrorText(e: CaptureOpenError): string {
   }
 }
 
-function healthAlert(h: CaptureHealth): Alert {
-  switch (h.kind) {
-    case 'loss':
-      return {
-        ts: h.ts,
-        severity: 'warning',
-        kind: 'capture-loss',
-        interface: h.iface,
-        packets_lost: h.lost,
-        packets_counted: h.counted,
-        window_s: h.windowS,
-        oversize: h.oversize,
-      };
-    case 'idle':
-      return { ts: h.ts, severity: 'warning', kind: 'capture-idle', interface: h.iface, idle_s: h.idleS };
-    case 'stopped':
-      return { ts: h.ts, severity: 'critical', kind: 'capture-stopped', interface: h.iface, reason: h.reason, detail: h.detail, retry: h.retry };
-    case 'resumed':
-      return { ts: h.ts, severity: 'info', kind: 'capture-resumed', interface: h.iface, down_s: h.downS };
-  }
-}
-
 /** The summary's `capture` object (README: "Live capture statistics"). */
-function captureRecord(stats: readonly InterfaceStats[], filter: string | null, bufferBytes: number): Record<string, unknown> {
+function captureSummary(stats: readonly InterfaceStats[], filter: string | null, bufferBytes: number): CaptureSummary {
   return {
     filter,
     buffer_bytes: bufferBytes,
@@ -135,33 +78,24 @@ function captureRecord(stats: readonly InterfaceStats[], filter: string | null, 
   };
 }
 
-function captureLines(stats: readonly InterfaceStats[]): string[] {
-  return stats.map((s, i) => {
-    const head = i === 0 ? '  capture:  ' : '            ';
-    const loss = s.lost === null || s.counted === null ? LOSS_TEXT[s.lossMethod] : `${s.lost} lost of ${s.counted} packets the kernel counted${s.oversize > 0 ? ` (estimate: ${s.oversize} offload-merged frames)` : ''}`;
-    const restarts = s.restarts > 0 ? `, reopened ${s.restarts} time(s)` : '';
-    return `${head}${s.name}: ${s.frames} frames, ${loss}${restarts}`;
-  });
-}
-
-/** The combined summary (whole, or its head): the engine's, with the capture's alerts added to the counts. */
-function withCaptureAlerts<S extends SummaryHead>(summary: S, counts: Readonly<Record<Severity, number>>): S {
-  const alerts = { ...summary.alerts };
-  for (const s of Object.keys(counts) as Severity[]) alerts[s] += counts[s];
-  return { ...summary, alerts };
+/**
+ * SIGINT, SIGTERM and the end of `--duration`: the requests to stop a live run (`--count` is the
+ * capture's own). The signals are handled only while subscribed, and get their default back after.
+ */
+export function stopRequests(durationS: number | undefined, signals: EventEmitter = process): Observable<unknown> {
+  return merge(fromEvent(signals, 'SIGINT'), fromEvent(signals, 'SIGTERM'), durationS === undefined ? EMPTY : timer(durationS * 1000));
 }
 
 /**
- * Runs until SIGINT/SIGTERM, --count or --duration, and returns the exit code: 0 when stopped
- * that way, 2 when capture could not start, or when an interface went away under --no-retry.
+ * Runs until SIGINT/SIGTERM, --count or --duration, and returns the exit code: OK when stopped
+ * that way, CAPTURE when capture could not start or an interface went away under --no-retry,
+ * USAGE when --user cannot be used.
  */
-export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  const fail = (text: string): number => {
+export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<ExitCode> {
+  const fail = (text: string, code: ExitCode = EXIT.CAPTURE): ExitCode => {
     io.stderr.write(`netgap: ${sanitize(text)}\n`);
-    return 2;
+    return code;
   };
-  const twice = opts.interface.find((name, i) => opts.interface.indexOf(name) !== i);
-  if (twice !== undefined) return fail(`-i ${twice} is given twice: each frame would be seen twice`);
   try {
     loadCap();
   } catch (err) {
@@ -170,30 +104,27 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
   }
   let runAs: RunAs | null = null;
   if (opts.user !== undefined) {
-    if (process.getuid?.() !== 0) return fail('--user drops root after opening the interfaces: start netgap as root');
+    if (process.getuid?.() !== 0) return fail('--user drops root after opening the interfaces: start netgap as root', EXIT.USAGE);
     try {
       runAs = resolveUser(opts.user);
     } catch (err) {
-      return fail((err as Error).message);
+      return fail((err as Error).message, EXIT.USAGE);
     }
   }
 
   const tui = opts.tui === true || (opts.tail !== true && opts.json !== true && io.stdout === process.stdout && process.stdout.isTTY === true && process.stdin.isTTY === true);
   const out = new LineWriter(io.stdout);
-  const advice = new Map<string, string>();
-  const captureAlerts: Record<Severity, number> = { info: 0, warning: 0, critical: 0 };
-  // With the dashboard open nothing may write to the terminal: capture alerts join its alert log,
-  // and the capture processes' messages wait until it closes.
-  const healthAlerts = new Subject<AnalysisEvent>();
+  const renderer = new AlertRenderer(opts.json === true ? 'ndjson' : 'text');
+  // With the dashboard open nothing may write to the terminal: the capture processes' messages wait until it closes.
   const heldMessages: string[] = [];
   const message = (text: string): void => {
     if (tui) heldMessages.push(text);
     else io.stderr.write(text);
   };
+  // The dashboard shows the alerts itself; the summary printed after it still gives the advice.
   const render = (alert: Alert): void => {
-    if (!tui) out.line(opts.json ? alertLine(alert) : alertText(alert));
-    const { advice: todo } = describe(alert);
-    if (todo !== '' && alert.mac !== undefined) advice.set(alert.mac, todo);
+    if (tui) renderer.note(alert);
+    else out.line(renderer.line(alert));
   };
 
   const userFilter = opts.filter !== undefined && opts.filter.trim() !== '';
@@ -208,13 +139,6 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       retry: opts.retry && runAs === null,
       runAs,
       count: opts.count ?? Infinity,
-      idleS: opts.idle,
-    },
-    (h) => {
-      const alert = healthAlert(h);
-      captureAlerts[alert.severity]++;
-      render(alert);
-      if (tui) healthAlerts.next({ type: 'alert', alert });
     },
     (iface, line) => message(`netgap: ${sanitize(`${iface}: capture process: ${line}`)}\n`),
   );
@@ -227,7 +151,7 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
   }
   for (const s of capture.stats()) {
     io.stderr.write(
-      `netgap: ${sanitize(`listening on ${s.name}, link type ${s.linkType} (${LINK_NAMES[s.linkType] ?? 'unknown'}), buffer ${opts.bufferSize} MiB, ${LOSS_TEXT[s.lossMethod]}`)}\n`,
+      `netgap: ${sanitize(`listening on ${s.name}, link type ${s.linkType} (${LINK_NAMES[s.linkType] ?? 'unknown'}), buffer ${opts.bufferSize} MiB, ${LOSS_METHOD_TEXT[s.lossMethod]}`)}\n`,
     );
   }
   if (runAs !== null) {
@@ -261,10 +185,6 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
       : new PcapWriter(fd, { linkType: fileLinkTypes[0]!, snapLen: CAP_SNAPLEN, tsResolution: 'ns' });
   }
 
-  const stop = (): void => capture.stop();
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  const duration = opts.duration !== undefined ? timer(opts.duration * 1000).subscribe(stop) : null;
   let engine: Engine | undefined;
   const events = analyze(
     (input) => {
@@ -276,78 +196,71 @@ export async function runLive(opts: LiveOptions, io: Io = { stdout: process.stdo
         input.frame(f);
       };
       // Each heartbeat hands the gathered records to the file, so that a copy being read lags by at most that.
-      return capture.run({ frame, tick: (t) => input.tick(t) }).pipe(tap(() => w?.flush()));
+      return capture.run({ frame, tick: (t) => input.tick(t), capture: (fact) => input.capture(fact) }).pipe(tap(() => w?.flush()));
     },
-    engineOptions(opts),
+    { ...engineOptions(opts), captureIdleS: opts.idle },
     (e) => (engine = e),
   );
   const printSummary = async (ev: Pick<SummaryEvent, 'summary' | 'head' | 'rows'>): Promise<void> => {
     writer?.flush();
-    const stats = capture.stats();
+    const capturing = captureSummary(capture.stats(), userFilter ? opts.filter! : null, bufferBytes);
     if (opts.json) {
-      const capturing = { capture: captureRecord(stats, userFilter ? opts.filter! : null, bufferBytes) };
-      await out.linePieces(summaryPieces(withCaptureAlerts(ev.head, captureAlerts), ev.rows(), capturing));
+      await out.linePieces(summaryPieces(ev.head, ev.rows(), { capture: capturing }));
     } else {
-      const lines = summaryText(withCaptureAlerts(ev.summary, captureAlerts), advice);
-      const at = lines.findIndex((l) => l.startsWith('  alerts:'));
-      lines.splice(at + 1, 0, ...captureLines(stats).map(sanitize));
-      for (const line of lines) out.line(line);
+      for (const line of summaryText(ev.summary, renderer.advice, capturing)) out.line(line);
     }
   };
-  if (tui) {
-    try {
-      return await liveDashboard();
-    } finally {
-      duration?.unsubscribe();
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      if (fd >= 0) closeSync(fd);
-      for (const m of heldMessages) io.stderr.write(m);
-    }
-  }
-  let summary: SummaryEvent | undefined;
+  // The capture stops on request, and the analysis then ends with its summary; however the run
+  // ends, the signals get their default meaning back and the file is closed.
+  const stopping = stopRequests(opts.duration).subscribe(() => capture.stop());
   try {
-    await events.forEach((ev) => {
-      if (ev.type === 'alert') render(ev.alert);
-      else summary = ev; // printed below, where a slow reader can be waited for
-    });
+    return tui ? await liveDashboard() : await liveLines();
   } finally {
-    out.flush();
-    // An analysis that failed emitted its summary first: it is printed all the same.
-    if (summary !== undefined) await printSummary(summary);
-    out.flush();
-    duration?.unsubscribe();
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    stopping.unsubscribe();
     if (fd >= 0) closeSync(fd);
+    for (const m of heldMessages) io.stderr.write(m);
   }
-  return capture.failed ? 2 : 0;
+
+  /** Alert lines as they come, then the summary. */
+  async function liveLines(): Promise<ExitCode> {
+    let summary: SummaryEvent | undefined;
+    try {
+      await events.forEach((ev) => {
+        if (ev.type === 'alert') render(ev.alert);
+        else summary = ev; // printed below, where a slow reader can be waited for
+      });
+    } finally {
+      out.flush();
+      // An analysis that failed emitted its summary first: it is printed all the same.
+      if (summary !== undefined) await printSummary(summary);
+      out.flush();
+    }
+    return capture.failed ? EXIT.CAPTURE : EXIT.OK;
+  }
 
   /**
    * The dashboard on the live analysis (SIGTERM closes it as `q` does; Ctrl-C is a key there).
    * Quitting unsubscribes, which stops the capture; the summary is then printed below the restored
    * terminal, as tcpdump prints its statistics.
    */
-  async function liveDashboard(): Promise<number> {
+  async function liveDashboard(): Promise<ExitCode> {
     const signal = new AbortController();
-    const abort = (): void => signal.abort();
-    process.once('SIGTERM', abort);
+    const closing = fromEvent(process, 'SIGTERM').subscribe(() => signal.abort());
     const result = await runDashboard(
       {
         source: opts.interface.join(' '),
         mode: 'live',
-        events: merge(events.pipe(map((ev) => (ev.type === 'alert' ? (render(ev.alert), ev) : ev))), healthAlerts),
+        events: events.pipe(map((ev) => (ev.type === 'alert' ? (render(ev.alert), ev) : ev))),
         engine: () => engine,
         drops: () => capture.stats().reduce<number | null>((sum, s) => (s.lost === null ? sum : (sum ?? 0) + s.lost), null),
       },
       { signal: signal.signal },
-    );
-    process.off('SIGTERM', abort);
+    ).finally(() => closing.unsubscribe());
     if (engine !== undefined) {
       const summary = result.summary ?? engine.finish();
       const { stations, ...head } = summary;
       await printSummary({ summary, head, rows: () => stations });
     }
-    return capture.failed ? 2 : 0;
+    return capture.failed ? EXIT.CAPTURE : EXIT.OK;
   }
 }

@@ -1,54 +1,26 @@
 // `netgap read`: analyse capture files offline and print alerts, then a per-station summary.
 
-import type { Writable } from 'node:stream';
 import { InputError } from '../capture/input-error';
-import { readCaptures } from '../capture/source';
+import { readCaptures } from '../capture/file/source';
 import type { Severity } from '../detect/alerts';
-import type { EngineOptions } from '../detect/options';
-import { describe } from '../output/describe';
+import { AlertRenderer } from '../output/alert-renderer';
 import { LineWriter } from '../output/line-writer';
-import { alertLine, summaryPieces } from '../output/ndjson';
+import { summaryPieces } from '../output/ndjson';
 import { summaryText } from '../output/summary-text';
-import { alertText } from '../output/text';
 import { analyze, type SummaryEvent } from '../pipeline';
-
-export interface ReadOptions {
-  json?: boolean;
-  arpThreshold: number;
-  arpWarn: number;
-  failOn?: 'warning' | 'critical';
-  maxStations: number;
-  /** The blackout detector's options; the engine's defaults when absent. */
-  responseTimeout?: number;
-  blackoutMin?: number;
-  maxHosts?: number;
-  maxRequests?: number;
-}
-
-/** The engine options these command-line options set (an absent one keeps the engine's default). */
-export function engineOptions(opts: ReadOptions): Partial<EngineOptions> {
-  const o: Partial<EngineOptions> = { arpThresholdS: opts.arpThreshold, arpWarnS: opts.arpWarn, maxStations: opts.maxStations };
-  if (opts.responseTimeout !== undefined) o.responseTimeoutS = opts.responseTimeout;
-  if (opts.blackoutMin !== undefined) o.blackoutMinS = opts.blackoutMin;
-  if (opts.maxHosts !== undefined) o.maxHosts = opts.maxHosts;
-  if (opts.maxRequests !== undefined) o.maxRequests = opts.maxRequests;
-  return o;
-}
-
-export interface Io {
-  stdout: Writable;
-  stderr: Writable;
-}
+import { EXIT, type ExitCode } from './exit-codes';
+import { type Io, processIo } from './io';
+import { engineOptions, type ReadOptions } from './options';
 
 const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical: 2 };
 
 /**
- * Runs the analysis and returns the exit code: 0 done, 1 when `--fail-on` matched an alert,
- * 2 when an input could not be read to its end (after every alert and the summary were written).
+ * Runs the analysis and returns the exit code: OK, ALERTED when `--fail-on` matched an alert,
+ * INPUT when an input could not be read to its end (after every alert and the summary were written).
  */
-export async function runRead(files: string[], opts: ReadOptions, io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function runRead(files: string[], opts: ReadOptions, io: Io = processIo()): Promise<ExitCode> {
   const out = new LineWriter(io.stdout);
-  const advice = new Map<string, string>();
+  const renderer = new AlertRenderer(opts.json === true ? 'ndjson' : 'text');
   let worst = -1;
   const events = analyze((input) => readCaptures(files, input.frame, { holdBack: () => out.drained() }), engineOptions(opts));
   let summary: SummaryEvent | undefined;
@@ -58,15 +30,8 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
       if (ev.type === 'alert') {
         const alert = ev.alert;
         worst = Math.max(worst, RANK[alert.severity]);
-        if (opts.json) {
-          out.line(alertLine(alert));
-          return;
-        }
-        out.line(alertText(alert));
         // Text lines leave the advice out; the summary gives it once per station.
-        const { advice: todo } = describe(alert);
-        // A blackout's advice is given by the summary's blackouts section, from each blackout's cause.
-        if (todo !== '' && alert.mac !== undefined && alert.kind !== 'inbound-blackout') advice.set(alert.mac, todo);
+        out.line(renderer.line(alert));
       } else {
         summary = ev; // written below, where a slow reader can be waited for
       }
@@ -79,12 +44,12 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = { std
   }
   if (summary !== undefined) {
     if (opts.json) await out.linePieces(summaryPieces(summary.head, summary.rows()));
-    else for (const line of summaryText(summary.summary, advice)) out.line(line);
+    else for (const line of summaryText(summary.summary, renderer.advice)) out.line(line);
     out.flush();
   }
   if (failure !== undefined) {
     io.stderr.write(`netgap: ${failure.message}\n`);
-    return 2;
+    return EXIT.INPUT;
   }
-  return opts.failOn !== undefined && worst >= RANK[opts.failOn] ? 1 : 0;
+  return opts.failOn !== undefined && worst >= RANK[opts.failOn] ? EXIT.ALERTED : EXIT.OK;
 }

@@ -1,6 +1,6 @@
 // ARP (RFC 826) and RARP (RFC 903), which shares the layout: fixed 8 octets, then four addresses.
 
-import { U32_SPAN } from '../capture/bytes';
+import { U32_SPAN } from '../bytes';
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
 

@@ -1,6 +1,6 @@
 // The facts decoders extract from one frame: numbers and offsets in one reused object, no strings.
 
-import { viewOf } from '../capture/bytes';
+import { viewOf } from '../bytes';
 
 /**
  * Why a frame could not be decoded fully. Stable kebab-case names: they appear in the summary and
@@ -58,7 +58,7 @@ export const TCP_FLAG = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 
 export class DecodedFrame {
   /** The frame's bytes (same buffer as the Frame; valid only during the call). */
   buf: Buffer = Buffer.alloc(0);
-  /** `viewOf(buf)`: decoders read 16- and 32-bit fields through it (capture/bytes.ts says why). */
+  /** `viewOf(buf)`: decoders read 16- and 32-bit fields through it (src/bytes.ts says why). */
   view: DataView = viewOf(this.buf);
   /** The frame's own timestamp, epoch seconds (the Frame's two integers as one float). */
   ts = 0;

@@ -1,6 +1,6 @@
 // Ethernet II and IEEE 802.3 MAC header (IEEE 802.3 §3.2; RFC 894 for IP over Ethernet).
 
-import { U32_SPAN } from '../capture/bytes';
+import { U32_SPAN } from '../bytes';
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
 import { decodeEtherPayload } from './ethertype';

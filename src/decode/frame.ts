@@ -1,7 +1,7 @@
 // Entry point of the decoders: one LINKTYPE_* table picks the link-layer decoder (tcpdump linktypes.html).
 
-import type { Frame } from '../capture/frame';
-import { LINKTYPE } from '../capture/frame';
+import type { Frame } from '../frame';
+import { LINKTYPE } from '../frame';
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
 import { decodeEthernet } from './ethernet';

@@ -1,6 +1,6 @@
 // Linux "cooked" capture header v2, LINKTYPE_LINUX_SLL2 276 (tcpdump.org/linktypes/LINKTYPE_LINUX_SLL2.html).
 
-import { U32_SPAN } from '../capture/bytes';
+import { U32_SPAN } from '../bytes';
 import type { DecodedFrame } from './decoded-frame';
 import { stop } from './decoded-frame';
 import { decodeEtherPayload } from './ethertype';

@@ -1,5 +1,7 @@
 // The alert schema: one interface per kind. These records are the NDJSON interface (README: "NDJSON schema").
 
+import type { StopReason } from '../capture/live/facts';
+
 /**
  * Alerts are facts a detector decided are notable, in packet time. Field names are the NDJSON
  * names (snake_case) so that the schema is written once; `src/output/` adds `type`, `time`,
@@ -81,12 +83,15 @@ export interface ArpGapRecoveredAlert extends AlertBase, ArpGapFields {
   expired: boolean;
 }
 
+/** The bounded tables of the detectors: the station table, hosts that answered requests, requests waiting for an answer, announcing MACs. */
+export type BoundedTable = 'stations' | 'hosts' | 'requests' | 'announcers';
+
 /** A bounded table reached its cap and started evicting its oldest entries (said once per table). */
 export interface TableFullAlert extends AlertBase {
   kind: 'table-full';
   severity: 'warning';
-  /** Which table: "stations", "hosts", "requests", "announcers", ... */
-  table: string;
+  /** Which table. */
+  table: BoundedTable;
   /** Its cap, entries. */
   limit: number;
 }
@@ -131,7 +136,7 @@ export interface CaptureStoppedAlert extends AlertBase, CaptureFields {
   kind: 'capture-stopped';
   severity: 'critical';
   /** `interface-gone` or `capture-failed`. */
-  reason: string;
+  reason: StopReason;
   /** What happened, in words (libpcap's message, an exit status). */
   detail: string;
   /** True when netgap tries to open the interface again every 3 s; false when it stops (--no-retry, --user). */

@@ -1,9 +1,9 @@
 // Inbound-blackout detector: a host that answered stops answering new requests, e.g. Windows Firewall's interface quarantine after a Hyper-V live migration (host fix: KB4338822).
 
-import { formatIpv4, formatMac } from '../decode/address';
+import { formatIpv4, formatIpv6, formatMac } from '../decode/address';
 import type { DecodedFrame } from '../decode/decoded-frame';
 import type { AlertSink, BlackoutCause, InboundBlackoutAlert, InboundBlackoutStartAlert, LostCounts, MarkerKind } from './alerts';
-import { formatIpv6, IPV6_ADDR_LEN, ipv6Key, sameIpv6 } from './ip-key';
+import { IPV6_ADDR_LEN, ipv6Key, sameIpv6 } from './ip-key';
 import { KeyIndex } from './key-index';
 import type { PacketClock } from './clock';
 import type { NetworkChangeDetector } from './network-change';

@@ -1,6 +1,7 @@
 // The detection engine: the one per-frame path from decoded facts to alerts, and the end-of-input summary.
 
-import type { Frame } from '../capture/frame';
+import type { CaptureFact } from '../capture/live/facts';
+import type { Frame } from '../frame';
 import { formatIpv4, formatMac } from '../decode/address';
 import type { DecodeReason } from '../decode/decoded-frame';
 import { DECODE_REASONS, DecodedFrame, L4 } from '../decode/decoded-frame';
@@ -10,6 +11,7 @@ import type { ArpGapStatus } from './arp-gap';
 import { ArpGapDetector } from './arp-gap';
 import type { BlackoutSummary } from './blackout';
 import { BlackoutDetector } from './blackout';
+import { CaptureHealthDetector } from './capture-health';
 import { PacketClock } from './clock';
 import type { EngineOptions } from './options';
 import { checkEngineOptions, DEFAULT_ENGINE_OPTIONS } from './options';
@@ -103,6 +105,7 @@ export class Engine {
   readonly responses: ResponseMatcher;
   readonly networkChange: NetworkChangeDetector;
   readonly blackout: BlackoutDetector;
+  readonly captureHealth: CaptureHealthDetector;
   /** The options in force, defaults filled in (the dashboard draws its bars against them). */
   readonly options: Readonly<EngineOptions>;
   private readonly decoded = new DecodedFrame();
@@ -115,6 +118,10 @@ export class Engine {
   private firstTs = NaN;
   private lastTs = NaN;
   private readonly alertCounts: Record<Severity, number> = { info: 0, warning: 0, critical: 0 };
+  /** Moves the clock to a capture-idle deadline before its alert (made once: tick runs ten times a second live). */
+  private readonly advanceClock = (due: number): void => {
+    this.clock.tick(due);
+  };
 
   constructor(options: Partial<EngineOptions>, alertSink: AlertSink) {
     const o: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, ...options };
@@ -133,6 +140,7 @@ export class Engine {
     this.networkChange = new NetworkChangeDetector(o, this.clock, known, sink);
     this.blackout = new BlackoutDetector(o, this.clock, this.networkChange, sink);
     this.responses = new ResponseMatcher(o, this.clock, this.blackout, sink);
+    this.captureHealth = new CaptureHealthDetector(o, sink);
   }
 
   /** Hot path: decode one frame into the reused DecodedFrame and run the detectors on it. */
@@ -189,7 +197,13 @@ export class Engine {
 
   /** Live mode: time `t` passed with no frame; timers due by then fire (silence is seen too). */
   tick(t: number): void {
+    this.captureHealth.tick(t, this.advanceClock);
     this.clock.tick(t);
+  }
+
+  /** Live mode: a fact about the capture itself (opened, counters, stopped...), in packet-time order with the frames. */
+  captureFact(fact: CaptureFact): void {
+    this.captureHealth.onFact(fact);
   }
 
   /**

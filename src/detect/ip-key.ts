@@ -1,5 +1,4 @@
-// Host keys for the detectors' tables: an IPv4 address (RFC 791) as its number, an IPv6 address (RFC 8200) as a 52-bit hash; and IPv6 text (RFC 5952).
-
+// Host keys for the detectors' tables: an IPv4 address (RFC 791) as its number, an IPv6 address (RFC 8200) as a 52-bit hash.
 
 /*
  * Why a hash for IPv6: a table keyed by numbers allocates nothing per lookup, and 16 bytes do not
@@ -57,31 +56,3 @@ export function sameIpv6(a: Uint8Array, ao: number, b: Uint8Array, bo: number): 
 export const IPV4_MULTICAST_FIRST = 0xe0000000;
 /** IPv6 multicast addresses start with 0xff (RFC 4291 §2.7). */
 export const IPV6_MULTICAST_PREFIX = 0xff;
-
-/**
- * The RFC 5952 text of the IPv6 address at `buf[off ..)`: lower-case hex, leading zeros dropped,
- * the longest run of two or more zero groups (the first of equal runs) as `::`. Made only when an
- * alert or a summary row needs it, never per frame.
- */
-export function formatIpv6(buf: Uint8Array, off: number): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 8; i++) groups.push((buf[off + 2 * i]! << 8) | buf[off + 2 * i + 1]!);
-  let bestAt = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestAt = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (from: number, to: number) => groups.slice(from, to).map((g) => g.toString(16)).join(':');
-  if (bestAt < 0) return hex(0, 8);
-  return `${hex(0, bestAt)}::${hex(bestAt + bestLen, 8)}`;
-}

@@ -1,13 +1,12 @@
 // Network-change markers: gratuitous ARP and ARP probes (RFC 5227, RFC 5944 §4.6), RARP (RFC 903), unsolicited IPv6 Neighbor Advertisements (RFC 4861 §7.2.6).
 
 import { ARP_HRD_ETHERNET, ARP_HRD_IEEE802 } from '../decode/arp';
-import { formatIpv4, formatMac } from '../decode/address';
+import { formatIpv4, formatIpv6, formatMac } from '../decode/address';
 import type { DecodedFrame } from '../decode/decoded-frame';
 import { L4 } from '../decode/decoded-frame';
 import { ICMPV6_TYPE } from '../decode/icmpv6';
 import type { AlertSink, MarkerKind, NetworkChangeAlert } from './alerts';
 import type { PacketClock } from './clock';
-import { formatIpv6 } from './ip-key';
 import { KeyIndex } from './key-index';
 
 /*

@@ -1,6 +1,9 @@
 // Options of the detection core, units in their names, with the KB behind each default (KB2832644, KB4338822).
 
-export interface EngineOptions {
+import type { CaptureHealthOptions } from './capture-health';
+import { DEFAULT_CAPTURE_HEALTH_OPTIONS } from './capture-health';
+
+export interface EngineOptions extends CaptureHealthOptions {
   /**
    * Seconds a bridge that learns from ARP keeps a station's forwarding entry after its last ARP.
    * 300 s is bridge.sys's fixed hold time on a Hyper-V vSwitch bound to Wi-Fi (KB2832644).
@@ -43,6 +46,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = {
   announceQuietS: 120,
   maxHosts: 65536,
   maxRequests: 65536,
+  ...DEFAULT_CAPTURE_HEALTH_OPTIONS,
 };
 
 /** Throws a RangeError naming the first option that cannot work (at construction, never per frame). */

@@ -1,5 +1,6 @@
 // Renders the end-of-run summary as a text table, stations in trouble first, then what to change.
 
+import type { CaptureSummary, LossMethod } from '../detect/capture-health';
 import type { BlackoutSummary, Summary, StationSummary } from '../detect/engine';
 import { blackoutAdvice } from './describe';
 import { isoTime } from './iso-time';
@@ -81,13 +82,37 @@ function stationRow(st: StationSummary): string {
   ]);
 }
 
-/** The summary lines: totals, the station table, then advice for the stations that need it. */
-export function summaryText(s: Summary, advice: AdviceBook): string[] {
+/** How an interface's loss is measured, in words (also the `listening on` line of `netgap live`). */
+export const LOSS_METHOD_TEXT: Readonly<Record<LossMethod, string>> = {
+  'kernel-counters': 'loss measured against the kernel counters',
+  'not-measured-filter': 'loss not measured (with --filter, the kernel counters include what the filter rejects)',
+  'not-measured-no-counters': 'loss not measured (no interface counters for this device)',
+};
+
+/** The live capture's lines of the totals: one per interface. */
+function captureLines(capture: CaptureSummary): string[] {
+  return capture.interfaces.map((s, i) => {
+    const head = i === 0 ? '  capture:  ' : '            ';
+    const loss =
+      s.packets_lost === null || s.packets_counted === null
+        ? LOSS_METHOD_TEXT[s.loss_method]
+        : `${s.packets_lost} lost of ${s.packets_counted} packets the kernel counted${s.oversize > 0 ? ` (estimate: ${s.oversize} offload-merged frames)` : ''}`;
+    const restarts = s.restarts > 0 ? `, reopened ${s.restarts} time(s)` : '';
+    return `${head}${s.name}: ${s.frames} frames, ${loss}${restarts}`;
+  });
+}
+
+/**
+ * The summary lines: totals (with the live capture's, when given), the station table, then advice
+ * for the stations that need it.
+ */
+export function summaryText(s: Summary, advice: AdviceBook, capture?: CaptureSummary): string[] {
   const lines = ['', `netgap summary: ${s.packets} packets`];
   if (s.first_ts !== null && s.end_ts !== null) {
     lines.push(`  time:     ${isoTime(s.first_ts)} .. ${isoTime(s.end_ts)} (${(s.end_ts - s.first_ts).toFixed(1)} s)`);
   }
   lines.push(`  alerts:   ${s.alerts.critical} critical, ${s.alerts.warning} warning, ${s.alerts.info} info`);
+  if (capture !== undefined) lines.push(...captureLines(capture));
   const problems = Object.entries(s.reasons)
     .filter(([, n]) => n > 0)
     .map(([r, n]) => `${r} ${n}`);

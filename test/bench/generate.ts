@@ -32,8 +32,8 @@
  * VMs are merged in time order through a heap, so the file never goes backwards.
  */
 
-import type { Frame } from '../../src/capture/frame';
-import { LINKTYPE, newFrame } from '../../src/capture/frame';
+import type { Frame } from '../../src/frame';
+import { LINKTYPE, newFrame } from '../../src/frame';
 import type { Host, L2 } from '../../fixtures/frames';
 import { Rng } from '../../fixtures/rng';
 import {

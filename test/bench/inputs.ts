@@ -4,8 +4,8 @@ import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, 
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { PcapngWriter, PcapWriter } from '../../src/capture/capture-writer';
-import { LINKTYPE } from '../../src/capture/frame';
+import { PcapngWriter, PcapWriter } from '../../src/capture/file/writer';
+import { LINKTYPE } from '../../src/frame';
 import type { FrameWriter, GenStats } from './generate';
 import { writeArpFlood, writeEchoFlood, writeHypervCapture } from './generate';
 

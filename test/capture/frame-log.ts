@@ -1,7 +1,7 @@
 // Test helpers for the capture readers: frames copied out of the reused Frame, and the shared corpus.
 
 import { readFileSync } from 'node:fs';
-import type { Frame } from '../../src/capture/frame';
+import type { Frame } from '../../src/frame';
 import { sharedCorpus } from '../repo';
 
 /** Everything a reader hands over for one frame, copied (the Frame and its buffer are reused). */

@@ -1,6 +1,6 @@
-// Builds capture-process record streams (src/capture/live-stream.ts) by hand, for the merge and loss tests.
+// Builds capture-process record streams (src/capture/stream.ts) by hand, for the merge and loss tests.
 
-import { HELLO_LEN, RECORD, RECORD_HLEN, STATS_FIELDS, STATS_LEN } from '../../src/capture/live-stream';
+import { HELLO_LEN, RECORD, RECORD_HLEN, STATS_FIELDS, STATS_LEN } from '../../src/capture/live/stream';
 
 type Stamp = number;
 

@@ -8,10 +8,11 @@ import { gzipSync } from 'node:zlib';
 import { lastValueFrom, map, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/capture/input-error';
-import { readCaptures } from '../../src/capture/source';
+import { readCaptures } from '../../src/capture/file/source';
 import type { Alert } from '../../src/detect/alerts';
 import type { Engine, Summary } from '../../src/detect/engine';
-import { ReplayPacer, replaySource, runReplay } from '../../src/cli/replay';
+import { replaySource, runReplay } from '../../src/cli/replay';
+import { ReplayPacer } from '../../src/capture/file/replay-pacer';
 import { analyze, type AnalysisEvent } from '../../src/pipeline';
 import { HeadlessTerminal } from '../output/dashboard/harness';
 import { runCli } from '../cli-run';
@@ -185,7 +186,7 @@ describe('netgap read --tui on the command line', () => {
       netgap(xp, '--tui'),
       netgap(xp, '--tui', '--speed', '-1'),
     ].map((r) => [r.status, r.stderr])).toStrictEqual([
-      [2, 'netgap: error: --speed needs --tui\n'],
+      [2, 'netgap: error: --speed 2 needs --tui\n'],
       [2, 'netgap: error: --tui and --json exclude each other\n'],
       [2, 'netgap: error: --tui reads its keys from the terminal: give capture files, not -\n'],
       [2, 'netgap: error: --tui needs a terminal\n'],

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { LINKTYPE } from '../../src/capture/frame';
+import { LINKTYPE } from '../../src/frame';
 import type { DecodeReason } from '../../src/decode/decoded-frame';
 import { ARP_FIXED_LEN, decodeArp, decodeRarp } from '../../src/decode/arp';
 import { ETH_HLEN } from '../../src/decode/ethernet';

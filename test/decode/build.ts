@@ -1,8 +1,8 @@
 // Test helper: crafted frames, byte by byte, and the truncation-point check every decoder test uses.
 
 import { expect } from 'vitest';
-import type { Frame } from '../../src/capture/frame';
-import { newFrame } from '../../src/capture/frame';
+import type { Frame } from '../../src/frame';
+import { newFrame } from '../../src/frame';
 import type { DecodeReason } from '../../src/decode/decoded-frame';
 import { DECODE_REASONS, DecodedFrame } from '../../src/decode/decoded-frame';
 import type { Decoder } from '../../src/decode/frame';

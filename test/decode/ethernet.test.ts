@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { LINKTYPE } from '../../src/capture/frame';
+import { LINKTYPE } from '../../src/frame';
 import { L4 } from '../../src/decode/decoded-frame';
 import { decodeEthernet, ETH_HLEN } from '../../src/decode/ethernet';
 import {

@@ -1,7 +1,7 @@
 // decodeFrame over every frame of the corpus's classic pcaps, with aggregate counts checked against tshark's.
 
 import { beforeAll, describe, expect, test } from 'vitest';
-import { newFrame } from '../../src/capture/frame';
+import { newFrame } from '../../src/frame';
 import { DECODE_REASONS, DecodedFrame, L4, TCP_FLAG } from '../../src/decode/decoded-frame';
 import { decodeFrame } from '../../src/decode/frame';
 import { macNumber } from './build';

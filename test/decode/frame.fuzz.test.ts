@@ -1,7 +1,7 @@
 // decodeFrame never throws and never reads outside its frame: random bytes and damaged real frames, fixed seeds.
 
 import { beforeAll, describe, expect, test } from 'vitest';
-import { LINKTYPE } from '../../src/capture/frame';
+import { LINKTYPE } from '../../src/frame';
 import { DECODE_REASONS, DecodedFrame } from '../../src/decode/decoded-frame';
 import { decodeFrame } from '../../src/decode/frame';
 import { ETHERTYPE } from '../../src/decode/ethertype';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { LINKTYPE } from '../../src/capture/frame';
+import { LINKTYPE } from '../../src/frame';
 import { L4 } from '../../src/decode/decoded-frame';
 import { AF_INET, AF_INET6_BSD, AF_INET6_DARWIN, AF_INET6_FREEBSD, decodeLoop, decodeNull, NULL_HLEN } from '../../src/decode/null';
 import { bytes, decodeBytes, expectTruncatedAtEveryLength, ipv4, ipv6, reasonOf, u32, udp } from './build';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { LINKTYPE } from '../../src/capture/frame';
+import { LINKTYPE } from '../../src/frame';
 import { ETHERTYPE } from '../../src/decode/ethertype';
 import { decodeVlanTag, VLAN_MAX_DEPTH, VLAN_TAG_LEN } from '../../src/decode/vlan';
 import { arp, bytes, decodeBytes, ethernet, expectTruncatedAtEveryLength, ipv4, reasonOf, run, vlanTag } from './build';

@@ -1,8 +1,8 @@
 // Engine end to end on crafted Ethernet bytes (real decoder), decode-reason accounting, and the summary.
 
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../src/capture/frame';
-import { DECODE_REASONS, type DecodedFrame } from '../../src/decode/decoded-frame';
+import type { Frame } from '../../src/frame';
+import { DECODE_REASONS, DecodedFrame } from '../../src/decode/decoded-frame';
 import { Engine } from '../../src/detect/engine';
 import { arp, engine, GUEST, GUEST_IP, GUEST_TEXT, udp } from './facts';
 import { frameAt } from './traffic';

@@ -1,7 +1,8 @@
 // Host keys: IPv4 as its number, IPv6 as a 52-bit hash in a range of its own; IPv6 text per RFC 5952, checked against the WHATWG URL serializer.
 
 import { describe, expect, it } from 'vitest';
-import { formatIpv6, IPV6_KEY_BASE, ipv6Key, isIpv6Key, sameIpv6 } from '../../src/detect/ip-key';
+import { formatIpv6 } from '../../src/decode/address';
+import { IPV6_KEY_BASE, ipv6Key, isIpv6Key, sameIpv6 } from '../../src/detect/ip-key';
 import { ipv6 } from './traffic';
 
 describe('ipv6Key', () => {

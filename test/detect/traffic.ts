@@ -1,7 +1,7 @@
 // Test helper: request/response traffic as real Ethernet frames (fixtures/frames.ts builders, decoded by the real decoder) fed to an Engine at chosen packet times.
 
-import type { Frame } from '../../src/capture/frame';
-import { LINKTYPE, newFrame } from '../../src/capture/frame';
+import type { Frame } from '../../src/frame';
+import { LINKTYPE, newFrame } from '../../src/frame';
 import type { Alert } from '../../src/detect/alerts';
 import { Engine, type EngineOptions } from '../../src/detect/engine';
 import type { Host } from '../../fixtures/frames';

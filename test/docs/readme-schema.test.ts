@@ -58,4 +58,10 @@ describe('README NDJSON schema', () => {
     declared.add('vendor');
     expect(sorted(documented('Summary', 3))).toEqual(sorted(declared));
   });
+
+  it('documents exactly the live capture statistics that src/detect/capture-health.ts declares', () => {
+    const declared = properties('src/detect/capture-health.ts', 'CaptureSummary');
+    for (const f of properties('src/detect/capture-health.ts', 'CaptureInterfaceSummary')) declared.add(f);
+    expect(sorted(documented('Live capture statistics', 3))).toEqual(sorted(declared));
+  });
 });

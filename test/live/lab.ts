@@ -5,8 +5,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PcapWriter } from '../../src/capture/capture-writer';
-import { LINKTYPE, newFrame } from '../../src/capture/frame';
+import { PcapWriter } from '../../src/capture/file/writer';
+import { LINKTYPE, newFrame } from '../../src/frame';
 import { CLI, cliCommand, runCli } from '../cli-run';
 import { FIXTURES, ROOT } from '../repo';
 

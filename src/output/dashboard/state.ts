@@ -2,8 +2,8 @@
 
 import type { Alert, Severity } from '../../detect/alerts';
 import type { Summary } from '../../detect/engine';
+import { isStationAlert, renderAlert } from '../alert-renderer';
 import { describe } from '../describe';
-import { alertText } from '../text';
 import { Blackouts } from './blackouts';
 import type { SortKey } from './rows';
 
@@ -12,7 +12,7 @@ export const ALERT_LOG_MAX = 1000;
 /** Stations whose latest alert is remembered for the detail view; the oldest is forgotten beyond. */
 export const DIAGNOSIS_MAX = 65536;
 
-/** One line of the alert log: the alert, and its text line (sanitized by `alertText`). */
+/** One line of the alert log: the alert, and its text line (sanitized by `renderAlert`). */
 export interface LoggedAlert {
   readonly alert: Alert;
   readonly line: string;
@@ -59,7 +59,7 @@ export class DashboardState {
 
   onAlert(alert: Alert): void {
     this.counts[alert.severity]++;
-    this.log.push({ alert, line: alertText(alert) });
+    this.log.push({ alert, line: renderAlert(alert, 'text') });
     this.blackouts.onAlert(alert);
     // Scrolled back or paused, the reader keeps looking at the same lines while new ones arrive below.
     if (this.logBack > 0 || this.paused) this.logBack++;
@@ -68,7 +68,7 @@ export class DashboardState {
       this.logBack = Math.min(this.logBack, this.log.length - 1);
     }
     // Diagnoses are about stations: ARP-gap alerts (a blackout is about a host's inbound traffic).
-    if (alert.kind !== 'arp-gap-warning' && alert.kind !== 'arp-gap-expired' && alert.kind !== 'arp-gap-recovered') return;
+    if (!isStationAlert(alert)) return;
     const { message, advice } = describe(alert);
     const before = this.diagnoses.get(alert.mac);
     // Delete first so that the Map's order is the order of the latest alert: the oldest goes first.

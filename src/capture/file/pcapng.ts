@@ -1,0 +1,339 @@
+// pcapng reader (draft-ietf-opsawg-pcapng; libpcap sf-pcapng.c, Wireshark pcapng.c): a push parser that walks blocks in place.
+
+import { U32_SPAN, viewOf } from '../../bytes';
+import type { InputProblem } from '../input-error';
+import { ChunkedParser } from './chunked-parser';
+import type { Frame, FrameSink } from '../../frame';
+import { newFrame } from '../../frame';
+import type { TsUnit } from '../timestamp';
+import { TS_UNIT_USEC, ticksToTime, tsUnitFromResol } from '../timestamp';
+
+/** Block types netgap reads; every other block (NRB, ISB, DSB, custom, unknown) is skipped whole. */
+const BLOCK = {
+  /** Section Header Block; its type reads the same in both byte orders. */
+  SHB: 0x0a0d0d0a,
+  /** Interface Description Block. */
+  IDB: 0x00000001,
+  /** Packet Block, obsolete since pcapng 1.0 but still written by old tools. */
+  PB: 0x00000002,
+  /** Simple Packet Block: no timestamp, no interface id (interface 0). */
+  SPB: 0x00000003,
+  /** Enhanced Packet Block. */
+  EPB: 0x00000006,
+} as const;
+
+/** Smallest legal total length of each block (header 8 + fixed body + trailer 4). */
+const BLOCK_MIN_LEN = {
+  ANY: 12,
+  SHB: 28,
+  IDB: 20,
+  PB: 32,
+  SPB: 16,
+  EPB: 32,
+} as const;
+
+/** Offsets inside a block, from its first byte. */
+const BLOCK_BODY = 8;
+const SHB_BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+/** The SHB needs its byte-order magic (bytes 8..12) before its length can be read. */
+const SHB_HEADER_LEN = 12;
+const BLOCK_HEADER_LEN = 8;
+const BLOCK_TRAILER_LEN = 4;
+/** SHB major version; the minor is not checked (1.0 and 1.2 exist and read alike). */
+const PCAPNG_VERSION_MAJOR = 1;
+
+/**
+ * The longest block accepted, as Wireshark (which adds a little slack to 128 MiB). Beyond it
+ * a length is damage, and a carry of that size is the worst a file can make us allocate.
+ */
+export const PCAPNG_MAX_BLOCK_LEN = 128 * 1024 * 1024;
+
+/** IDB options netgap uses (§4.2), and the end-of-options marker. */
+const OPT_ENDOFOPT = 0;
+const IF_TSRESOL = 9;
+const IF_TSOFFSET = 14;
+const OPTION_HEADER_LEN = 4;
+
+/** One interface of the current section, from its IDB. */
+interface Interface {
+  readonly linkType: number;
+  /** IDB SnapLen; 0 means no limit. */
+  readonly snapLen: number;
+  readonly unit: TsUnit;
+  /** if_tsoffset: whole seconds added to every timestamp of the interface. */
+  readonly offsetSec: number;
+  /** Frame.ifIndex: the IDB's position among all IDBs of the input. */
+  readonly ifIndex: number;
+}
+
+/** True when `buf[off .. off + 4)` is the type of a Section Header Block (pcapng's magic). */
+export function isPcapngMagic(buf: Buffer, off: number): boolean {
+  return buf.length - off >= 4 && buf.readUInt32BE(off) === BLOCK.SHB;
+}
+
+/** A signed 64-bit integer as a double: exact while |value| < 2^53. */
+function i64(view: DataView, off: number, le: boolean): number {
+  return view.getInt32(le ? off + 4 : off, le) * U32_SPAN + view.getUint32(le ? off : off + 4, le);
+}
+
+function minLenOf(type: number): number {
+  switch (type) {
+    case BLOCK.SHB:
+      return BLOCK_MIN_LEN.SHB;
+    case BLOCK.IDB:
+      return BLOCK_MIN_LEN.IDB;
+    case BLOCK.PB:
+      return BLOCK_MIN_LEN.PB;
+    case BLOCK.SPB:
+      return BLOCK_MIN_LEN.SPB;
+    case BLOCK.EPB:
+      return BLOCK_MIN_LEN.EPB;
+    default:
+      return BLOCK_MIN_LEN.ANY;
+  }
+}
+
+/**
+ * Push parser for one pcapng stream (one or more sections, each in its own byte order).
+ * `push()` chunks in file order, then `end()`. Each packet block is handed to the sink as the
+ * one reused `Frame`, pointing into the pushed chunk; only a block split across chunks is
+ * copied, into a reused carry buffer. Damage throws an `InputError` (from `push` or `end`)
+ * after every earlier packet was delivered; the parser then keeps throwing it.
+ */
+export class PcapngParser extends ChunkedParser {
+  /** Packets delivered so far. */
+  frames = 0;
+  /** LINKTYPE_* of every IDB so far, in file order: indexed by Frame.ifIndex. */
+  readonly linkTypes: number[] = [];
+
+  private readonly frame: Frame = newFrame();
+  /** Byte order of the current section. */
+  private le = true;
+  private inSection = false;
+  /** The current section's interfaces, by interface id. */
+  private interfaces: Interface[] = [];
+  /** The last packet's time in this section: a Simple Packet Block, which has none, gets it. */
+  private lastSec = 0;
+  private lastNsec = 0;
+  /** Type and total length of the block whose header was read last (readBlockHeader). */
+  private blockType = 0;
+  private blockLen = 0;
+
+  constructor(
+    name: string,
+    private readonly sink: FrameSink,
+  ) {
+    // Nothing pending: the first block's header is read like any other.
+    super(name, 0, false);
+  }
+
+  protected cutShortReason(): InputProblem {
+    if (!this.carryHasLen) return { reason: 'header-cut-short', header: 'block header', have: this.carryLen, need: this.carryNeed };
+    return { reason: 'block-cut-short', blockType: this.blockType, blockLen: this.blockLen, left: this.carryLen };
+  }
+
+  /**
+   * Hot path: handles every whole block in `buf[off .. end)` in place and returns the offset
+   * of the first one that is not whole. Nothing is allocated for packet blocks.
+   */
+  protected walk(buf: Buffer, off: number, end: number, base: number): number {
+    const view = viewOf(buf);
+    for (;;) {
+      if (end - off < BLOCK_HEADER_LEN || !this.readBlockHeader(view, off, end, base + off)) {
+        this.carryHasLen = false;
+        return off;
+      }
+      const next = off + this.blockLen;
+      if (next > end) {
+        this.carryHasLen = true;
+        return off;
+      }
+      this.handleBlock(buf, view, off, base + off);
+      off = next;
+    }
+  }
+
+  protected pendingNeed(have: number): number {
+    if (this.carryHasLen) return this.blockLen;
+    // Without a header read, fewer than 8 bytes are at hand, or a section header lacks its
+    // byte-order magic (it comes before the length can be read).
+    return have < BLOCK_HEADER_LEN ? BLOCK_HEADER_LEN : SHB_HEADER_LEN;
+  }
+
+  protected readCarriedHeader(carry: Buffer): boolean {
+    return this.readBlockHeader(viewOf(carry), 0, this.carryLen, this.carryStart);
+  }
+
+  protected handleCarried(carry: Buffer): void {
+    this.handleBlock(carry, viewOf(carry), 0, this.carryStart);
+  }
+
+  /**
+   * Reads and checks the type and total length of the block at `view[off ..)`, at least 8 bytes
+   * of which are below `end`. Returns false, reading nothing, when it is a section header
+   * whose byte-order magic is not there yet.
+   */
+  private readBlockHeader(view: DataView, off: number, end: number, at: number): boolean {
+    const type = view.getUint32(off, this.le);
+    if (type === BLOCK.SHB) {
+      if (end - off < SHB_HEADER_LEN) return false;
+      // A new section may switch byte order: its magic says which (§4.1).
+      const magic = view.getUint32(off + 8);
+      if (magic === SHB_BYTE_ORDER_MAGIC) this.le = false;
+      else if (view.getUint32(off + 8, true) === SHB_BYTE_ORDER_MAGIC) this.le = true;
+      else this.fail(at, { reason: 'byte-order-magic', magic });
+    } else if (!this.inSection) {
+      this.fail(at, { reason: 'first-block-not-section', blockType: type });
+    }
+    const len = view.getUint32(off + 4, this.le);
+    const min = minLenOf(type);
+    if (len < min) this.fail(at, { reason: 'block-too-short', blockType: type, blockLen: len, min });
+    if (len % 4 !== 0) this.fail(at, { reason: 'block-not-aligned', blockType: type, blockLen: len });
+    if (len > PCAPNG_MAX_BLOCK_LEN) {
+      this.fail(at, { reason: 'block-too-long', blockType: type, blockLen: len, max: PCAPNG_MAX_BLOCK_LEN });
+    }
+    this.blockType = type;
+    this.blockLen = len;
+    return true;
+  }
+
+  /** The whole block is at `buf[off .. off + blockLen)` (`view` is viewOf(buf)): checks its trailer and acts on it. */
+  private handleBlock(buf: Buffer, view: DataView, off: number, at: number): void {
+    const len = this.blockLen;
+    const trailer = view.getUint32(off + len - BLOCK_TRAILER_LEN, this.le);
+    if (trailer !== len) {
+      this.fail(at, { reason: 'block-length-mismatch', blockType: this.blockType, blockLen: len, trailer });
+    }
+    // Every read below lies in [off, off + len): readBlockHeader checked len >= the type's minimum.
+    switch (this.blockType) {
+      case BLOCK.EPB:
+        this.enhancedPacket(buf, view, off, len, at);
+        break;
+      case BLOCK.SPB:
+        this.simplePacket(buf, view, off, len, at);
+        break;
+      case BLOCK.PB:
+        this.obsoletePacket(buf, view, off, len, at);
+        break;
+      case BLOCK.IDB:
+        this.interfaceDescription(buf, view, off, len, at);
+        break;
+      case BLOCK.SHB:
+        this.sectionHeader(view, off, at);
+        break;
+      default:
+        // NRB, ISB, DSB, custom blocks (0xBAD, 0x40000BAD) and unknown types carry nothing
+        // netgap uses; their length was checked, so they are skipped whole.
+        break;
+    }
+  }
+
+  /** Hot path. EPB: interface id, timestamp (high, low), caplen, origlen, data (§4.3). */
+  private enhancedPacket(buf: Buffer, view: DataView, off: number, len: number, at: number): void {
+    const le = this.le;
+    const iface = this.interfaceOf(view.getUint32(off + 8, le), at);
+    const capLen = view.getUint32(off + 20, le);
+    if (capLen > len - BLOCK_MIN_LEN.EPB) {
+      this.fail(at, { reason: 'packet-beyond-block', capLen, room: len - BLOCK_MIN_LEN.EPB });
+    }
+    ticksToTime(view.getUint32(off + 12, le), view.getUint32(off + 16, le), iface.unit, iface.offsetSec, this.frame);
+    this.deliver(buf, off + 28, capLen, view.getUint32(off + 24, le), iface);
+  }
+
+  /**
+   * SPB: origlen, data (§4.4). It names no interface (it is interface 0) and has no time: it
+   * gets the previous packet's time in the section, or 0. Its captured length is not stored:
+   * it is origlen cut to the snaplen and to the block body.
+   */
+  private simplePacket(buf: Buffer, view: DataView, off: number, len: number, at: number): void {
+    const iface = this.interfaces[0];
+    if (iface === undefined) this.fail(at, { reason: 'packet-before-interface' });
+    const origLen = view.getUint32(off + 8, this.le);
+    let capLen = Math.min(origLen, len - BLOCK_MIN_LEN.SPB);
+    if (iface.snapLen !== 0 && iface.snapLen < capLen) capLen = iface.snapLen;
+    this.frame.tsSec = this.lastSec;
+    this.frame.tsNsec = this.lastNsec;
+    this.deliver(buf, off + 12, capLen, origLen, iface);
+  }
+
+  /** Obsolete PB: 16-bit interface id, drops count, timestamp, caplen, origlen, data (appendix A). */
+  private obsoletePacket(buf: Buffer, view: DataView, off: number, len: number, at: number): void {
+    const le = this.le;
+    const iface = this.interfaceOf(view.getUint16(off + 8, le), at);
+    const capLen = view.getUint32(off + 20, le);
+    if (capLen > len - BLOCK_MIN_LEN.PB) {
+      this.fail(at, { reason: 'packet-beyond-block', capLen, room: len - BLOCK_MIN_LEN.PB });
+    }
+    ticksToTime(view.getUint32(off + 12, le), view.getUint32(off + 16, le), iface.unit, iface.offsetSec, this.frame);
+    this.deliver(buf, off + 28, capLen, view.getUint32(off + 24, le), iface);
+  }
+
+  private interfaceOf(id: number, at: number): Interface {
+    const iface = this.interfaces[id];
+    if (iface === undefined) {
+      this.fail(at, { reason: 'unknown-interface', id, interfaces: this.interfaces.length });
+    }
+    return iface;
+  }
+
+  /** Hands the packet at buf[dataOff ..) (time already in the frame) to the sink. */
+  private deliver(buf: Buffer, dataOff: number, capLen: number, origLen: number, iface: Interface): void {
+    const frame = this.frame;
+    frame.buf = buf;
+    frame.off = dataOff;
+    frame.capLen = capLen;
+    frame.origLen = origLen;
+    frame.linkType = iface.linkType;
+    frame.ifIndex = iface.ifIndex;
+    this.lastSec = frame.tsSec;
+    this.lastNsec = frame.tsNsec;
+    this.frames++;
+    this.sink(frame);
+  }
+
+  /** Rare. IDB: link type, reserved, snaplen, options (§4.2). */
+  private interfaceDescription(buf: Buffer, view: DataView, off: number, len: number, at: number): void {
+    const le = this.le;
+    const linkType = view.getUint16(off + BLOCK_BODY, le);
+    const snapLen = view.getUint32(off + 12, le);
+    let unit = TS_UNIT_USEC; // if_tsresol absent: microseconds
+    let offsetSec = 0;
+    const optEnd = off + len - BLOCK_TRAILER_LEN;
+    let o = off + 16;
+    while (optEnd - o >= OPTION_HEADER_LEN) {
+      const code = view.getUint16(o, le);
+      const optLen = view.getUint16(o + 2, le);
+      if (code === OPT_ENDOFOPT) break;
+      const room = optEnd - o - OPTION_HEADER_LEN;
+      if (optLen > room) {
+        this.fail(at, { reason: 'option-beyond-block', code, optLen, room });
+      }
+      // The option's value lies in [o + 4, o + 4 + optLen), inside the block (checked above).
+      if (code === IF_TSRESOL && optLen >= 1) unit = tsUnitFromResol(buf[o + OPTION_HEADER_LEN]!);
+      else if (code === IF_TSOFFSET && optLen >= 8) offsetSec = i64(view, o + OPTION_HEADER_LEN, le);
+      o += OPTION_HEADER_LEN + ((optLen + 3) & ~3); // values are padded to 32 bits
+    }
+    const ifIndex = this.linkTypes.length;
+    this.interfaces.push({ linkType, snapLen, unit, offsetSec, ifIndex });
+    this.linkTypes.push(linkType);
+  }
+
+  /** Rare. SHB: byte-order magic (already read), version, section length, options (§4.1). */
+  private sectionHeader(view: DataView, off: number, at: number): void {
+    const major = view.getUint16(off + 12, this.le);
+    const minor = view.getUint16(off + 14, this.le);
+    if (major !== PCAPNG_VERSION_MAJOR) {
+      this.fail(at, { reason: 'pcapng-version', major, minor });
+    }
+    // Interface ids restart in each section; Frame.ifIndex keeps counting (linkTypes.length).
+    this.interfaces = [];
+    this.lastSec = 0;
+    this.lastNsec = 0;
+    this.inSection = true;
+  }
+}
+
+/** A parser for one pcapng stream named `name` (used in errors). */
+export function createPcapngParser(name: string, sink: FrameSink): PcapngParser {
+  return new PcapngParser(name, sink);
+}

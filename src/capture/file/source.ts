@@ -1,0 +1,92 @@
+// Capture inputs (files, `-` for stdin; pcap or pcapng, gzip-compressed or not) read in order as one RxJS timeline.
+
+import { Observable } from 'rxjs';
+import type { FrameSink } from '../../frame';
+import { CaptureInput } from './capture-input';
+import type { ReadProgress } from './capture-input';
+import type { Emit } from './readers';
+import { isRegularFile, READ_BYTES, readAgain, readFile, readStream, STDIN_PATH, stdinIsPipe } from './readers';
+
+export type { ReadProgress } from './capture-input';
+export type { CaptureFormat } from './sniff';
+
+export interface ReadOptions {
+  /** What `-` reads (default: process.stdin). */
+  readonly stdin?: AsyncIterable<Uint8Array>;
+  /** Size of the reused file read buffer, bytes (default 1 MiB). */
+  readonly readBytes?: number;
+  /**
+   * Asked after each chunk; the reading waits for the promise it returns, if any: how a consumer
+   * that cannot keep up (output to a slow pipe) holds the reading back instead of queueing.
+   */
+  readonly holdBack?: () => Promise<void> | undefined;
+}
+
+/** One input to read: its name (as errors and progress name it) and, if given, its bytes. */
+interface Named {
+  readonly name: string;
+  readonly bytes: AsyncIterable<Uint8Array> | null;
+}
+
+/**
+ * Reads the inputs one after another into `sink`, synchronously per frame. The Observable
+ * emits a `ReadProgress` per chunk, completes after the last input, or errors with an
+ * `InputError` once every frame before the damage was delivered. Unsubscribing stops the
+ * reading and closes the file. (One Observable over a loop, rather than rxjs's `concat` of one
+ * per input, which loads more rxjs modules at start-up.)
+ */
+export function readCaptures(names: readonly string[], sink: FrameSink, opts: ReadOptions = {}): Observable<ReadProgress> {
+  return readNamed(
+    names.map((name) => ({ name, bytes: null })),
+    sink,
+    opts,
+  );
+}
+
+/**
+ * Reads one input named `name` from `bytes` (a stream the caller controls, e.g. a paced replay):
+ * progress and errors carry `name`. Otherwise as readCaptures.
+ */
+export function readCapture(name: string, bytes: AsyncIterable<Uint8Array>, sink: FrameSink, opts: Omit<ReadOptions, 'stdin'> = {}): Observable<ReadProgress> {
+  return readNamed([{ name, bytes }], sink, opts);
+}
+
+function readNamed(inputs: readonly Named[], sink: FrameSink, opts: ReadOptions): Observable<ReadProgress> {
+  return new Observable<ReadProgress>((subscriber) => {
+    let input: CaptureInput | null = null;
+    let stopped = false;
+    const readAll = async (): Promise<void> => {
+      for (const { name, bytes } of inputs) {
+        if (stopped) return;
+        const rereadable = bytes === null && name !== '-' && isRegularFile(name);
+        const current = new CaptureInput(name, sink, rereadable ? () => readAgain(name) : null);
+        input = current;
+        try {
+          await readInput(current, bytes, opts, () => {
+            subscriber.next(current.progress(false));
+            return opts.holdBack?.();
+          });
+        } catch (err) {
+          if (!current.cancelled) subscriber.error(current.explain(err));
+          return;
+        }
+        if (current.cancelled) return;
+        subscriber.next(current.progress(true));
+      }
+      subscriber.complete();
+    };
+    void readAll();
+    return () => {
+      stopped = true;
+      input?.cancel();
+    };
+  });
+}
+
+/** One input, read to its end into its parser. */
+function readInput(input: CaptureInput, bytes: AsyncIterable<Uint8Array> | null, opts: ReadOptions, emit: Emit): Promise<void> {
+  if (bytes !== null) return readStream(input, bytes, emit);
+  if (input.file !== '-') return readFile(input, input.file, opts.readBytes ?? READ_BYTES, emit);
+  if (opts.stdin === undefined && stdinIsPipe()) return readFile(input, STDIN_PATH, opts.readBytes ?? READ_BYTES, emit);
+  return readStream(input, opts.stdin ?? process.stdin, emit);
+}

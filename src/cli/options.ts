@@ -1,0 +1,198 @@
+// Every command-line option of `read` and `live`, declared once: parser, default (the engine's, KB2832644/KB4338822) and the checks across options.
+
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from '../detect/options';
+import { DEFAULT_BUFFER_MIB, MAX_BUFFER_MIB } from './buffer-size';
+
+function seconds(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds > 0');
+  return n;
+}
+
+function speed(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number >= 0 (0: as fast as possible)');
+  return n;
+}
+
+function count(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
+  return n;
+}
+
+function mebibytes(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_BUFFER_MIB) throw new InvalidArgumentError(`expected a whole number of MiB from 1 to ${MAX_BUFFER_MIB}`);
+  return n;
+}
+
+/** Repeatable options (`-i a -i b`) gather into a list. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** The detectors' options as commander names them (README: the `netgap read` options table). */
+export interface DetectorOptions {
+  arpThreshold: number;
+  arpWarn: number;
+  maxStations: number;
+  responseTimeout: number;
+  blackoutMin: number;
+  maxHosts: number;
+  maxRequests: number;
+}
+
+interface DetectorOptionSpec {
+  readonly flags: string;
+  readonly help: string;
+  readonly parse: (text: string) => number;
+  /** The engine option it sets, whose default it shows. */
+  readonly engine: keyof EngineOptions;
+}
+
+/** Each detector option, keyed by its commander name; the same for `read` and `live`. */
+const DETECTOR_OPTIONS: Readonly<Record<keyof DetectorOptions, DetectorOptionSpec>> = {
+  arpThreshold: { flags: '--arp-threshold <seconds>', help: "the bridge's forwarding-entry lifetime", parse: seconds, engine: 'arpThresholdS' },
+  arpWarn: { flags: '--arp-warn <seconds>', help: 'warn when a talking station has not ARPed for this long', parse: seconds, engine: 'arpWarnS' },
+  maxStations: { flags: '--max-stations <n>', help: 'cap of the station table (the oldest are evicted beyond it)', parse: count, engine: 'maxStations' },
+  responseTimeout: {
+    flags: '--response-timeout <seconds>',
+    help: 'a request with no answer after this long counts as unanswered',
+    parse: seconds,
+    engine: 'responseTimeoutS',
+  },
+  blackoutMin: { flags: '--blackout-min <seconds>', help: 'unanswered requests to a host must span this long to make a blackout', parse: seconds, engine: 'blackoutMinS' },
+  maxHosts: {
+    flags: '--max-hosts <n>',
+    help: 'cap of the tables of answering hosts and of announcing MACs (the oldest are evicted beyond it)',
+    parse: count,
+    engine: 'maxHosts',
+  },
+  maxRequests: {
+    flags: '--max-requests <n>',
+    help: 'cap of the table of requests waiting for an answer (the oldest are evicted beyond it)',
+    parse: count,
+    engine: 'maxRequests',
+  },
+};
+
+const DETECTOR_NAMES = Object.keys(DETECTOR_OPTIONS) as Array<keyof DetectorOptions>;
+
+/** The engine options the detector options set. */
+export function engineOptions(opts: DetectorOptions): Partial<EngineOptions> {
+  const o: Partial<EngineOptions> = {};
+  for (const name of DETECTOR_NAMES) o[DETECTOR_OPTIONS[name].engine] = opts[name];
+  return o;
+}
+
+export interface ReadOptions extends DetectorOptions {
+  json?: boolean;
+  failOn?: 'warning' | 'critical';
+  tui?: boolean;
+  /** With --tui: times real time; 0 as fast as possible. */
+  speed?: number;
+}
+
+export interface LiveOptions extends DetectorOptions {
+  /** Devices to capture on (`-i`, repeatable). */
+  interface: string[];
+  filter?: string;
+  /** libpcap's buffer per interface, MiB. */
+  bufferSize: number;
+  count?: number;
+  duration?: number;
+  write?: string;
+  json?: boolean;
+  /** Force the dashboard (`--tui`) or alert lines (`--tail`); by default the dashboard opens when stdout and stdin are a terminal. */
+  tui?: boolean;
+  tail?: boolean;
+  user?: string;
+  /** Seconds without a frame before capture-idle. */
+  idle: number;
+  /** commander's `--no-retry` sets this to false. */
+  retry: boolean;
+}
+
+const JSON_HELP = 'write NDJSON: one alert object per line, then one summary object';
+
+function addDetectorOptions(c: Command): Command {
+  for (const name of DETECTOR_NAMES) {
+    const spec = DETECTOR_OPTIONS[name];
+    c.addOption(new Option(spec.flags, spec.help).argParser(spec.parse).default(DEFAULT_ENGINE_OPTIONS[spec.engine]));
+  }
+  return c;
+}
+
+/** `read`'s options, added to its command. */
+export function addReadOptions(c: Command): Command {
+  return addDetectorOptions(c.option('--json', JSON_HELP))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when an alert of this severity or worse was raised').choices(['warning', 'critical']))
+    .option('--tui', 'replay in the terminal dashboard, which stays open at the end until q')
+    .option('--speed <n>', 'with --tui: replay at n times real time from packet timestamps (0: as fast as possible)', speed);
+}
+
+/** `live`'s options, added to its command. */
+export function addLiveOptions(c: Command): Command {
+  return addDetectorOptions(
+    c
+      .requiredOption('-i, --interface <name>', 'capture on this device; repeat for several (`netgap interfaces` lists them)', collect)
+      .option('--filter <bpf>', 'capture what this pcap-filter expression keeps, plus every ARP and RARP frame (the detectors need those)')
+      .option('--buffer-size <MiB>', 'capture buffer of each interface (the kernel ring on Linux)', mebibytes, DEFAULT_BUFFER_MIB)
+      .option('--count <n>', 'stop after n frames', count)
+      .option('--duration <seconds>', 'stop after this long', seconds)
+      .option('--write <file>', 'also write the captured frames to this file (pcap; pcapng if it ends in .pcapng), with the same timestamps')
+      .option('--json', JSON_HELP)
+      .option('--tui', 'open the dashboard even when stdout is not a terminal')
+      .option('--tail', 'print alert lines even on a terminal (the dashboard opens there by default)')
+      .option('--user <name>', 'once the interfaces are open, drop root and run as this user (as tcpdump -Z does)')
+      .option('--no-retry', 'exit when an interface goes away, instead of reopening it every 3 s')
+      .option('--idle <seconds>', 'raise capture-idle when nothing was captured on an interface for this long', seconds, 60),
+  );
+}
+
+/** Whether the user typed an option (commander name), rather than it keeping its default. */
+export type Given = (name: string) => boolean;
+
+/** `Given` for a parsed command. */
+export function givenOn(c: Command): Given {
+  return (name) => c.getOptionValueSource(name) === 'cli';
+}
+
+/**
+ * Why the detector options cannot work together, naming what the user typed and the value in
+ * force; null when they can. Each option alone was checked by its parser.
+ */
+export function detectorOptionsError(o: DetectorOptions, given: Given): string | null {
+  if (o.arpWarn < o.arpThreshold) return null;
+  const warn = given('arpWarn');
+  const threshold = given('arpThreshold');
+  if (threshold && !warn) return `--arp-threshold ${o.arpThreshold} needs --arp-warn below it; --arp-warn is ${o.arpWarn} by default`;
+  if (warn && !threshold) return `--arp-warn ${o.arpWarn} must be below --arp-threshold; --arp-threshold is ${o.arpThreshold} by default`;
+  return `--arp-warn ${o.arpWarn} must be below --arp-threshold ${o.arpThreshold}`;
+}
+
+/** Why `read` cannot run with these options and files; null when it can. */
+export function readOptionsError(files: readonly string[], o: ReadOptions, given: Given, terminal: boolean): string | null {
+  const detectors = detectorOptionsError(o, given);
+  if (detectors !== null) return detectors;
+  if (o.tui !== true) return o.speed !== undefined ? `--speed ${o.speed} needs --tui` : null;
+  if (o.json === true) return '--tui and --json exclude each other';
+  if (files.includes('-')) return '--tui reads its keys from the terminal: give capture files, not -';
+  if (!terminal) return '--tui needs a terminal';
+  return null;
+}
+
+/** Why `live` cannot run with these options; null when it can. */
+export function liveOptionsError(o: LiveOptions, given: Given): string | null {
+  const detectors = detectorOptionsError(o, given);
+  if (detectors !== null) return detectors;
+  if (o.tui === true) {
+    const excluded = [o.tail === true ? '--tail' : '', o.json === true ? '--json' : ''].filter((f) => f !== '');
+    if (excluded.length > 0) return `--tui excludes ${excluded.join(' and ')}`;
+  }
+  const twice = o.interface.find((name, i) => o.interface.indexOf(name) !== i);
+  if (twice !== undefined) return `-i ${twice} is given twice: each frame would be seen twice`;
+  return null;
+}
