@@ -22,7 +22,7 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = proce
   const out = new LineWriter(io.stdout);
   const renderer = new AlertRenderer(opts.json === true ? 'ndjson' : 'text');
   let worst = -1;
-  const events = analyze((input) => readCaptures(files, input.frame, { holdBack: () => out.drained() }), engineOptions(opts));
+  const events = analyze((input) => readCaptures(files, input.frame, { holdBack: () => out.drained(), ...(opts.interfaceFilter !== undefined ? { interfaceFilter: opts.interfaceFilter } : {}) }), engineOptions(opts));
   let summary: SummaryEvent | undefined;
   let failure: InputError | undefined;
   try {

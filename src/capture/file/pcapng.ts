@@ -89,6 +89,8 @@ interface Interface {
   readonly ifIndex: number;
   /** if_name, '' when the IDB has none. */
   readonly name: string;
+  /** False when --interface-filter leaves this interface out: its packets are counted in `filteredOut`, not delivered. */
+  readonly selected: boolean;
 }
 
 /** True when `buf[off .. off + 4)` is the type of a Section Header Block (pcapng's magic). */
@@ -134,6 +136,8 @@ export class PcapngParser extends ChunkedParser {
   readonly ifNames: string[] = [];
   /** Packets delivered as copies of a packet id already seen in their section. */
   copies = 0;
+  /** Packets of interfaces the interface filter left out. */
+  filteredOut = 0;
 
   /** Packet ids seen in this section: high and low halves, and the section (1-based) that wrote each slot. */
   private readonly idHigh = new Uint32Array(PACKET_ID_SLOTS);
@@ -157,6 +161,11 @@ export class PcapngParser extends ChunkedParser {
   constructor(
     name: string,
     private readonly sink: FrameSink,
+    /**
+     * Only the interfaces whose if_name contains this (case-insensitive), or whose interface id in
+     * the section it is (digits): one pktmon component. Null: every interface.
+     */
+    private readonly interfaceFilter: string | null = null,
   ) {
     // Nothing pending: the first block's header is read like any other.
     super(name, 0, false);
@@ -270,6 +279,11 @@ export class PcapngParser extends ChunkedParser {
     const capLen = view.getUint32(off + 20, le);
     if (capLen > len - BLOCK_MIN_LEN.EPB) {
       this.fail(at, { reason: 'packet-beyond-block', capLen, room: len - BLOCK_MIN_LEN.EPB });
+    }
+    // Left out before its packet id is seen: a copy at a selected component is then the packet's first.
+    if (!iface.selected) {
+      this.filteredOut++;
+      return;
     }
     ticksToTime(view.getUint32(off + 12, le), view.getUint32(off + 16, le), iface.unit, iface.offsetSec, this.frame);
     const optStart = off + 28 + ((capLen + 3) & ~3);
@@ -401,7 +415,10 @@ export class PcapngParser extends ChunkedParser {
       o += OPTION_HEADER_LEN + ((optLen + 3) & ~3); // values are padded to 32 bits
     }
     const ifIndex = this.linkTypes.length;
-    this.interfaces.push({ linkType, snapLen, unit, offsetSec, ifIndex, name });
+    const f = this.interfaceFilter;
+    const id = this.interfaces.length;
+    const selected = f === null || (/^\d+$/.test(f) ? Number(f) === id : name.toLowerCase().includes(f.toLowerCase()));
+    this.interfaces.push({ linkType, snapLen, unit, offsetSec, ifIndex, name, selected });
     this.linkTypes.push(linkType);
     this.ifNames.push(name);
   }
@@ -424,6 +441,6 @@ export class PcapngParser extends ChunkedParser {
 }
 
 /** A parser for one pcapng stream named `name` (used in errors). */
-export function createPcapngParser(name: string, sink: FrameSink): PcapngParser {
-  return new PcapngParser(name, sink);
+export function createPcapngParser(name: string, sink: FrameSink, interfaceFilter: string | null = null): PcapngParser {
+  return new PcapngParser(name, sink, interfaceFilter);
 }

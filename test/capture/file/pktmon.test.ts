@@ -35,3 +35,17 @@ describe('a pktmon capture of the demo traffic', () => {
     expect([s.duplicates, s.verdict_drops, 'interfaces' in s]).toStrictEqual([0, 0, false]);
   });
 });
+
+describe('--interface-filter', () => {
+  it('analyses one component, by name or by interface id: the same alerts (its copies are 2 µs later), no copies, only that interface listed', () => {
+    const what = (ls: Record<string, unknown>[]): unknown[] => ls.filter((l) => l.type === 'alert').map((l) => [l.kind, l.severity, l.mac, l.ip]);
+    const all = lines(runCli(['read', '--json', join(FIXTURES, 'pktmon-mix.pcapng')]).stdout);
+    for (const filter of ['virtual ethernet', '2']) {
+      const one = lines(runCli(['read', '--json', '--interface-filter', filter, join(FIXTURES, 'pktmon-mix.pcapng')]).stdout);
+      expect(what(one)).toStrictEqual(what(all));
+      const s = one.at(-1)!;
+      expect([s.packets, s.duplicates, s.verdict_drops]).toStrictEqual([all.at(-1)!.packets, 0, 0]);
+      expect(s.interfaces).toStrictEqual([{ name: PKTMON_COMPONENTS[2], frames: all.at(-1)!.packets }]);
+    }
+  });
+});
