@@ -58,4 +58,15 @@ export const LINKTYPE = {
   IPV4: 228,
   IPV6: 229,
   LINUX_SLL2: 276,
+  /**
+   * Not a LINKTYPE_* value: the frame's interface was past MAX_INTERFACES_PER_INPUT, so the
+   * reader kept nothing of its description; decoded as the reason `interface-over-cap`.
+   */
+  OVER_CAP: -1,
 } as const;
+
+/**
+ * Interface descriptions a reader keeps per input, over all its pcapng sections: each costs
+ * memory for the rest of the input, and a few KB of gzip hold a million of them.
+ */
+export const MAX_INTERFACES_PER_INPUT = 1024;

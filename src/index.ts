@@ -2,13 +2,15 @@
 
 export type { Frame, FrameSink } from './frame';
 export { InputError, type InputErrorReason, type InputProblem } from './capture/input-error';
-export { readCaptures, type ReadProgress } from './capture/file/source';
+export { readCaptureTo, readCapturesTo, type ProgressListener, type Reading, type ReadProgress } from './capture/file/source';
+export { readCapture, readCaptures } from './capture/file/source-stream';
 export { PcapWriter, PcapngWriter } from './capture/file/writer';
 export { decodeFrame } from './decode/frame';
 export { DecodedFrame, DECODE_REASONS, type DecodeReason } from './decode/decoded-frame';
 export type * from './detect/alerts';
 export { Engine, type EngineOptions, type Summary, type StationSummary } from './detect/engine';
-export { analyze, type AnalysisEvent, type EngineInput } from './pipeline';
+export { analyzeTo, type AnalysisEvent, type AnalysisHandlers, type AnalysisSource, type EngineInput, type SourceEnd, type SummaryEvent } from './analysis';
+export { analyze } from './pipeline';
 export { alertRecord, summaryRecord } from './output/ndjson';
 export { alertText } from './output/text';
 export { describe, type Description } from './output/describe';

@@ -1,48 +1,10 @@
-// Composes a source with the engine into one stream of alerts and a summary (RxJS at the edge only).
+// The analysis of analysis.ts as one RxJS stream of alerts and a summary, for live, replay and the dashboard.
 
 import { Observable } from 'rxjs';
-import type { CaptureFact } from './capture/live/facts';
-import type { FrameSink } from './frame';
-import type { Alert } from './detect/alerts';
-import { Engine, type EngineOptions, type StationSummary, type Summary, type SummaryHead } from './detect/engine';
+import { type AnalysisEvent, analyzeTo, type EngineInput } from './analysis';
+import type { Engine, EngineOptions } from './detect/engine';
 
-/** What an analysis emits: alerts as they are raised, then one summary. */
-export type AnalysisEvent = { type: 'alert'; alert: Alert } | SummaryEvent;
-
-/** The end of an analysis: the summary, whole or as a head and its station rows. */
-export interface SummaryEvent {
-  type: 'summary';
-  /** The whole summary, made when first read. */
-  readonly summary: Summary;
-  /** The summary without `stations`, and the rows one at a time: what a streaming writer reads. */
-  readonly head: SummaryHead;
-  rows(): Iterable<StationSummary>;
-  /** How many rows `rows()` gives. */
-  readonly stationCount: number;
-}
-
-function summaryEvent(engine: Engine): SummaryEvent {
-  let summary: Summary | undefined;
-  return {
-    type: 'summary',
-    get summary() {
-      summary ??= engine.finish();
-      return summary;
-    },
-    head: engine.summaryHead(),
-    rows: () => engine.stationRows(),
-    stationCount: engine.stations.size,
-  };
-}
-
-/** What a source drives: frames, and (live) ticks that advance the packet clock through silence. */
-export interface EngineInput {
-  frame: FrameSink;
-  /** Advance packet time to `t` epoch seconds with no frame. */
-  tick(t: number): void;
-  /** Live: a fact about the capture itself; the capture-health detector decides what it means. */
-  capture(fact: CaptureFact): void;
-}
+export type { AnalysisEvent, EngineInput, SummaryEvent } from './analysis';
 
 /**
  * Frames reach the engine through a plain synchronous sink; RxJS carries only what is rare: the
@@ -59,20 +21,20 @@ export function analyze(
   /** Given the engine at subscription, before any frame: the dashboard reads station state from it between batches. */
   inspect?: (engine: Engine) => void,
 ): Observable<AnalysisEvent> {
-  return new Observable<AnalysisEvent>((subscriber) => {
-    const engine = new Engine(options, (alert) => subscriber.next({ type: 'alert', alert }));
-    inspect?.(engine);
-    const finish = () => subscriber.next(summaryEvent(engine));
-    const input: EngineInput = { frame: (f) => engine.handleFrame(f), tick: (t) => engine.tick(t), capture: (fact) => engine.captureFact(fact) };
-    return source(input).subscribe({
-      complete: () => {
-        finish();
-        subscriber.complete();
+  return new Observable<AnalysisEvent>((subscriber) =>
+    analyzeTo(
+      (input, end) => {
+        const batches = source(input).subscribe(end);
+        return () => batches.unsubscribe();
       },
-      error: (err: unknown) => {
-        finish();
-        subscriber.error(err);
+      {
+        alert: (alert) => subscriber.next({ type: 'alert', alert }),
+        summary: (ev) => subscriber.next(ev),
+        complete: () => subscriber.complete(),
+        error: (err) => subscriber.error(err),
       },
-    });
-  });
+      options,
+      inspect,
+    ),
+  );
 }

@@ -3,6 +3,8 @@
 /** What went wrong, with the fields that say so: the length field that disagreed and what it met. */
 export type InputProblem =
   | { readonly reason: 'no-such-file' | 'permission-denied' | 'is-a-directory' | 'reading-stopped' | 'empty-input' | 'gzip-cut-short' }
+  /** Bytes after the gzip data that are not another member: the data before them was all read (gzip -d keeps it and warns). */
+  | { readonly reason: 'gzip-trailing-garbage' }
   | { readonly reason: 'read-failed' | 'gzip-damaged'; readonly detail: string }
   /** Fewer bytes than a magic number: `have` of them. */
   | { readonly reason: 'too-short'; readonly have: number }
@@ -57,6 +59,8 @@ export function describeProblem(p: InputProblem): string {
       return 'gzip stream cut short';
     case 'gzip-damaged':
       return `gzip data damaged: ${p.detail}`;
+    case 'gzip-trailing-garbage':
+      return 'trailing garbage after the gzip data ignored';
     case 'pcap-bad-magic':
       return `not a pcap file (magic 0x${p.magic.toString(16).padStart(8, '0')})`;
     case 'pcap-version':

@@ -1,13 +1,14 @@
 // `netgap read`: analyse capture files offline and print alerts, then a per-station summary.
 
+import { analyzeTo, type AnalysisSource, type SummaryEvent } from '../analysis';
 import { InputError } from '../capture/input-error';
-import { readCaptures } from '../capture/file/source';
+import { readCapturesTo } from '../capture/file/source';
 import type { Severity } from '../detect/alerts';
 import { AlertRenderer } from '../output/alert-renderer';
 import { LineWriter } from '../output/line-writer';
+import { sanitize } from '../output/sanitize';
 import { summaryPieces } from '../output/ndjson';
 import { summaryText } from '../output/summary-text';
-import { analyze, type SummaryEvent } from '../pipeline';
 import { EXIT, type ExitCode } from './exit-codes';
 import { type Io, processIo } from './io';
 import { engineOptions, type ReadOptions } from './options';
@@ -22,19 +23,32 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = proce
   const out = new LineWriter(io.stdout);
   const renderer = new AlertRenderer(opts.json === true ? 'ndjson' : 'text');
   let worst = -1;
-  const events = analyze((input) => readCaptures(files, input.frame, { holdBack: () => out.drained(), ...(opts.interfaceFilter !== undefined ? { interfaceFilter: opts.interfaceFilter } : {}) }), engineOptions(opts));
+  // The plain cores of the analysis and the reading: `read` loads no RxJS, which costs more start-up than a short capture's analysis.
+  const source: AnalysisSource = (input, end) => {
+    const reading = readCapturesTo(files, input.frame, { holdBack: () => out.drained(), ...(opts.interfaceFilter !== undefined ? { interfaceFilter: opts.interfaceFilter } : {}) });
+    reading.done.then(end.complete, end.error);
+    return reading.cancel;
+  };
   let summary: SummaryEvent | undefined;
   let failure: InputError | undefined;
   try {
-    await events.forEach((ev) => {
-      if (ev.type === 'alert') {
-        const alert = ev.alert;
-        worst = Math.max(worst, RANK[alert.severity]);
-        // Text lines leave the advice out; the summary gives it once per station.
-        out.line(renderer.line(alert));
-      } else {
-        summary = ev; // written below, where a slow reader can be waited for
-      }
+    await new Promise<void>((resolve, reject) => {
+      analyzeTo(
+        source,
+        {
+          alert: (alert) => {
+            worst = Math.max(worst, RANK[alert.severity]);
+            // Text lines leave the advice out; the summary gives it once per station.
+            out.line(renderer.line(alert));
+          },
+          summary: (ev) => {
+            summary = ev; // written below, where a slow reader can be waited for
+          },
+          complete: resolve,
+          error: reject,
+        },
+        engineOptions(opts),
+      );
     });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
@@ -48,7 +62,8 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = proce
     out.flush();
   }
   if (failure !== undefined) {
-    io.stderr.write(`netgap: ${failure.message}\n`);
+    // The file name is the user's, and may hold any byte (a file named with ESC[2J clears the screen).
+    io.stderr.write(`netgap: ${sanitize(failure.message)}\n`);
     return EXIT.INPUT;
   }
   return opts.failOn !== undefined && worst >= RANK[opts.failOn] ? EXIT.ALERTED : EXIT.OK;

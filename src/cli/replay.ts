@@ -4,9 +4,10 @@ import { basename } from 'node:path';
 import { concat, finalize, type Observable } from 'rxjs';
 import { InputError } from '../capture/input-error';
 import { PACED_READ_BYTES, pacedSlices, ReplayPacer } from '../capture/file/replay-pacer';
-import { readCapture } from '../capture/file/source';
+import { readCapture } from '../capture/file/source-stream';
 import type { Engine } from '../detect/engine';
 import { runDashboard } from '../output/dashboard/dashboard';
+import { sanitize } from '../output/sanitize';
 import { analyze } from '../pipeline';
 import { EXIT, type ExitCode } from './exit-codes';
 import { type Io, processIo } from './io';
@@ -59,7 +60,7 @@ export async function runReplay(files: string[], opts: ReplayOptions, io: Io = p
   );
   if (result.error !== undefined) {
     if (!(result.error instanceof InputError)) throw result.error;
-    io.stderr.write(`netgap: ${result.error.message}\n`);
+    io.stderr.write(`netgap: ${sanitize(result.error.message)}\n`);
     return EXIT.INPUT;
   }
   const c = result.counts;

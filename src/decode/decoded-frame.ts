@@ -33,6 +33,7 @@ export const DECODE_REASONS = [
   'unsupported-link-type',
   'truncated-raw-ip',
   'raw-ip-bad-version',
+  'interface-over-cap',
 ] as const;
 export type DecodeReason = (typeof DECODE_REASONS)[number];
 

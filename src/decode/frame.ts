@@ -47,6 +47,8 @@ function decodeLink(linkType: number, buf: Buffer, off: number, end: number, out
       return decodeNull(buf, off, end, out);
     case LINKTYPE.LOOP:
       return decodeLoop(buf, off, end, out);
+    case LINKTYPE.OVER_CAP:
+      return stop(out, 'interface-over-cap');
     default:
       return stop(out, 'unsupported-link-type');
   }

@@ -83,8 +83,13 @@ export interface ArpGapRecoveredAlert extends AlertBase, ArpGapFields {
   expired: boolean;
 }
 
-/** The bounded tables of the detectors: the station table, hosts that answered requests, requests waiting for an answer, announcing MACs. */
-export type BoundedTable = 'stations' | 'hosts' | 'requests' | 'announcers';
+/**
+ * The bounded tables of the detectors: the station table, hosts that answered requests, requests
+ * waiting for an answer, announcing MACs; the pool of ARP-gap entries on stations' further VLANs
+ * (full: a further VLAN is not tracked); and a capture input's interfaces (full: the frames of
+ * those past the cap are counted under interface-over-cap).
+ */
+export type BoundedTable = 'stations' | 'hosts' | 'requests' | 'announcers' | 'station-vlans' | 'interfaces';
 
 /** A bounded table reached its cap and started evicting its oldest entries (said once per table). */
 export interface TableFullAlert extends AlertBase {

@@ -54,12 +54,21 @@ export const SYN_RING = 8;
 const SPARE_ENTRIES = 64;
 /** Per-station VLAN entries tracked; beyond, ARP on a further VLAN is not tracked (bounded per-frame scan). */
 export const ARP_GAP_MAX_VLANS = 64;
+/**
+ * Entries beyond each station's first, over all stations, per station of the table's cap: a
+ * station's first VLAN is always tracked, further ones share this pool. Without it a flood of
+ * MACs that each ARP and connect on ARP_GAP_MAX_VLANS VLANs made every station cost 64 entries
+ * instead of one.
+ */
+export const ARP_GAP_EXTRA_PER_STATION = 0.25;
 
 export interface ArpGapOptions {
   /** The bridge's forwarding-entry lifetime, seconds (KB2832644: 300). */
   arpThresholdS: number;
   /** Warn when a talking station's last ARP is this old, seconds (< arpThresholdS). */
   arpWarnS: number;
+  /** The station table's cap: sizes the pool of entries beyond each station's first (ARP_GAP_EXTRA_PER_STATION). */
+  maxStations: number;
 }
 
 /** A station's gap state at some time, for the summary and the dashboard. */
@@ -89,11 +98,18 @@ type Phase = (typeof PHASE)[keyof typeof PHASE];
 /** Rank for a station on several VLANs: the worst entry speaks, and talking beats silent. */
 const STATUS_RANK: Readonly<Record<ArpGapStatus, number>> = { silent: 0, ok: 1, warning: 2, expired: 3 };
 
-/** The last SYN_RING connection attempts of one entry, since its last ARP. */
+/** Where each ring lies in `SynRing.rings`: peers, source ports, times. */
+const SYN_PEER_AT = 0;
+const SYN_PORT_AT = SYN_RING;
+const SYN_TIME_AT = 2 * SYN_RING;
+
+/**
+ * The last SYN_RING connection attempts of one entry, since its last ARP. One Float64Array for
+ * the three rings: each typed array costs about 200 bytes besides its data, and a station may
+ * have an entry on each of ARP_GAP_MAX_VLANS VLANs.
+ */
 class SynRing {
-  readonly peer = new Uint32Array(SYN_RING);
-  readonly port = new Uint16Array(SYN_RING);
-  readonly time = new Float64Array(SYN_RING);
+  readonly rings = new Float64Array(3 * SYN_RING);
   /** Attempts recorded since the last ARP; the newest is at slot (count - 1) % SYN_RING. */
   count = 0;
 
@@ -105,11 +121,12 @@ class SynRing {
     const peer = d.ip4Dst;
     const srcPort = d.srcPort;
     const n = Math.min(this.count, SYN_RING);
-    for (let i = 0; i < n; i++) if (this.peer[i] === peer && this.port[i] === srcPort) return; // a retransmission
+    const r = this.rings;
+    for (let i = 0; i < n; i++) if (r[SYN_PEER_AT + i] === peer && r[SYN_PORT_AT + i] === srcPort) return; // a retransmission
     const slot = this.count % SYN_RING;
-    this.peer[slot] = peer;
-    this.port[slot] = srcPort;
-    this.time[slot] = clock.now;
+    r[SYN_PEER_AT + slot] = peer;
+    r[SYN_PORT_AT + slot] = srcPort;
+    r[SYN_TIME_AT + slot] = clock.now;
     this.count++;
   }
 }
@@ -166,7 +183,8 @@ export class ArpGapEntry implements TimerOwner {
     this.expiries = 0;
     this.cause = null;
     this.causeS = -Infinity;
-    this.syn = null;
+    // The SYN ring is kept, emptied: a new one per recycled entry was garbage under a flood.
+    if (this.syn !== null) this.syn.count = 0;
     this.station = station;
     this.vlan = vlan;
     return this;
@@ -197,12 +215,19 @@ export class ArpGapDetector {
   /** Set by `findCause` for the alert being built. */
   private synPeer = 0;
   private synIntervalS = 0;
+  /** Entries beyond their station's first, now, and the most there may be. */
+  private extraEntries = 0;
+  readonly maxExtraEntries: number;
+  /** ARPs on a further VLAN not tracked because the pool was used up. */
+  refused = 0;
 
   constructor(
     private readonly opts: ArpGapOptions,
     private readonly clock: PacketClock,
     private readonly sink: AlertSink,
-  ) {}
+  ) {
+    this.maxExtraEntries = Math.max(ARP_GAP_MAX_VLANS, Math.floor(opts.maxStations * ARP_GAP_EXTRA_PER_STATION));
+  }
 
   /** Hot path: the station ARPed on `vlan`, now (the packet clock's time). */
   onArp(st: Station, vlan: number): void {
@@ -210,6 +235,13 @@ export class ArpGapDetector {
     let e = entryFor(st, vlan);
     if (e === undefined) {
       if (st.arpGap.length >= ARP_GAP_MAX_VLANS) return;
+      if (st.arpGap.length > 0) {
+        if (this.extraEntries >= this.maxExtraEntries) {
+          this.refuse(t);
+          return;
+        }
+        this.extraEntries++;
+      }
       e = this.spare.pop()?.reuse(st, vlan, this.clock) ?? new ArpGapEntry(this, st, vlan, t);
       st.addArpGapEntry(e);
     } else {
@@ -249,10 +281,16 @@ export class ArpGapDetector {
 
   /** The station is being dropped (table eviction): drop its timers with it, and keep its entries for reuse. */
   forget(st: Station): void {
+    if (st.arpGap.length > 1) this.extraEntries -= st.arpGap.length - 1;
     for (const e of st.arpGap) {
       this.clock.timers.remove(e);
       if (this.spare.length < SPARE_ENTRIES) this.spare.push(e);
     }
+  }
+
+  /** Rare: an ARP on a further VLAN finds the pool used up (counted; the first one raises table-full). */
+  private refuse(t: number): void {
+    if (this.refused++ === 0) this.sink({ ts: t, severity: 'warning', kind: 'table-full', table: 'station-vlans', limit: this.maxExtraEntries });
   }
 
   /** The station's gap state at packet time `t`. */
@@ -341,9 +379,9 @@ export class ArpGapDetector {
     let best = -1;
     let bestCount = 1;
     for (let k = r.count - 1; k >= oldest; k--) {
-      const p = r.peer[k % SYN_RING]!;
+      const p = r.rings[SYN_PEER_AT + (k % SYN_RING)]!;
       let c = 0;
-      for (let i = 0; i < n; i++) if (r.peer[i] === p) c++;
+      for (let i = 0; i < n; i++) if (r.rings[SYN_PEER_AT + i] === p) c++;
       if (c > bestCount) {
         best = p;
         bestCount = c;
@@ -354,9 +392,9 @@ export class ArpGapDetector {
     let prev = NaN;
     for (let k = oldest; k < r.count; k++) {
       const i = k % SYN_RING;
-      if (r.peer[i] !== best) continue;
-      if (!Number.isNaN(prev)) intervals[m++] = r.time[i]! - prev;
-      prev = r.time[i]!;
+      if (r.rings[SYN_PEER_AT + i] !== best) continue;
+      if (!Number.isNaN(prev)) intervals[m++] = r.rings[SYN_TIME_AT + i]! - prev;
+      prev = r.rings[SYN_TIME_AT + i]!;
     }
     // Insertion sort: at most SYN_RING - 1 values.
     for (let i = 1; i < m; i++) {

@@ -154,19 +154,28 @@ class Blackout implements TimerOwner {
   }
 }
 
-/** A host that has answered a request. */
+/** Where each ring lies in `Host.rings`: TCP ports, UDP ports, then answered send times. */
+const TCP_PORTS_AT = 0;
+const UDP_PORTS_AT = SERVICE_PORTS;
+const ANSWERED_AT = 2 * SERVICE_PORTS;
+const RINGS_LEN = 2 * SERVICE_PORTS + ANSWER_RING;
+/** Evicted hosts kept for reuse: a flood of new hosts then makes no garbage (see BlackoutDetector.evict). */
+const SPARE_HOSTS = 64;
+
+/**
+ * A host that has answered a request. Its three rings share one Float64Array: a typed array
+ * costs about 200 bytes of its own besides its data, and under a flood of answering hosts every
+ * byte of a host is paid once per table entry.
+ */
 class Host {
   /** MAC of its latest answer's link-layer source, -1 when none. */
   mac = -1;
   vlan = -1;
   echo = false;
-  /** Rings of the TCP and UDP ports that answered; counts grow past SERVICE_PORTS, writes wrap. */
-  readonly tcpPorts = new Int32Array(SERVICE_PORTS);
-  readonly udpPorts = new Int32Array(SERVICE_PORTS);
+  /** Rings of the TCP and UDP ports that answered, then of the send times of its last ANSWER_RING answered requests (arrival order); counts grow past the ring, writes wrap. */
+  readonly rings = new Float64Array(RINGS_LEN);
   tcpCount = 0;
   udpCount = 0;
-  /** Send times of its last ANSWER_RING answered requests, in arrival order (a ring). */
-  readonly answered = new Float64Array(ANSWER_RING);
   answeredCount = 0;
   /** The latest send time the ring has let go of, -Infinity while it has let go of none. */
   answeredDroppedS = -Infinity;
@@ -179,23 +188,40 @@ class Host {
 
   constructor(
     /** Its address, as text. */
-    readonly ip: string,
+    public ip: string,
     /** IPv6: its 16 bytes (the collision check of its hashed key); null for IPv4. */
-    readonly ip6: Uint8Array | null,
+    public ip6: Uint8Array | null,
   ) {}
+
+  /** Rare: an evicted host's object for a new address; every field as the constructor gives it (its spare candidate is kept). */
+  reuse(ip: string, ip6: Uint8Array | null): this {
+    this.ip = ip;
+    this.ip6 = ip6;
+    this.mac = -1;
+    this.vlan = -1;
+    this.echo = false;
+    this.rings.fill(0);
+    this.tcpCount = 0;
+    this.udpCount = 0;
+    this.answeredCount = 0;
+    this.answeredDroppedS = -Infinity;
+    this.current = null;
+    this.previous = null;
+    return this;
+  }
 
   /** Has the service that `p` asked answered before? */
   serves(p: PendingRequest): boolean {
     if (p.kind === REQUEST.ICMP) return this.echo;
-    if (p.kind === REQUEST.TCP_SYN) return hasPort(this.tcpPorts, this.tcpCount, p.serverPort);
-    return hasPort(this.udpPorts, this.udpCount, p.serverPort);
+    if (p.kind === REQUEST.TCP_SYN) return hasPort(this.rings, TCP_PORTS_AT, this.tcpCount, p.serverPort);
+    return hasPort(this.rings, UDP_PORTS_AT, this.udpCount, p.serverPort);
   }
 
   /** Hot path (answers): remember the request of `p` (sent at `p.eventS`) as answered. */
   noteAnswered(p: PendingRequest): void {
-    const slot = this.answeredCount++ % ANSWER_RING;
-    if (this.answeredCount > ANSWER_RING && this.answered[slot]! > this.answeredDroppedS) this.answeredDroppedS = this.answered[slot]!;
-    this.answered[slot] = p.eventS;
+    const slot = ANSWERED_AT + (this.answeredCount++ % ANSWER_RING);
+    if (this.answeredCount > ANSWER_RING && this.rings[slot]! > this.answeredDroppedS) this.answeredDroppedS = this.rings[slot]!;
+    this.rings[slot] = p.eventS;
   }
 
   /** The send time of the first answered request sent after `s` (Infinity when none is known). */
@@ -203,7 +229,7 @@ class Host {
     let first = Infinity;
     const n = Math.min(this.answeredCount, ANSWER_RING);
     for (let i = 0; i < n; i++) {
-      const a = this.answered[i]!;
+      const a = this.rings[ANSWERED_AT + i]!;
       if (a > s && a < first) first = a;
     }
     // An answer the ring let go of may have come earlier: it was no later than the latest of them.
@@ -215,8 +241,8 @@ class Host {
     const port = p.serverPort;
     if (p.kind === REQUEST.ICMP) this.echo = true;
     else if (p.kind === REQUEST.TCP_SYN) {
-      if (!hasPort(this.tcpPorts, this.tcpCount, port)) this.tcpPorts[this.tcpCount++ % SERVICE_PORTS] = port;
-    } else if (!hasPort(this.udpPorts, this.udpCount, port)) this.udpPorts[this.udpCount++ % SERVICE_PORTS] = port;
+      if (!hasPort(this.rings, TCP_PORTS_AT, this.tcpCount, port)) this.rings[TCP_PORTS_AT + (this.tcpCount++ % SERVICE_PORTS)] = port;
+    } else if (!hasPort(this.rings, UDP_PORTS_AT, this.udpCount, port)) this.rings[UDP_PORTS_AT + (this.udpCount++ % SERVICE_PORTS)] = port;
   }
 }
 
@@ -227,6 +253,8 @@ export class BlackoutDetector implements ResponseListener {
   evictedRows = 0;
   private readonly index: KeyIndex;
   private readonly hosts: (Host | undefined)[] = [];
+  /** Evicted hosts no blackout refers to, for reuse. */
+  private readonly spareHosts: Host[] = [];
   /** Confirmed blackouts, oldest first. */
   private readonly rows: Blackout[] = [];
   /** The table id `find` found. */
@@ -402,14 +430,23 @@ export class BlackoutDetector implements ResponseListener {
     else if (index.size >= index.capacity) this.evict(index.oldest(), t);
     const id = index.insert(p.serverKey);
     const ip6 = p.isIpv6 ? Uint8Array.from(p.ip6!.subarray(IPV6_ADDR_LEN)) : null;
-    const h = new Host(ip6 !== null ? formatIpv6(ip6, 0) : formatIpv4(p.serverKey), ip6);
+    const ip = ip6 !== null ? formatIpv6(ip6, 0) : formatIpv4(p.serverKey);
+    const h = this.spareHosts.pop()?.reuse(ip, ip6) ?? new Host(ip, ip6);
     this.hosts[id] = h;
     return h;
   }
 
+  /**
+   * Rare: drops a host. Its object is kept for the next new host unless a blackout still refers
+   * to it (a summary row or a run in progress reads its address): making a new object per new
+   * host left the evicted ones to the garbage collector, which let the heap grow by the size of
+   * the whole table before collecting.
+   */
   private evict(id: number, t: number): void {
+    const h = this.hosts[id]!;
     this.index.remove(id);
     this.hosts[id] = undefined;
+    if (h.current === null && h.previous === null && this.spareHosts.length < SPARE_HOSTS) this.spareHosts.push(h);
     if (this.evicted++ === 0) this.sink({ ts: t, severity: 'warning', kind: 'table-full', table: 'hosts', limit: this.opts.maxHosts });
   }
 
@@ -461,10 +498,10 @@ export class BlackoutDetector implements ResponseListener {
   }
 }
 
-/** Hot path: is `port` among the first min(count, SERVICE_PORTS) entries of `ports`? */
-function hasPort(ports: Int32Array, count: number, port: number): boolean {
+/** Hot path: is `port` among the first min(count, SERVICE_PORTS) entries of the ring at `rings[at ..)`? */
+function hasPort(rings: Float64Array, at: number, count: number, port: number): boolean {
   const n = count < SERVICE_PORTS ? count : SERVICE_PORTS;
-  for (let i = 0; i < n; i++) if (ports[i] === port) return true;
+  for (let i = 0; i < n; i++) if (rings[at + i] === port) return true;
   return false;
 }
 

@@ -2,6 +2,7 @@
 
 import type { CaptureFact } from '../capture/live/facts';
 import type { Frame } from '../frame';
+import { MAX_INTERFACES_PER_INPUT } from '../frame';
 import { formatIpv4, formatMac } from '../decode/address';
 import type { DecodeReason } from '../decode/decoded-frame';
 import { DECODE_REASONS, DecodedFrame, L4 } from '../decode/decoded-frame';
@@ -93,13 +94,15 @@ export interface Summary {
 /** The summary without its station rows, which `Engine.stationRows()` gives one at a time. */
 export type SummaryHead = Omit<Summary, 'stations'>;
 
+const OVER_CAP_REASON = DECODE_REASONS.indexOf('interface-over-cap');
+
 /** How each decode reason is counted in the summary's totals. */
 /** Named interfaces listed in the summary at most (pktmon has a few dozen components); later ones are not listed. */
 const MAX_NAMED_INTERFACES = 256;
 
 const REASON_CLASS = { MALFORMED: 0, TRUNCATED: 1, UNSUPPORTED_LINK: 2 } as const;
 const reasonClass = Uint8Array.from(DECODE_REASONS, (r) =>
-  r === 'unsupported-link-type' ? REASON_CLASS.UNSUPPORTED_LINK : r.startsWith('truncated-') ? REASON_CLASS.TRUNCATED : REASON_CLASS.MALFORMED,
+  r === 'unsupported-link-type' || r === 'interface-over-cap' ? REASON_CLASS.UNSUPPORTED_LINK : r.startsWith('truncated-') ? REASON_CLASS.TRUNCATED : REASON_CLASS.MALFORMED,
 );
 
 /**
@@ -118,6 +121,7 @@ export class Engine {
   /** The options in force, defaults filled in (the dashboard draws its bars against them). */
   readonly options: Readonly<EngineOptions>;
   private readonly decoded = new DecodedFrame();
+  private readonly sink: AlertSink;
   /** Per DECODE_REASONS index. Float64, not Uint32: a long live run must not wrap a counter. */
   private readonly reasonCounts = new Float64Array(DECODE_REASONS.length);
   private packets = 0;
@@ -143,6 +147,7 @@ export class Engine {
       this.alertCounts[alert.severity]++;
       alertSink(alert);
     };
+    this.sink = sink;
     checkEngineOptions(o);
     this.options = o;
     // A capture-wide silence longer than the bridge's hold is what the ARP-gap detector calls a hole.
@@ -193,6 +198,7 @@ export class Engine {
     }
 
     this.clock.advanceTo(d);
+    if (r === OVER_CAP_REASON && this.reasonCounts[r] === 1) this.interfacesFull();
     // Network-change markers, before the station table learns from this frame (it asks whether the station was known).
     if (d.isArp || d.l4 === L4.ICMPV6) this.networkChange.onFrame(d);
 
@@ -212,6 +218,11 @@ export class Engine {
     }
     // Inbound blackouts: requests and their answers.
     if (d.l4 !== L4.NONE) this.responses.onFrame(d);
+  }
+
+  /** Rare: the first frame of an interface past the readers' cap (the frame's time is the previous one's). */
+  private interfacesFull(): void {
+    this.sink({ ts: this.clock.now, severity: 'warning', kind: 'table-full', table: 'interfaces', limit: MAX_INTERFACES_PER_INPUT });
   }
 
   /** Frames handled so far: the cheap part of `finish()`, which a dashboard reads ten times a second. */

@@ -126,7 +126,7 @@ export class Station {
     this.arpGap = EMPTY;
     this.referenced = false;
     this.lastVlan = -1;
-    this.intervals = null;
+    // The interval ring is kept: its count says how much of it is filled, and a new one per recycled station was garbage under a flood.
     this.intervalCount = 0;
     this.mac = d.arpSha;
     this.seq = seq;

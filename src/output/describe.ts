@@ -187,6 +187,18 @@ export function describe(a: Alert): Description {
     case 'arp-gap-recovered':
       return recovered(a);
     case 'table-full':
+      if (a.table === 'interfaces') {
+        return {
+          message: `An input described more than ${a.limit} interfaces; the frames of those past the cap are counted under interface-over-cap, not analysed.`,
+          advice: 'Split the capture per interface (editcap, tshark -i), or look for a damaged or hostile file.',
+        };
+      }
+      if (a.table === 'station-vlans') {
+        return {
+          message: `Stations claimed more than ${a.limit} VLANs beyond their first; ARP on a further VLAN is no longer tracked for gaps.`,
+          advice: 'Raise --max-stations (the pool grows with it) if the trunk really carries that many, or look for a flood of tagged ARP.',
+        };
+      }
       return {
         message: `The ${a.table} table reached its cap of ${a.limit} entries; from now on its oldest entries are evicted.`,
         advice: `Raise the cap (--max-${TABLE_OPTION[a.table] ?? a.table}) if this host really has that many, or look for a flood of random addresses.`,

@@ -2,6 +2,7 @@
 
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { sanitize } from './sanitize';
 
 /**
  * A line sink over a stream. Lines are gathered and written together when the current job ends
@@ -23,7 +24,7 @@ export class LineWriter {
   constructor(private readonly out: Writable) {
     out.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') process.exit(0);
-      process.stderr.write(`netgap: cannot write output: ${err.message}\n`);
+      process.stderr.write(`netgap: ${sanitize(`cannot write output: ${err.message}`)}\n`);
       process.exit(2);
     });
   }

@@ -8,6 +8,17 @@ import { PcapngWriter, PcapWriter } from '../../src/capture/file/writer';
 import { LINKTYPE } from '../../src/frame';
 import type { FrameWriter, GenStats } from './generate';
 import { writeArpFlood, writeEchoFlood, writeHypervCapture } from './generate';
+import {
+  DEEP_FLOOD_STATIONS,
+  DEEP_FLOOD_VLANS,
+  FLOODS_VERSION,
+  IDB_FLOOD_BLOCKS,
+  SECTION_FLOOD_SECTIONS,
+  TABLES_FLOOD_ENTRIES,
+  writeIdbFlood,
+  writeSectionFlood,
+  writeTablesFlood,
+} from './floods';
 
 /**
  * Bumped whenever the generator's output changes, so that a folder of older files is rebuilt
@@ -26,7 +37,7 @@ export const FLOOD_FRAMES = 1_000_000;
 /** The snaplen of the cut copy: enough for Ethernet + VLAN + IPv4 + TCP headers, as `tcpdump -s 96`. */
 export const CUT_SNAPLEN = 96;
 
-export type InputFormat = 'pcap' | 'pcapng' | 'pcap.gz';
+export type InputFormat = 'pcap' | 'pcapng' | 'pcap.gz' | 'pcapng.gz';
 
 export interface BenchInput {
   /** File name in the bench folder, also the row label. */
@@ -142,6 +153,49 @@ export async function prepareInputs(dir: string, long: boolean, log: (line: stri
   );
 
   const manifest: Manifest = { version: GENERATOR_VERSION, inputs: inputs.map(({ file: _file, ...rest }) => rest) };
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  return inputs;
+}
+
+const FLOODS_MANIFEST = 'floods.json';
+
+/**
+ * The hostile inputs of the memory rows (floods.ts), in `dir` beside the others, with their own
+ * manifest: read from it when written by this FLOODS_VERSION, generated otherwise.
+ */
+export async function prepareFloods(dir: string, log: (line: string) => void): Promise<BenchInput[]> {
+  const manifestPath = join(dir, FLOODS_MANIFEST);
+  if (existsSync(manifestPath)) {
+    const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+    const inputs = m.inputs.map((i) => ({ ...i, file: join(dir, i.name) }));
+    if (m.version === FLOODS_VERSION && inputs.every((i) => existsSync(i.file) && statSync(i.file).size === i.bytes)) {
+      log(`reusing the floods in ${dir}`);
+      return inputs;
+    }
+  }
+  mkdirSync(dir, { recursive: true });
+  log('generating the floods of every table at once, deep stations, interfaces and sections ...');
+  const inputs: BenchInput[] = [
+    ...writeAll(
+      dir,
+      [{ name: 'tables-flood.pcap', what: `${TABLES_FLOOD_ENTRIES} new entries in each bounded table at once (stations, announcers, hosts, requests): 8x the default caps`, format: 'pcap' }],
+      [pcap],
+      (w) => writeTablesFlood(w, { entries: TABLES_FLOOD_ENTRIES }),
+    ),
+    ...writeAll(
+      dir,
+      [{ name: 'deep-stations-flood.pcap', what: `${DEEP_FLOOD_STATIONS} stations, each ARPing twice and connecting on ${DEEP_FLOOD_VLANS} VLANs: every per-station list at its cap`, format: 'pcap' }],
+      [pcap],
+      (w) => writeTablesFlood(w, { entries: DEEP_FLOOD_STATIONS, vlansPerStation: DEEP_FLOOD_VLANS }),
+    ),
+  ];
+  const idb = join(dir, 'idb-flood.pcapng.gz');
+  await writeIdbFlood(idb, IDB_FLOOD_BLOCKS);
+  inputs.push({ name: 'idb-flood.pcapng.gz', what: `one pcapng section of ${IDB_FLOOD_BLOCKS / 1e6}M interface description blocks, then one packet, gzip -9`, format: 'pcapng.gz', frames: 1, arpFrames: 1, bytes: statSync(idb).size, file: idb });
+  const sections = join(dir, 'section-flood.pcapng.gz');
+  await writeSectionFlood(sections, SECTION_FLOOD_SECTIONS);
+  inputs.push({ name: 'section-flood.pcapng.gz', what: `${SECTION_FLOOD_SECTIONS / 1e6}M pcapng sections of one interface and one packet each, gzip -9`, format: 'pcapng.gz', frames: SECTION_FLOOD_SECTIONS, arpFrames: SECTION_FLOOD_SECTIONS, bytes: statSync(sections).size, file: sections });
+  const manifest: Manifest = { version: FLOODS_VERSION, inputs: inputs.map(({ file: _file, ...rest }) => rest) };
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   return inputs;
 }

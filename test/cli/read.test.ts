@@ -3,11 +3,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CLI, type CliResult, cliCommand, runCli } from '../cli-run';
-import { FIXTURES } from '../repo';
+import { sanitize } from '../../src/output/sanitize';
+import { FIXTURES, ROOT } from '../repo';
 
 const XP = join(FIXTURES, 'xp-600s.pcap');
 
@@ -80,6 +81,19 @@ describe('netgap read', () => {
     expect(JSON.parse(r.stdout.trim())).toMatchObject({ type: 'summary', packets: 0 });
   });
 
+  it('prints a file name holding control bytes escaped: a capture named with ESC[2J cannot clear the screen', { timeout: 30_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netgap-name-'));
+    const hostile = join(dir, 'evil\u001b[2J\u0007.pcap');
+    writeFileSync(hostile, readFileSync(XP).subarray(0, 90)); // cut inside its first record
+    for (const args of [['read', hostile], ['read', '--json', hostile], ['read', join(dir, 'missing\u001b]0;title\u0007.pcap')], ['read', '--bogus\u001b[2J', XP]]) {
+      const r = netgap(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      // Nothing printed holds a control byte: every line is its own sanitized form.
+      for (const line of `${r.stderr}${r.stdout}`.split('\n')) expect(sanitize(line)).toBe(line);
+    }
+    expect(netgap(['read', hostile]).stderr).toContain('evil\\x1b[2J\\x07.pcap: byte ');
+  });
+
   it('exits 2 with one line on usage errors, and 0 for --help and --version', () => {
     for (const args of [['read'], ['read', '--arp-warn', '300', XP], ['read', '--arp-threshold', 'x', XP], ['read', '--fail-on', 'info', XP], ['frobnicate']]) {
       const r = netgap(args);
@@ -101,5 +115,24 @@ describe('the installed command', () => {
     expect(direct.stdout).toBe(netgap(['read', '--json', XP]).stdout);
     // npm's cmd-shim takes everything after `env` as the program: see test/cli/shim.test.ts.
     expect(readFileSync(CLI, 'utf8').split('\n', 1)[0]).toBe('#!/usr/bin/env node');
+  });
+});
+
+describe('what netgap read loads', () => {
+  it('loads no module of rxjs: it runs on the plain cores of the reading and the analysis', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netgap-modules-'));
+    for (const args of [
+      ['read', XP],
+      ['read', '--json', XP],
+    ]) {
+      const list = join(dir, 'modules.txt');
+      const r = runCli(args, { nodeArgs: ['-r', join(ROOT, 'test', 'cli', 'loaded-modules.cjs')], env: { ...process.env, NETGAP_TEST_MODULES: list } });
+      expect(r.status).toBe(0);
+      const loaded = readFileSync(list, 'utf8').split('\n');
+      // The list is whole: it holds the read command's own modules.
+      expect(loaded).toContain(join(ROOT, 'dist', 'cli', 'read.js'));
+      expect(loaded).toContain(join(ROOT, 'dist', 'analysis.js'));
+      expect(loaded.filter((path) => path.includes(`${sep}node_modules${sep}rxjs${sep}`))).toEqual([]);
+    }
   });
 });

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { lastValueFrom, map, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/capture/input-error';
-import { readCaptures } from '../../src/capture/file/source';
+import { readCaptures } from '../../src/capture/file/source-stream';
 import type { Alert } from '../../src/detect/alerts';
 import type { Engine, Summary } from '../../src/detect/engine';
 import { replaySource, runReplay } from '../../src/cli/replay';

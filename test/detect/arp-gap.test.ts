@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { L4 } from '../../src/decode/decoded-frame';
 import type { Alert } from '../../src/detect/alerts';
+import { ARP_GAP_MAX_VLANS } from '../../src/detect/arp-gap';
+import { arpGratuitous, network } from './traffic';
 import { arp, engine, GUEST, GUEST_IP, GUEST_TEXT, ip, kinds, OTHER, SERVER_IP, syn, udp } from './facts';
 
 const T0 = 1_700_000_000;
@@ -328,5 +330,28 @@ describe('ARP-gap detector', () => {
     talk(e, GUEST, T0 + 10, T0 + 250, 10);
     expect(e.finish().stations[0]).toMatchObject({ status: 'warning', warnings: 1, arp_age_s: 250 });
     expect(e.arpGap.view(e.stations.get(GUEST)!, T0 + 301).status).toBe('silent');
+  });
+});
+
+describe('ARP-gap entries beyond a station\'s first VLAN', () => {
+  it('share one pool sized from the station cap; an ARP on a further VLAN past it is not tracked, and table-full says so once', () => {
+    const { engine, alerts, send } = network({ maxStations: 16 });
+    const pool = engine.arpGap.maxExtraEntries;
+    expect(pool).toBe(ARP_GAP_MAX_VLANS);
+    // Station A takes every VLAN entry it may have: its first and ARP_GAP_MAX_VLANS - 1 from the pool.
+    const a = { mac: '00:15:5d:05:09:01', ip: '198.51.100.91' };
+    for (let v = 1; v <= ARP_GAP_MAX_VLANS; v++) send(v, arpGratuitous({ ...a, vlans: [v] }));
+    // Station B: its first VLAN is always tracked, one more fits the pool, the next does not.
+    const b = { mac: '00:15:5d:05:09:02', ip: '198.51.100.92' };
+    for (let v = 1; v <= 3; v++) send(100 + v, arpGratuitous({ ...b, vlans: [v] }));
+    expect(alerts.filter((x) => x.kind === 'table-full')).toEqual([{ ts: expect.any(Number), severity: 'warning', kind: 'table-full', table: 'station-vlans', limit: pool }]);
+    expect(engine.arpGap.refused).toBe(1);
+    const rows = [...engine.stationRows()];
+    expect(rows.map((r) => [r.mac, r.vlans.length])).toEqual([
+      [a.mac, 16],
+      [b.mac, 3],
+    ]);
+    const stationB = [...engine.stations.byMac.values()].find((st) => st.arpGap.length < ARP_GAP_MAX_VLANS)!;
+    expect(stationB.arpGap.map((e) => e.vlan)).toEqual([1, 2]);
   });
 });

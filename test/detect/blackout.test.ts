@@ -302,6 +302,29 @@ describe('bounded tables', () => {
     expect(engine.blackout.size).toBe(2);
   });
 
+  it('a host evicted and replaced starts from nothing, and a blackout row keeps the address it was about', () => {
+    const { engine, alerts, send } = network({ maxHosts: 1, blackoutMinS: 0.5 });
+    // VM answers, then stops answering: a blackout row about VM.
+    send(0, echoRequest(CLIENT, VM, 1), echoReply(VM, CLIENT, 1));
+    send(0.5, echoRequest(CLIENT, VM, 2));
+    send(1, echoRequest(CLIENT, VM, 3));
+    send(3, echoRequest(CLIENT, VM, 4), echoReply(VM, CLIENT, 4));
+    // A stream of other hosts, each answering once, evicts VM and then one another.
+    for (let i = 0; i < 8; i++) {
+      const host = { mac: `00:15:5d:05:03:0${i}`, ip: `198.51.100.${60 + i}` };
+      send(10 + i, echoRequest(CLIENT, host, 100 + i), echoReply(host, CLIENT, 100 + i));
+    }
+    // The last of them loses requests to a service it never answered on (TCP 443): nothing to say about it.
+    const last = { mac: '00:15:5d:05:03:07', ip: '198.51.100.67' };
+    send(20, syn(CLIENT, last, 40000, 443));
+    send(20.6, syn(CLIENT, last, 40001, 443));
+    engine.tick(T0 + 30);
+    const s = engine.finish();
+    expect(s.blackouts.map((b) => b.ip)).toEqual([VM.ip]);
+    expect(alerts.filter((a) => a.kind === 'inbound-blackout').map((a) => a.ip)).toEqual([VM.ip]);
+    expect(s.evicted.hosts).toBe(8);
+  });
+
   it(`keeps the last ${MAX_BLACKOUT_ROWS} blackouts in the summary and counts the ones it left out`, () => {
     const { engine, send } = network({ blackoutMinS: 0.5 });
     let seq = 0;

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/frame';
+import { LINKTYPE, MAX_INTERFACES_PER_INPUT } from '../../src/frame';
 import { DECODE_REASONS, DecodedFrame } from '../../src/decode/decoded-frame';
 import { Engine } from '../../src/detect/engine';
 import { arp, engine, GUEST, GUEST_IP, GUEST_TEXT, udp } from './facts';
@@ -98,6 +99,16 @@ describe('Engine', () => {
       ['unsupported-link-type', 1],
     ]);
     expect(Object.keys(s.reasons)).toEqual([...DECODE_REASONS]);
+  });
+
+  it('counts frames of interfaces past the readers\' cap under interface-over-cap, with one table-full alert', () => {
+    const { engine: e, alerts } = engine();
+    for (let i = 0; i < 3; i++) e.handleFrame(frameOf(ARP_REQUEST, T0 + i, { linkType: LINKTYPE.OVER_CAP }));
+    const s = e.finish();
+    expect(s).toMatchObject({ packets: 3, malformed: 0, unsupported_link: 3 });
+    expect(s.reasons['interface-over-cap']).toBe(3);
+    expect(s.stations).toEqual([]);
+    expect(alerts).toEqual([{ ts: T0, severity: 'warning', kind: 'table-full', table: 'interfaces', limit: MAX_INTERFACES_PER_INPUT }]);
   });
 
   it('summarises an empty input with nulls, not zeros, for the times', () => {

@@ -1,7 +1,7 @@
 // Messages and advice: what a person reads must follow from the alert's fields (KB2832644).
 
 import { describe as group, expect, it } from 'vitest';
-import type { ArpGapExpiredAlert, ArpGapRecoveredAlert } from '../../src/detect/alerts';
+import type { ArpGapExpiredAlert, ArpGapRecoveredAlert, BoundedTable } from '../../src/detect/alerts';
 import { describe, suggestedBaseReachableMs } from '../../src/output/describe';
 
 const expired: ArpGapExpiredAlert = {
@@ -46,5 +46,17 @@ group('describe', () => {
     expect(describe(recovered).advice).toBe('');
     expect(describe(recovered).message).toContain('nothing was at risk');
     expect(describe({ ...recovered, expired: true }).advice).not.toBe('');
+  });
+});
+
+group('describe table-full', () => {
+  it('says what each table does when full: evicts, counts frames of interfaces past the cap, or stops tracking further VLANs', () => {
+    const full = (table: BoundedTable, limit: number) => describe({ ts: 0, severity: 'warning', kind: 'table-full', table, limit });
+    expect(full('stations', 16384).message).toContain('oldest entries are evicted');
+    expect(full('stations', 16384).advice).toContain('--max-stations');
+    expect(full('announcers', 16384).advice).toContain('--max-hosts');
+    expect(full('interfaces', 1024).message).toBe('An input described more than 1024 interfaces; the frames of those past the cap are counted under interface-over-cap, not analysed.');
+    expect(full('station-vlans', 4096).message).toContain('no longer tracked');
+    expect(full('station-vlans', 4096).advice).toContain('--max-stations');
   });
 });

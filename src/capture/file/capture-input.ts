@@ -2,7 +2,7 @@
 
 import type { FrameSink } from '../../frame';
 import { InputError } from '../input-error';
-import { GUNZIP_CHUNK_BYTES, GZIP_ID1, GZIP_ID2, GZIP_SNIFF_LEN, Gunzipper, isZlibError, SMALL_GUNZIP_CHUNK_BYTES, Z_BUF_ERROR } from './gunzip';
+import { GUNZIP_CHUNK_BYTES, GUNZIP_STEP_BYTES, GZIP_ID1, GZIP_ID2, GZIP_SNIFF_LEN, Gunzipper, isZlibError, NOT_GZIP_AFTER_MEMBER, SMALL_GUNZIP_CHUNK_BYTES, Z_BUF_ERROR } from './gunzip';
 import type { CaptureFormat, CaptureParser } from './sniff';
 import { Head, MAGIC_LEN, openParser } from './sniff';
 
@@ -43,6 +43,13 @@ export class CaptureInput {
   private readonly magic = new Head();
   private parser: CaptureParser | null = null;
   private format: CaptureFormat | null = null;
+  /** Raw offset of the chunk last written to zlib: damage zlib finds lies in it or after it. */
+  private lastChunkStart = 0;
+  /**
+   * The interfaces' link types as last reported: copied only when an interface was added (a
+   * reader's list only grows, up to MAX_INTERFACES_PER_INPUT + 1), not once per chunk.
+   */
+  private linkTypes: readonly number[] = [];
 
   constructor(
     readonly file: string,
@@ -66,7 +73,10 @@ export class CaptureInput {
       await this.sniffGzip();
     }
     if (this.gunzip === null) this.capture(chunk, start, end);
-    else if (start < end) await this.unzip(this.gunzip.write(chunk.subarray(start, end)));
+    else if (start < end) {
+      this.lastChunkStart = this.bytesRead - (end - start);
+      await this.unzip(this.gunzip.write(chunk.subarray(start, end)));
+    }
   }
 
   /** The raw input ended. */
@@ -99,9 +109,15 @@ export class CaptureInput {
       bytesRead: this.bytesRead,
       bytesParsed: this.offset(),
       frames: this.parser?.frames ?? 0,
-      linkTypes: this.parser?.linkTypes.slice() ?? [],
+      linkTypes: this.reportedLinkTypes(),
       done,
     };
+  }
+
+  private reportedLinkTypes(): readonly number[] {
+    const now = this.parser?.linkTypes;
+    if (now !== undefined && now.length !== this.linkTypes.length) this.linkTypes = now.slice();
+    return this.linkTypes;
   }
 
   /** The error the Observable reports: offsets of a gzip input count decompressed bytes. */
@@ -162,28 +178,57 @@ export class CaptureInput {
         this.parser?.end();
         throw new InputError(this.file, this.offset(), { reason: 'gzip-cut-short' });
       }
-      if (this.reread !== null) await this.redeliverBeforeDamage();
+      const last = this.reread !== null ? ((await this.redeliverBeforeDamage()) ?? err) : err;
+      if (last.message === NOT_GZIP_AFTER_MEMBER && (this.parser?.bytes ?? 0) > 0) {
+        // As gzip -d: the data before the garbage is kept (a record it cuts is named first), then one line.
+        this.parser?.end();
+        throw new InputError(this.file, this.offset(), { reason: 'gzip-trailing-garbage' });
+      }
       throw new InputError(this.file, this.offset(), { reason: 'gzip-damaged', detail: err.message });
     }
   }
 
   /**
-   * Rare: damage in a gzip file read with large chunks. Decompresses it again from the start in
-   * small chunks, skips the bytes the parser already has, and hands it the rest, up to where zlib
-   * fails again: the frames of all but the last small chunk before the damage are delivered.
+   * Rare: damage in a gzip file read with large chunks. Decompresses it again from the start,
+   * skips the bytes the parser already has, and hands it the rest, up to where zlib fails again;
+   * from the chunk where zlib failed on, the input goes to zlib in small slices, so that it drops
+   * (with the output of the write that failed) at most the last 16 KiB before the damage. When
+   * the damage is trailing garbage, once more, in GUNZIP_STEP_BYTES slices over the slice where
+   * it was found: all the data before it is delivered. Returns zlib's last error, if any.
    */
-  private async redeliverBeforeDamage(): Promise<void> {
+  private async redeliverBeforeDamage(): Promise<Error | null> {
+    const first = await this.decompressAgain(this.lastChunkStart, SMALL_GUNZIP_CHUNK_BYTES);
+    if (first.error?.message !== NOT_GZIP_AFTER_MEMBER) return first.error;
+    return (await this.decompressAgain(first.failedAt, GUNZIP_STEP_BYTES)).error;
+  }
+
+  /** One pass of redeliverBeforeDamage: input from raw offset `sliceFrom` on goes to zlib `slice` bytes at a time. */
+  private async decompressAgain(sliceFrom: number, slice: number): Promise<{ error: Error | null; failedAt: number }> {
     let skip = this.parser?.bytes ?? 0;
     const again = new Gunzipper((out) => {
       const from = Math.min(skip, out.length);
       skip -= from;
       if (from < out.length) this.capture(out, from, out.length);
     }, SMALL_GUNZIP_CHUNK_BYTES);
+    let pos = 0;
+    let writing = 0;
     try {
-      for await (const chunk of this.reread!()) await again.write(chunk);
+      for await (const chunk of this.reread!()) {
+        const whole = Math.max(0, Math.min(chunk.length, sliceFrom - pos));
+        writing = pos;
+        if (whole > 0) await again.write(chunk.subarray(0, whole));
+        for (let at = whole; at < chunk.length; at += slice) {
+          writing = pos + at;
+          await again.write(chunk.subarray(at, Math.min(at + slice, chunk.length)));
+        }
+        pos += chunk.length;
+      }
+      writing = pos;
       await again.end();
+      return { error: null, failedAt: pos };
     } catch (err) {
       if (!isZlibError(err)) throw err; // the parser's or the sink's
+      return { error: err, failedAt: writing };
     } finally {
       again.destroy(new InputError(this.file, this.offset(), { reason: 'reading-stopped' }));
     }

@@ -19,6 +19,17 @@ export const SMALL_GUNZIP_CHUNK_BYTES = 16 * 1024;
 
 /** zlib's code when the compressed stream ends before its trailer. */
 export const Z_BUF_ERROR = 'Z_BUF_ERROR';
+/**
+ * zlib's message when the bytes after a complete gzip member are not another member: trailing
+ * garbage, which gzip(1) ignores with a warning (exit status 2), keeping the data before it.
+ */
+export const NOT_GZIP_AFTER_MEMBER = 'incorrect header check';
+/**
+ * Input slice written to zlib over the damage when a file is decompressed a last time: zlib drops
+ * what the failing write had produced, and a gzip trailer is 8 bytes, so with writes this small
+ * the end of the last member always lands in an earlier write than the bytes after it.
+ */
+export const GUNZIP_STEP_BYTES = 8;
 
 /** Whether `err` is zlib's (its codes start with Z_), as opposed to the parser's or the sink's. */
 export function isZlibError(err: unknown): err is NodeJS.ErrnoException {

@@ -4,7 +4,7 @@ import { U32_SPAN, viewOf } from '../../bytes';
 import type { InputProblem } from '../input-error';
 import { ChunkedParser } from './chunked-parser';
 import type { Frame, FrameSink } from '../../frame';
-import { newFrame } from '../../frame';
+import { LINKTYPE, MAX_INTERFACES_PER_INPUT, newFrame } from '../../frame';
 import type { TsUnit } from '../timestamp';
 import { TS_UNIT_USEC, ticksToTime, tsUnitFromResol } from '../timestamp';
 
@@ -93,6 +93,13 @@ interface Interface {
   readonly selected: boolean;
 }
 
+/**
+ * Every interface past MAX_INTERFACES_PER_INPUT: nothing of its description is kept, its frames
+ * are delivered with no link type (decoded as `interface-over-cap`) and, since its time
+ * resolution and offset are unknown, the previous packet time of its section (as a Simple Packet Block).
+ */
+const OVER_CAP: Interface = { linkType: LINKTYPE.OVER_CAP, snapLen: 0, unit: TS_UNIT_USEC, offsetSec: 0, ifIndex: MAX_INTERFACES_PER_INPUT, name: '', selected: true };
+
 /** True when `buf[off .. off + 4)` is the type of a Section Header Block (pcapng's magic). */
 export function isPcapngMagic(buf: Buffer, off: number): boolean {
   return buf.length - off >= 4 && buf.readUInt32BE(off) === BLOCK.SHB;
@@ -130,7 +137,10 @@ function minLenOf(type: number): number {
 export class PcapngParser extends ChunkedParser {
   /** Packets delivered so far. */
   frames = 0;
-  /** LINKTYPE_* of every IDB so far, in file order: indexed by Frame.ifIndex. */
+  /**
+   * LINKTYPE_* of every IDB so far, in file order: indexed by Frame.ifIndex. At most
+   * MAX_INTERFACES_PER_INPUT, then one LINKTYPE.OVER_CAP for all the interfaces past the cap.
+   */
   readonly linkTypes: number[] = [];
   /** if_name of every IDB so far ('' when it has none), in file order: indexed by Frame.ifIndex. */
   readonly ifNames: string[] = [];
@@ -144,13 +154,17 @@ export class PcapngParser extends ChunkedParser {
   private readonly idLow = new Uint32Array(PACKET_ID_SLOTS);
   private readonly idSection = new Uint32Array(PACKET_ID_SLOTS);
   private section = 0;
+  /** Interface description blocks past MAX_INTERFACES_PER_INPUT (read, checked, not kept). */
+  interfacesOverCap = 0;
 
   private readonly frame: Frame = newFrame();
   /** Byte order of the current section. */
   private le = true;
   private inSection = false;
-  /** The current section's interfaces, by interface id. */
+  /** The current section's interfaces, by interface id (those under the cap). */
   private interfaces: Interface[] = [];
+  /** IDBs of the current section, kept or not: ids from interfaces.length up are OVER_CAP. */
+  private sectionInterfaces = 0;
   /** The last packet's time in this section: a Simple Packet Block, which has none, gets it. */
   private lastSec = 0;
   private lastNsec = 0;
@@ -285,10 +299,20 @@ export class PcapngParser extends ChunkedParser {
       this.filteredOut++;
       return;
     }
-    ticksToTime(view.getUint32(off + 12, le), view.getUint32(off + 16, le), iface.unit, iface.offsetSec, this.frame);
+    this.stamp(view.getUint32(off + 12, le), view.getUint32(off + 16, le), iface);
     const optStart = off + 28 + ((capLen + 3) & ~3);
     if (optStart < off + len - BLOCK_TRAILER_LEN) this.packetOptions(view, optStart, off + len - BLOCK_TRAILER_LEN, at);
     this.deliver(buf, off + 28, capLen, view.getUint32(off + 24, le), iface);
+  }
+
+  /** Hot path: the packet's time from its timestamp ticks, or the previous packet's for an interface past the cap. */
+  private stamp(hi: number, lo: number, iface: Interface): void {
+    if (iface !== OVER_CAP) {
+      ticksToTime(hi, lo, iface.unit, iface.offsetSec, this.frame);
+      return;
+    }
+    this.frame.tsSec = this.lastSec;
+    this.frame.tsNsec = this.lastNsec;
   }
 
   /**
@@ -341,8 +365,8 @@ export class PcapngParser extends ChunkedParser {
    * it is origlen cut to the snaplen and to the block body.
    */
   private simplePacket(buf: Buffer, view: DataView, off: number, len: number, at: number): void {
-    const iface = this.interfaces[0];
-    if (iface === undefined) this.fail(at, { reason: 'packet-before-interface' });
+    if (this.sectionInterfaces === 0) this.fail(at, { reason: 'packet-before-interface' });
+    const iface = this.interfaces[0] ?? OVER_CAP;
     const origLen = view.getUint32(off + 8, this.le);
     let capLen = Math.min(origLen, len - BLOCK_MIN_LEN.SPB);
     if (iface.snapLen !== 0 && iface.snapLen < capLen) capLen = iface.snapLen;
@@ -359,16 +383,15 @@ export class PcapngParser extends ChunkedParser {
     if (capLen > len - BLOCK_MIN_LEN.PB) {
       this.fail(at, { reason: 'packet-beyond-block', capLen, room: len - BLOCK_MIN_LEN.PB });
     }
-    ticksToTime(view.getUint32(off + 12, le), view.getUint32(off + 16, le), iface.unit, iface.offsetSec, this.frame);
+    this.stamp(view.getUint32(off + 12, le), view.getUint32(off + 16, le), iface);
     this.deliver(buf, off + 28, capLen, view.getUint32(off + 24, le), iface);
   }
 
   private interfaceOf(id: number, at: number): Interface {
     const iface = this.interfaces[id];
-    if (iface === undefined) {
-      this.fail(at, { reason: 'unknown-interface', id, interfaces: this.interfaces.length });
-    }
-    return iface;
+    if (iface !== undefined) return iface;
+    if (id < this.sectionInterfaces) return OVER_CAP;
+    this.fail(at, { reason: 'unknown-interface', id, interfaces: this.sectionInterfaces });
   }
 
   /** Hands the packet at buf[dataOff ..) (time already in the frame) to the sink. */
@@ -414,13 +437,19 @@ export class PcapngParser extends ChunkedParser {
       else if (code === IF_NAME) name = buf.toString('utf8', o + OPTION_HEADER_LEN, o + OPTION_HEADER_LEN + optLen).replace(/\0+$/, '');
       o += OPTION_HEADER_LEN + ((optLen + 3) & ~3); // values are padded to 32 bits
     }
+    this.sectionInterfaces++;
     const ifIndex = this.linkTypes.length;
     const f = this.interfaceFilter;
-    const id = this.interfaces.length;
+    const id = this.sectionInterfaces - 1;
     const selected = f === null || (/^\d+$/.test(f) ? Number(f) === id : name.toLowerCase().includes(f.toLowerCase()));
-    this.interfaces.push({ linkType, snapLen, unit, offsetSec, ifIndex, name, selected });
-    this.linkTypes.push(linkType);
-    this.ifNames.push(name);
+    if (ifIndex < MAX_INTERFACES_PER_INPUT) {
+      this.interfaces.push({ linkType, snapLen, unit, offsetSec, ifIndex, name, selected });
+      this.linkTypes.push(linkType);
+      this.ifNames.push(name);
+      return;
+    }
+    // Past the cap: its frames are counted under a reason, and no memory grows with the input.
+    if (this.interfacesOverCap++ === 0) this.linkTypes.push(LINKTYPE.OVER_CAP);
   }
 
   /** Rare. SHB: byte-order magic (already read), version, section length, options (§4.1). */
@@ -434,6 +463,7 @@ export class PcapngParser extends ChunkedParser {
     this.interfaces = [];
     // Packet ids are unique within a section only: slots written by an earlier section no longer match.
     this.section++;
+    this.sectionInterfaces = 0;
     this.lastSec = 0;
     this.lastNsec = 0;
     this.inSection = true;

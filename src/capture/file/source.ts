@@ -1,6 +1,5 @@
-// Capture inputs (files, `-` for stdin; pcap or pcapng, gzip-compressed or not) read in order as one RxJS timeline.
+// Capture inputs (files, `-` for stdin; pcap or pcapng, gzip-compressed or not) read in order as one timeline: the plain core, no RxJS.
 
-import { Observable } from 'rxjs';
 import type { FrameSink } from '../../frame';
 import { CaptureInput } from './capture-input';
 import type { ReadProgress } from './capture-input';
@@ -24,6 +23,20 @@ export interface ReadOptions {
   readonly interfaceFilter?: string;
 }
 
+/** Told once per chunk read, and once more with `done: true` when an input was read to its end. */
+export type ProgressListener = (progress: ReadProgress) => void;
+
+/** A reading under way. */
+export interface Reading {
+  /**
+   * Resolves after the last input was read to its end, or once cancelled; rejects with an
+   * `InputError` once every frame before the damage was delivered. Always handle its rejection.
+   */
+  readonly done: Promise<void>;
+  /** Stops the reading and closes the file; nothing more reaches the sink or the listener, and `done` resolves. */
+  cancel(): void;
+}
+
 /** One input to read: its name (as errors and progress name it) and, if given, its bytes. */
 interface Named {
   readonly name: string;
@@ -31,58 +44,62 @@ interface Named {
 }
 
 /**
- * Reads the inputs one after another into `sink`, synchronously per frame. The Observable
- * emits a `ReadProgress` per chunk, completes after the last input, or errors with an
- * `InputError` once every frame before the damage was delivered. Unsubscribing stops the
- * reading and closes the file. (One Observable over a loop, rather than rxjs's `concat` of one
- * per input, which loads more rxjs modules at start-up.)
+ * Reads the inputs one after another into `sink`, synchronously per frame, and tells `onProgress`
+ * per chunk. A plain core with no RxJS, so that `netgap read` does not load it: the Observable
+ * form is `readCaptures` in source-stream.ts.
  */
-export function readCaptures(names: readonly string[], sink: FrameSink, opts: ReadOptions = {}): Observable<ReadProgress> {
+export function readCapturesTo(names: readonly string[], sink: FrameSink, opts: ReadOptions = {}, onProgress?: ProgressListener): Reading {
   return readNamed(
     names.map((name) => ({ name, bytes: null })),
     sink,
     opts,
+    onProgress,
   );
 }
 
 /**
  * Reads one input named `name` from `bytes` (a stream the caller controls, e.g. a paced replay):
- * progress and errors carry `name`. Otherwise as readCaptures.
+ * progress and errors carry `name`. Otherwise as readCapturesTo.
  */
-export function readCapture(name: string, bytes: AsyncIterable<Uint8Array>, sink: FrameSink, opts: Omit<ReadOptions, 'stdin'> = {}): Observable<ReadProgress> {
-  return readNamed([{ name, bytes }], sink, opts);
+export function readCaptureTo(
+  name: string,
+  bytes: AsyncIterable<Uint8Array>,
+  sink: FrameSink,
+  opts: Omit<ReadOptions, 'stdin'> = {},
+  onProgress?: ProgressListener,
+): Reading {
+  return readNamed([{ name, bytes }], sink, opts, onProgress);
 }
 
-function readNamed(inputs: readonly Named[], sink: FrameSink, opts: ReadOptions): Observable<ReadProgress> {
-  return new Observable<ReadProgress>((subscriber) => {
-    let input: CaptureInput | null = null;
-    let stopped = false;
-    const readAll = async (): Promise<void> => {
-      for (const { name, bytes } of inputs) {
-        if (stopped) return;
-        const rereadable = bytes === null && name !== '-' && isRegularFile(name);
-        const current = new CaptureInput(name, sink, rereadable ? () => readAgain(name) : null, opts.interfaceFilter ?? null);
-        input = current;
-        try {
-          await readInput(current, bytes, opts, () => {
-            subscriber.next(current.progress(false));
-            return opts.holdBack?.();
-          });
-        } catch (err) {
-          if (!current.cancelled) subscriber.error(current.explain(err));
-          return;
-        }
+function readNamed(inputs: readonly Named[], sink: FrameSink, opts: ReadOptions, onProgress: ProgressListener | undefined): Reading {
+  let input: CaptureInput | null = null;
+  let stopped = false;
+  const readAll = async (): Promise<void> => {
+    for (const { name, bytes } of inputs) {
+      if (stopped) return;
+      const rereadable = bytes === null && name !== '-' && isRegularFile(name);
+      const current = new CaptureInput(name, sink, rereadable ? () => readAgain(name) : null, opts.interfaceFilter ?? null);
+      input = current;
+      try {
+        await readInput(current, bytes, opts, () => {
+          onProgress?.(current.progress(false));
+          return opts.holdBack?.();
+        });
+      } catch (err) {
         if (current.cancelled) return;
-        subscriber.next(current.progress(true));
+        throw current.explain(err);
       }
-      subscriber.complete();
-    };
-    void readAll();
-    return () => {
+      if (current.cancelled) return;
+      onProgress?.(current.progress(true));
+    }
+  };
+  return {
+    done: readAll(),
+    cancel: () => {
       stopped = true;
       input?.cancel();
-    };
-  });
+    },
+  };
 }
 
 /** One input, read to its end into its parser. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../../src/frame';
+import { LINKTYPE, MAX_INTERFACES_PER_INPUT } from '../../../src/frame';
 import { InputError } from '../../../src/capture/input-error';
 import { PCAPNG_MAX_BLOCK_LEN, createPcapngParser } from '../../../src/capture/file/pcapng';
 import type { FrameRecord, ParseResult } from '../frame-log';
@@ -103,6 +104,43 @@ describe('pcapng reader', () => {
     parser.push(file);
     parser.end();
     expect(parser.linkTypes).toEqual([1, 0, 113]);
+  });
+
+  it(`keeps ${MAX_INTERFACES_PER_INPUT} interfaces per input; frames of the ones past it come with no link type and the previous packet time of their section, and nothing grows`, () => {
+    const b = new PcapngBuilder().shb();
+    for (let i = 0; i < MAX_INTERFACES_PER_INPUT - 1; i++) b.idb(1, 0);
+    // The last one kept, with nanosecond stamps, then three past the cap (the second of them nanosecond too).
+    b.idb(113, 0, { tsresol: 9 }).idb(1, 0).idb(0, 0, { tsresol: 9 }).idb(1, 0);
+    const last = MAX_INTERFACES_PER_INPUT - 1;
+    b.epb(last, 5_000_000_000n, data(4, 0)).epb(last + 2, 7n, data(4, 1)).epb(0, 6_000_000n, data(4, 2));
+    // A new section: interface ids restart, but the cap counts the whole input.
+    b.shb().idb(1, 0).epb(0, 8_000_000n, data(4, 3)).spb(data(4, 4));
+    const file = b.build();
+    const result = parseInChunks(ng, file, [file.length - 100]);
+    expect(result.error).toBe(null);
+    expect(result.frames.map((f) => [f.ifIndex, f.linkType, f.tsSec, f.tsNsec])).toEqual([
+      [last, 113, 5, 0],
+      [MAX_INTERFACES_PER_INPUT, LINKTYPE.OVER_CAP, 5, 0],
+      [0, 1, 6, 0],
+      // As a Simple Packet Block: the previous packet time of its section, or 0.
+      [MAX_INTERFACES_PER_INPUT, LINKTYPE.OVER_CAP, 0, 0],
+      [MAX_INTERFACES_PER_INPUT, LINKTYPE.OVER_CAP, 0, 0],
+    ]);
+    const parser = createPcapngParser('t', () => undefined);
+    parser.push(file);
+    parser.end();
+    expect(parser.linkTypes).toHaveLength(MAX_INTERFACES_PER_INPUT + 1);
+    expect(parser.linkTypes[MAX_INTERFACES_PER_INPUT]).toBe(LINKTYPE.OVER_CAP);
+    expect(parser.interfacesOverCap).toBe(4);
+  });
+
+  it('an interface id past every IDB of its section is still an error when the section is over the cap', () => {
+    const b = new PcapngBuilder().shb();
+    for (let i = 0; i < MAX_INTERFACES_PER_INPUT + 2; i++) b.idb(1, 0);
+    b.epb(MAX_INTERFACES_PER_INPUT + 2, 0n, data(4, 0));
+    const err = inputError(parseInChunks(ng, b.build()));
+    expect(err.reason).toBe('unknown-interface');
+    expect(err.description).toBe(`packet block names interface ${MAX_INTERFACES_PER_INPUT + 2}, but its section has ${MAX_INTERFACES_PER_INPUT + 2} interface(s)`);
   });
 
   it('an interface id of the previous section is an error in the next', () => {

@@ -4,12 +4,11 @@ import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { lastValueFrom, take, toArray } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Frame } from '../../../src/frame';
 import { InputError } from '../../../src/capture/input-error';
 import type { ReadOptions, ReadProgress } from '../../../src/capture/file/source';
-import { readCaptures } from '../../../src/capture/file/source';
+import { readCapturesTo } from '../../../src/capture/file/source';
 import type { FrameRecord } from '../frame-log';
 import { CORPUS, expectedOf, recordOf } from '../frame-log';
 
@@ -34,12 +33,15 @@ async function run(names: string[], opts: ReadOptions = {}, sink?: (f: Frame) =>
   const progress: ReadProgress[] = [];
   let error: unknown = null;
   try {
-    await lastValueFrom(
-      readCaptures(names, (f) => {
+    await readCapturesTo(
+      names,
+      (f) => {
         frames.push(recordOf(f));
         sink?.(f);
-      }, opts).pipe(toArray()),
-    ).then((p) => progress.push(...p));
+      },
+      opts,
+      (p) => progress.push(p),
+    ).done;
   } catch (err) {
     error = err;
   }
@@ -208,7 +210,7 @@ describe('every bad corpus file', () => {
   });
 });
 
-describe('readCaptures', () => {
+describe('readCapturesTo', () => {
   const dir = mkdtempSync(join(tmpdir(), 'netgap-source-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -259,13 +261,17 @@ describe('readCaptures', () => {
       let chunks = 0;
       const held: number[] = [];
       const frames: number[] = [];
-      const done = lastValueFrom(
-        readCaptures(source.names, () => frames.push(1), {
+      const progress: ReadProgress[] = [];
+      const { done } = readCapturesTo(
+        source.names,
+        () => frames.push(1),
+        {
           readBytes: 256 * 1024,
           stdin: source.stdin,
           // Every other chunk, hold the reading back until the test lets it go.
           holdBack: () => (++chunks % 2 === 1 ? new Promise<void>((resolve) => (release = resolve)) : undefined),
-        }).pipe(toArray()),
+        },
+        (p) => progress.push(p),
       );
       for (;;) {
         await new Promise((resolve) => setTimeout(resolve, 5));
@@ -277,7 +283,7 @@ describe('readCaptures', () => {
         release = null;
         go();
       }
-      const progress = await done;
+      await done;
       expect(progress.at(-1)).toMatchObject({ done: true, frames: 1448 });
       expect(frames).toHaveLength(1448);
       expect(held.length).toBeGreaterThan(2);
@@ -348,18 +354,17 @@ describe('readCaptures', () => {
     expect(arrivals[firstHalf - 1]!).toBeLessThan(arrivals.at(-1)! - 300);
   });
 
-  it('stops reading a FIFO whose writer went quiet when unsubscribed, without waiting for it', async () => {
+  it('stops reading a FIFO whose writer went quiet when cancelled, without waiting for it', async () => {
     const bytes = readFileSync(good('smb_smb3_multichannel.pcap'));
     const fifo = join(dir, 'quiet.fifo');
     execFileSync('mkfifo', [fifo]);
     writeFileSync(join(dir, 'some'), bytes.subarray(0, 100_000));
     const writer = spawnWriter(fifo, 'cat "$1/some"; exec sleep 30');
     let seen = 0;
-    await new Promise<void>((resolve) => {
-      const sub = readCaptures([fifo], () => {
-        if (++seen === 10) setImmediate(() => (sub.unsubscribe(), resolve()));
-      }).subscribe({ error: () => resolve() });
+    const reading = readCapturesTo([fifo], () => {
+      if (++seen === 10) setImmediate(() => reading.cancel());
     });
+    await reading.done;
     writer.kill();
     expect(seen).toBeGreaterThanOrEqual(10);
   });
@@ -417,6 +422,33 @@ describe('readCaptures', () => {
     expect((err2 as InputError).description).toMatch(/^gzip data damaged: unknown compression method/);
   });
 
+  it('keeps every frame before trailing garbage after the gzip data, as gzip -d does, then names it in one line', async () => {
+    for (const name of ['arp-who-has.pcap', 'smb_smb3_multichannel.pcap']) {
+      const pcapBytes = readFileSync(good(name)); // 0.1 KB and 2.6 MB: one read, and many
+      const path = join(dir, `garbage-${name}.gz`);
+      writeFileSync(path, Buffer.concat([gzipSync(pcapBytes), Buffer.from('this is not gzip\n')]));
+      const whole = await run([good(name)]);
+      const { frames, error } = await run([path]);
+      expect(frames).toEqual(whole.frames);
+      expect(error).toBeInstanceOf(InputError);
+      expect([(error as InputError).offset, (error as InputError).reason]).toEqual([pcapBytes.length, 'gzip-trailing-garbage']);
+      expect((error as InputError).message).toBe(`${path}: byte ${pcapBytes.length}: trailing garbage after the gzip data ignored (offset in the decompressed stream)`);
+    }
+    // Zeros after the data are what tape blocking leaves: zlib skips them, and so does gzip -d, silently.
+    const zeros = join(dir, 'zeros.pcap.gz');
+    writeFileSync(zeros, Buffer.concat([gzipSync(readFileSync(good('arp-who-has.pcap'))), Buffer.alloc(512)]));
+    expect((await run([zeros])).error).toBe(null);
+  });
+
+  it('names a record cut by trailing garbage before the garbage itself', async () => {
+    const pcapBytes = readFileSync(good('arp-who-has.pcap'));
+    const path = join(dir, 'cut-then-garbage.pcap.gz');
+    writeFileSync(path, Buffer.concat([gzipSync(pcapBytes.subarray(0, pcapBytes.length - 5)), Buffer.from('garbage')]));
+    const { frames, error } = await run([path]);
+    expect(frames).toHaveLength(1);
+    expect((error as InputError).reason).toBe('record-cut-short');
+  });
+
   it('reports damage inside a gzip-compressed capture at its decompressed offset, read from a file or stdin', async () => {
     const gz = gzipSync(readFileSync(bad('corrupt-caplen-communityid_arp-at166.pcap')));
     const path = join(dir, 'corrupt-caplen.pcap.gz');
@@ -470,13 +502,22 @@ describe('readCaptures', () => {
     expect((error as InputError).description).toBe('not a pcap or pcapng file: only 3 byte(s)');
   });
 
-  it('stops reading, and delivers no more frames, once unsubscribed', async () => {
+  it('stops reading once cancelled: no more frames or progress, and done resolves', async () => {
     let count = 0;
+    let progressed = 0;
     const f = good('smb_smb3_multichannel.pcap');
-    await lastValueFrom(readCaptures([f, f], () => count++, { readBytes: 16 * 1024 }).pipe(take(3)));
-    const atUnsubscribe = count;
+    const reading = readCapturesTo(
+      [f, f],
+      () => count++,
+      { readBytes: 16 * 1024 },
+      () => {
+        if (++progressed === 3) reading.cancel();
+      },
+    );
+    await reading.done;
+    const atCancel = count;
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(count).toBe(atUnsubscribe);
+    expect([count, progressed]).toEqual([atCancel, 3]);
     expect(count).toBeLessThan(1448);
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { finalize, type Observable } from 'rxjs';
 import { frameTimeS } from '../../../src/frame';
-import { readCaptures } from '../../../src/capture/file/source';
+import { readCaptures } from '../../../src/capture/file/source-stream';
 import type { Engine } from '../../../src/detect/engine';
 import { Dashboard, type DashboardFeed } from '../../../src/output/dashboard/dashboard';
 import { analyze, type AnalysisEvent } from '../../../src/pipeline';
