@@ -1,12 +1,13 @@
-// `netgap live`: capture on host interfaces through cap (libpcap/Npcap) and print the alerts as they happen, then a summary.
+// `netgap live`: capture on host interfaces through dumpcap or cap (libpcap/Npcap) and print the alerts as they happen, then a summary.
 
 import type { EventEmitter } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
 import { EMPTY, fromEvent, map, merge, type Observable, tap, timer } from 'rxjs';
 import { PcapngWriter, PcapWriter } from '../capture/file/writer';
-import type { InterfaceStats } from '../capture/live/capture';
+import type { CaptureEngine, InterfaceStats, LossMethod } from '../capture/live/capture';
 import { CaptureOpenError, LiveCapture } from '../capture/live/capture';
 import { CapMissingError, loadCap } from '../capture/live/cap';
+import { DUMPCAP_MISSING_HINT, locateDumpcap } from '../capture/live/dumpcap';
 import { combineFilter } from '../capture/live/filter';
 import type { RunAs } from '../capture/live/user';
 import { dropPrivileges, resolveUser } from '../capture/live/user';
@@ -20,10 +21,12 @@ import { LineWriter } from '../output/line-writer';
 import { summaryPieces } from '../output/ndjson';
 import { sanitize } from '../output/sanitize';
 import { LOSS_METHOD_TEXT, summaryText } from '../output/summary-text';
+import { alertText } from '../output/text';
 import { analyze, type SummaryEvent } from '../pipeline';
 import { EXIT, type ExitCode } from './exit-codes';
 import { type Io, processIo } from './io';
 import { engineOptions, type LiveOptions } from './options';
+import { Service, ServiceSetupError } from './service';
 
 /** The snapshot length cap always uses (binding.cc); also the file's. */
 const CAP_SNAPLEN = 65535;
@@ -45,10 +48,27 @@ function permissionHint(iface: string): string {
   );
 }
 
-function openErrorText(e: CaptureOpenError): string {
+/** How dumpcap gets the right to capture without running netgap as root. */
+function dumpcapPermissionHint(iface: string, path: string): string {
+  return (
+    `cannot capture on ${iface}: permission denied. Run netgap as root, or let dumpcap capture for you: ` +
+    'on Debian/Ubuntu `sudo dpkg-reconfigure wireshark-common` (answer yes), `sudo usermod -a -G wireshark $USER`, then log in again; ' +
+    `elsewhere \`sudo setcap cap_net_raw,cap_net_admin=eip ${path}\``
+  );
+}
+
+/** How the loss of an interface will be measured, as said when it opens. */
+function listeningLoss(method: LossMethod, engine: CaptureEngine): string {
+  if (engine.kind !== 'dumpcap') return LOSS_METHOD_TEXT[method];
+  // dumpcap's own counts come in its statistics block when it stops; meanwhile the interface counters.
+  const meanwhile = method === 'kernel-counters' ? ', and against the kernel counters while it runs' : '';
+  return `${LOSS_METHOD_TEXT['pcap-stats']}${meanwhile}`;
+}
+
+function openErrorText(e: CaptureOpenError, engine: CaptureEngine): string {
   switch (e.reason) {
     case 'permission':
-      return permissionHint(e.iface);
+      return engine.kind === 'dumpcap' ? dumpcapPermissionHint(e.iface, engine.path) : permissionHint(e.iface);
     case 'no-device':
       return `cannot capture on ${e.iface}: no such interface (\`netgap interfaces\` lists them)`;
     case 'filter':
@@ -61,8 +81,9 @@ function openErrorText(e: CaptureOpenError): string {
 }
 
 /** The summary's `capture` object (README: "Live capture statistics"). */
-function captureSummary(stats: readonly InterfaceStats[], filter: string | null, bufferBytes: number): CaptureSummary {
+function captureSummary(stats: readonly InterfaceStats[], filter: string | null, bufferBytes: number, engine: CaptureEngine): CaptureSummary {
   return {
+    engine: engine.kind,
     filter,
     buffer_bytes: bufferBytes,
     interfaces: stats.map((s) => ({
@@ -96,11 +117,20 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
     io.stderr.write(`netgap: ${sanitize(text)}\n`);
     return code;
   };
-  try {
-    loadCap();
-  } catch (err) {
-    if (err instanceof CapMissingError) return fail(err.message);
-    throw err;
+  let captureEngine: CaptureEngine;
+  const dumpcap = opts.captureEngine === 'cap' ? null : locateDumpcap();
+  if (dumpcap !== null) {
+    captureEngine = { kind: 'dumpcap', path: dumpcap };
+  } else if (opts.captureEngine === 'dumpcap') {
+    return fail(DUMPCAP_MISSING_HINT);
+  } else {
+    try {
+      loadCap();
+    } catch (err) {
+      if (err instanceof CapMissingError) return fail(err.message);
+      throw err;
+    }
+    captureEngine = { kind: 'cap' };
   }
   let runAs: RunAs | null = null;
   if (opts.user !== undefined) {
@@ -113,8 +143,10 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
   }
 
   const tui = opts.tui === true || (opts.tail !== true && opts.json !== true && io.stdout === process.stdout && process.stdout.isTTY === true && process.stdin.isTTY === true);
-  const out = new LineWriter(io.stdout);
-  const renderer = new AlertRenderer(opts.json === true ? 'ndjson' : 'text');
+  // Made once the service is open: with --output, lines go to that file, and NDJSON carries the sensor's name.
+  let out = new LineWriter(io.stdout);
+  let renderer = new AlertRenderer(opts.json === true ? 'ndjson' : 'text');
+  let service: Service | null = null;
   // With the dashboard open nothing may write to the terminal: the capture processes' messages wait until it closes.
   const heldMessages: string[] = [];
   const message = (text: string): void => {
@@ -123,6 +155,7 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
   };
   // The dashboard shows the alerts itself; the summary printed after it still gives the advice.
   const render = (alert: Alert): void => {
+    service?.alert(alert);
     if (tui) renderer.note(alert);
     else out.line(renderer.line(alert));
   };
@@ -139,19 +172,33 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
       retry: opts.retry && runAs === null,
       runAs,
       count: opts.count ?? Infinity,
+      engine: captureEngine,
     },
     (iface, line) => message(`netgap: ${sanitize(`${iface}: capture process: ${line}`)}\n`),
   );
 
+  // The service options' files and ports are opened before capture starts: a mistake is one line, exit 2.
+  let engine: Engine | undefined;
+  try {
+    service = await Service.open(opts, { engine: () => engine, interfaces: () => capture.stats() }, (text) => message(`netgap: ${sanitize(text)}\n`));
+  } catch (err) {
+    if (err instanceof ServiceSetupError) return fail(err.message, EXIT.USAGE);
+    throw err;
+  }
+  const opened = service;
+  if (opened.output !== null) out = new LineWriter(opened.output);
+  renderer = new AlertRenderer(renderer.format, opened.host);
   try {
     await capture.open();
   } catch (err) {
-    if (err instanceof CaptureOpenError) return fail(openErrorText(err));
+    await opened.close();
+    if (err instanceof CaptureOpenError) return fail(openErrorText(err, captureEngine));
     throw err;
   }
+  if (opened.listening !== null) io.stderr.write(`netgap: ${sanitize(`metrics at http://${opened.listening}/metrics`)}\n`);
   for (const s of capture.stats()) {
     io.stderr.write(
-      `netgap: ${sanitize(`listening on ${s.name}, link type ${s.linkType} (${LINK_NAMES[s.linkType] ?? 'unknown'}), buffer ${opts.bufferSize} MiB, ${LOSS_METHOD_TEXT[s.lossMethod]}`)}\n`,
+      `netgap: ${sanitize(`listening on ${s.name} (${captureEngine.kind}), link type ${s.linkType} (${LINK_NAMES[s.linkType] ?? 'unknown'}), buffer ${opts.bufferSize} MiB, ${listeningLoss(s.lossMethod, captureEngine)}`)}\n`,
     );
   }
   if (runAs !== null) {
@@ -159,6 +206,7 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
       dropPrivileges(runAs);
     } catch (err) {
       capture.abort();
+      await opened.close();
       return fail((err as Error).message);
     }
   }
@@ -171,12 +219,14 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
     const pcapng = /\.pcapng$/i.test(opts.write);
     if (!pcapng && fileLinkTypes.some((t) => t !== fileLinkTypes[0])) {
       capture.abort();
+      await opened.close();
       return fail(`--write ${opts.write}: the interfaces have different link types (${fileLinkTypes.join(', ')}): name the file .pcapng`);
     }
     try {
       fd = openSync(opts.write, 'w');
     } catch (err) {
       capture.abort();
+      await opened.close();
       return fail(`--write ${opts.write}: ${(err as Error).message}`);
     }
     // Nanosecond timestamps: the file holds the live stamps exactly, so `netgap read` on it sees the same times.
@@ -185,7 +235,6 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
       : new PcapWriter(fd, { linkType: fileLinkTypes[0]!, snapLen: CAP_SNAPLEN, tsResolution: 'ns' });
   }
 
-  let engine: Engine | undefined;
   const events = analyze(
     (input) => {
       const w = writer;
@@ -199,13 +248,24 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
       return capture.run({ frame, tick: (t) => input.tick(t), capture: (fact) => input.capture(fact) }).pipe(tap(() => w?.flush()));
     },
     { ...engineOptions(opts), captureIdleS: opts.idle },
-    (e) => (engine = e),
+    (e) => {
+      engine = e;
+      opened.attach(e, true);
+    },
+  );
+  opened.watchHangup(
+    () => engine?.clock.now ?? -Infinity,
+    (alert) => {
+      render(alert);
+      message(`netgap: ${alertText(alert)}\n`);
+    },
   );
   const printSummary = async (ev: Pick<SummaryEvent, 'summary' | 'head' | 'rows'>): Promise<void> => {
     writer?.flush();
-    const capturing = captureSummary(capture.stats(), userFilter ? opts.filter! : null, bufferBytes);
+    const capturing = captureSummary(capture.stats(), userFilter ? opts.filter! : null, bufferBytes, captureEngine);
     if (opts.json) {
-      await out.linePieces(summaryPieces(ev.head, ev.rows(), { capture: capturing }));
+      const host = opened.host;
+      await out.linePieces(summaryPieces(ev.head, ev.rows(), host === undefined ? { capture: capturing } : { capture: capturing, host }));
     } else {
       for (const line of summaryText(ev.summary, renderer.advice, capturing)) out.line(line);
     }
@@ -218,6 +278,7 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
   } finally {
     stopping.unsubscribe();
     if (fd >= 0) closeSync(fd);
+    await opened.close();
     for (const m of heldMessages) io.stderr.write(m);
   }
 

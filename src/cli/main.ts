@@ -5,6 +5,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { sanitize } from '../output/sanitize';
+import { addDeployCommand } from './deploy';
 import { EXIT } from './exit-codes';
 import { addLiveOptions, addReadOptions, givenOn, liveOptionsError, readOptionsError, type LiveOptions, type ReadOptions } from './options';
 import { readPackageVersion } from './version';
@@ -52,6 +53,8 @@ function program(): Command {
     .action(async () => {
       process.exitCode = (await import('./interfaces')).runInterfaces();
     });
+
+  addDeployCommand(cmd);
   return cmd;
 }
 

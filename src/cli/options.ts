@@ -2,6 +2,7 @@
 
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from '../detect/options';
+import { parseListenAddress } from '../output/metrics/listen';
 import { DEFAULT_BUFFER_MIB, MAX_BUFFER_MIB } from './buffer-size';
 
 function seconds(text: string): number {
@@ -87,7 +88,7 @@ export function engineOptions(opts: DetectorOptions): Partial<EngineOptions> {
   return o;
 }
 
-export interface ReadOptions extends DetectorOptions {
+export interface ReadOptions extends DetectorOptions, ServiceOptions {
   json?: boolean;
   failOn?: 'warning' | 'critical';
   tui?: boolean;
@@ -97,7 +98,7 @@ export interface ReadOptions extends DetectorOptions {
   interfaceFilter?: string;
 }
 
-export interface LiveOptions extends DetectorOptions {
+export interface LiveOptions extends DetectorOptions, ServiceOptions {
   /** Devices to capture on (`-i`, repeatable). */
   interface: string[];
   filter?: string;
@@ -115,7 +116,13 @@ export interface LiveOptions extends DetectorOptions {
   idle: number;
   /** commander's `--no-retry` sets this to false. */
   retry: boolean;
+  /** What captures: dumpcap, cap, or auto (dumpcap where installed). */
+  captureEngine: CaptureEngineChoice;
 }
+
+/** `--capture-engine`'s values. */
+export const CAPTURE_ENGINES = ['auto', 'dumpcap', 'cap'] as const;
+export type CaptureEngineChoice = (typeof CAPTURE_ENGINES)[number];
 
 const JSON_HELP = 'write NDJSON: one alert object per line, then one summary object';
 
@@ -129,7 +136,7 @@ function addDetectorOptions(c: Command): Command {
 
 /** `read`'s options, added to its command. */
 export function addReadOptions(c: Command): Command {
-  return addDetectorOptions(c.option('--json', JSON_HELP))
+  return addServiceOptions(addDetectorOptions(c.option('--json', JSON_HELP)))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when an alert of this severity or worse was raised').choices(['warning', 'critical']))
     .option('--tui', 'replay in the terminal dashboard, which stays open at the end until q')
     .option('--speed <n>', 'with --tui: replay at n times real time from packet timestamps (0: as fast as possible)', speed)
@@ -138,7 +145,8 @@ export function addReadOptions(c: Command): Command {
 
 /** `live`'s options, added to its command. */
 export function addLiveOptions(c: Command): Command {
-  return addDetectorOptions(
+  return addServiceOptions(
+    addDetectorOptions(
     c
       .requiredOption('-i, --interface <name>', 'capture on this device; repeat for several (`netgap interfaces` lists them)', collect)
       .option('--filter <bpf>', 'capture what this pcap-filter expression keeps, plus every ARP and RARP frame (the detectors need those)')
@@ -151,8 +159,55 @@ export function addLiveOptions(c: Command): Command {
       .option('--tail', 'print alert lines even on a terminal (the dashboard opens there by default)')
       .option('--user <name>', 'once the interfaces are open, drop root and run as this user (as tcpdump -Z does)')
       .option('--no-retry', 'exit when an interface goes away, instead of reopening it every 3 s')
-      .option('--idle <seconds>', 'raise capture-idle when nothing was captured on an interface for this long', seconds, 60),
+      .option('--idle <seconds>', 'raise capture-idle when nothing was captured on an interface for this long', seconds, 60)
+      .addOption(
+        new Option('--capture-engine <engine>', "what captures: Wireshark's dumpcap (kernel timestamps and drop counts) or netgap's own process on the cap module; auto: dumpcap where installed")
+          .choices(CAPTURE_ENGINES)
+          .default('auto'),
+      ),
+    ),
   );
+}
+
+/** The service options of `read` and `live` (issue 18): metrics, state, output, sensor; the files and ports are checked when they open (cli/service.ts). */
+export interface ServiceOptions {
+  /** `--metrics [HOST:]PORT`, checked by its parser. */
+  metrics?: string;
+  metricsTextfile?: string;
+  metricsStations?: number;
+  state?: string;
+  stateInterval?: number;
+  output?: string;
+  sensor?: string;
+}
+
+function listenAddress(text: string): string {
+  if (parseListenAddress(text) === null) throw new InvalidArgumentError('expected [HOST:]PORT, e.g. 9473 or 0.0.0.0:9473');
+  return text;
+}
+
+/** A sensor name as RFC 5424 allows a HOSTNAME: printable ASCII, no space, at most 255 characters. */
+function sensorName(text: string): string {
+  if (!/^[!-~]{1,255}$/.test(text)) throw new InvalidArgumentError('expected printable ASCII without spaces, at most 255 characters (as a syslog HOSTNAME)');
+  return text;
+}
+
+function addServiceOptions(c: Command): Command {
+  return c
+    .option('--metrics <[host:]port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (host 127.0.0.1 unless given)', listenAddress)
+    .option('--metrics-textfile <file>', "write the metrics to this file every 15 s, atomically, for node_exporter's or windows_exporter's textfile collector")
+    .option('--metrics-stations <n>', 'per-station ARP-age series for at most n stations past --arp-warn', count)
+    .option('--state <file>', 'keep the stations in this file across restarts: read at start, written every --state-interval and at exit')
+    .option('--state-interval <seconds>', 'how often --state is written (default 60)', seconds)
+    .option('--output <file>', 'write the alert lines and the summary to this file (appended) instead of stdout; SIGHUP opens it again (logrotate)')
+    .option('--sensor <name>', "the `host` of every NDJSON record (default with --output: this host's name)", sensorName);
+}
+
+/** Why the service options cannot work together; null when they can. */
+export function serviceOptionsError(o: ServiceOptions): string | null {
+  if (o.metricsStations !== undefined && o.metrics === undefined && o.metricsTextfile === undefined) return '--metrics-stations needs --metrics or --metrics-textfile';
+  if (o.stateInterval !== undefined && o.state === undefined) return '--state-interval needs --state';
+  return null;
 }
 
 /** Whether the user typed an option (commander name), rather than it keeping its default. */
@@ -178,7 +233,7 @@ export function detectorOptionsError(o: DetectorOptions, given: Given): string |
 
 /** Why `read` cannot run with these options and files; null when it can. */
 export function readOptionsError(files: readonly string[], o: ReadOptions, given: Given, terminal: boolean): string | null {
-  const detectors = detectorOptionsError(o, given);
+  const detectors = detectorOptionsError(o, given) ?? serviceOptionsError(o);
   if (detectors !== null) return detectors;
   if (o.tui !== true) return o.speed !== undefined ? `--speed ${o.speed} needs --tui` : null;
   if (o.json === true) return '--tui and --json exclude each other';
@@ -189,7 +244,7 @@ export function readOptionsError(files: readonly string[], o: ReadOptions, given
 
 /** Why `live` cannot run with these options; null when it can. */
 export function liveOptionsError(o: LiveOptions, given: Given): string | null {
-  const detectors = detectorOptionsError(o, given);
+  const detectors = detectorOptionsError(o, given) ?? serviceOptionsError(o);
   if (detectors !== null) return detectors;
   if (o.tui === true) {
     const excluded = [o.tail === true ? '--tail' : '', o.json === true ? '--json' : ''].filter((f) => f !== '');

@@ -4,14 +4,17 @@ import { analyzeTo, type AnalysisSource, type SummaryEvent } from '../analysis';
 import { InputError } from '../capture/input-error';
 import { readCapturesTo } from '../capture/file/source';
 import type { Severity } from '../detect/alerts';
+import type { Engine } from '../detect/engine';
 import { AlertRenderer } from '../output/alert-renderer';
 import { LineWriter } from '../output/line-writer';
 import { sanitize } from '../output/sanitize';
 import { summaryPieces } from '../output/ndjson';
 import { summaryText } from '../output/summary-text';
+import { alertText } from '../output/text';
 import { EXIT, type ExitCode } from './exit-codes';
 import { type Io, processIo } from './io';
 import { engineOptions, type ReadOptions } from './options';
+import { Service, ServiceSetupError } from './service';
 
 const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical: 2 };
 
@@ -20,9 +23,29 @@ const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical
  * INPUT when an input could not be read to its end (after every alert and the summary were written).
  */
 export async function runRead(files: string[], opts: ReadOptions, io: Io = processIo()): Promise<ExitCode> {
-  const out = new LineWriter(io.stdout);
-  const renderer = new AlertRenderer(opts.json === true ? 'ndjson' : 'text');
+  // The service options' files and ports are opened before any frame is read: a mistake is one line, exit 2.
+  let engine: Engine | undefined;
+  let service: Service;
+  try {
+    service = await Service.open(opts, { engine: () => engine }, (text) => io.stderr.write(`netgap: ${sanitize(text)}\n`));
+  } catch (err) {
+    if (!(err instanceof ServiceSetupError)) throw err;
+    io.stderr.write(`netgap: ${sanitize(err.message)}\n`);
+    return EXIT.USAGE;
+  }
+  const out = new LineWriter(service.output ?? io.stdout);
+  const host = service.host;
+  const renderer = new AlertRenderer(opts.json === true ? 'ndjson' : 'text', host);
   let worst = -1;
+  service.watchHangup(
+    () => engine?.clock.now ?? -Infinity,
+    (alert) => {
+      service.alert(alert);
+      worst = Math.max(worst, RANK[alert.severity]);
+      out.line(renderer.line(alert));
+      io.stderr.write(`netgap: ${alertText(alert)}\n`);
+    },
+  );
   // The plain cores of the analysis and the reading: `read` loads no RxJS, which costs more start-up than a short capture's analysis.
   const source: AnalysisSource = (input, end) => {
     const reading = readCapturesTo(files, input.frame, { holdBack: () => out.drained(), ...(opts.interfaceFilter !== undefined ? { interfaceFilter: opts.interfaceFilter } : {}) });
@@ -37,6 +60,7 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = proce
         source,
         {
           alert: (alert) => {
+            service.alert(alert);
             worst = Math.max(worst, RANK[alert.severity]);
             // Text lines leave the advice out; the summary gives it once per station.
             out.line(renderer.line(alert));
@@ -48,6 +72,10 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = proce
           error: reject,
         },
         engineOptions(opts),
+        (e) => {
+          engine = e;
+          service.attach(e);
+        },
       );
     });
   } catch (err) {
@@ -57,10 +85,11 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = proce
     out.flush();
   }
   if (summary !== undefined) {
-    if (opts.json) await out.linePieces(summaryPieces(summary.head, summary.rows()));
+    if (opts.json) await out.linePieces(summaryPieces(summary.head, summary.rows(), host === undefined ? {} : { host }));
     else for (const line of summaryText(summary.summary, renderer.advice)) out.line(line);
     out.flush();
   }
+  await service.close();
   if (failure !== undefined) {
     // The file name is the user's, and may hold any byte (a file named with ESC[2J clears the screen).
     io.stderr.write(`netgap: ${sanitize(failure.message)}\n`);

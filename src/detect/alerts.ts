@@ -53,6 +53,11 @@ interface ArpGapFields {
    * so an ARP may have gone unrecorded. Absent when there was no such hole.
    */
   capture_hole_s?: number;
+  /**
+   * Seconds netgap was not running inside this gap (`netgap live` restarted from its --state
+   * file): the station may have ARPed unseen then. Absent when the gap did not span a restart.
+   */
+  unwatched_s?: number;
 }
 
 /** The station keeps sending, and its last ARP is now --arp-warn seconds old. */
@@ -156,6 +161,19 @@ export interface CaptureResumedAlert extends AlertBase, CaptureFields {
   down_s: number;
 }
 
+/**
+ * netgap could not open its --output file again (on SIGHUP, after log rotation moved it away): it
+ * keeps writing to the file it had open, and tries again at the next SIGHUP. Carries no station.
+ */
+export interface OutputErrorAlert extends AlertBase {
+  kind: 'output-error';
+  severity: 'warning';
+  /** The --output path. */
+  file: string;
+  /** Why it could not be opened, in words ("no such directory", "permission denied"). */
+  detail: string;
+}
+
 /** What a network-change marker frame was. */
 export type MarkerKind =
   /** ARP request or reply whose sender IP equals its target IP: the RFC 5227 ARP Announcement, or a gratuitous reply (RFC 5944 §4.6). */
@@ -240,6 +258,7 @@ export type Alert =
   | CaptureIdleAlert
   | CaptureStoppedAlert
   | CaptureResumedAlert
+  | OutputErrorAlert
   | NetworkChangeAlert
   | InboundBlackoutStartAlert
   | InboundBlackoutAlert;

@@ -5,6 +5,8 @@ import type { DecodedFrame } from '../decode/decoded-frame';
 import { L4, TCP_FLAG } from '../decode/decoded-frame';
 import type { AlertSink, ArpGapCause, ArpGapExpiredAlert, ArpGapRecoveredAlert, ArpGapWarningAlert } from './alerts';
 import type { PacketClock } from './clock';
+import type { ArpGapEntryState } from './state';
+import { loaded, stored } from './state';
 import type { Station } from './stations';
 import type { TimerOwner } from './timer-queue';
 
@@ -311,6 +313,70 @@ export class ArpGapDetector {
     return v;
   }
 
+  /** The station's entries as a state file keeps them (detect/state.ts). */
+  toState(st: Station): ArpGapEntryState[] {
+    return st.arpGap.map((e) => {
+      let syn: ArpGapEntryState['syn'] = null;
+      const r = e.syn;
+      if (r !== null) {
+        syn = { peer: [], port: [], time: [], count: r.count };
+        for (let k = Math.max(0, r.count - SYN_RING); k < r.count; k++) {
+          const i = k % SYN_RING;
+          syn.peer.push(r.rings[SYN_PEER_AT + i]!);
+          syn.port.push(r.rings[SYN_PORT_AT + i]!);
+          syn.time.push(r.rings[SYN_TIME_AT + i]!);
+        }
+      }
+      return {
+        vlan: e.vlan,
+        lastArpS: e.lastArpS,
+        framesSinceArp: e.framesSinceArp,
+        phase: e.phase,
+        warnings: e.warnings,
+        expiries: e.expiries,
+        cause: e.cause,
+        causeS: stored(e.causeS),
+        syn,
+      };
+    });
+  }
+
+  /**
+   * Rare, before any frame (the clock restored first): the station's entries from a state file,
+   * with the warning deadline armed again where it was armed.
+   */
+  restore(st: Station, entries: readonly ArpGapEntryState[]): void {
+    for (const s of entries.slice(0, ARP_GAP_MAX_VLANS)) {
+      // Entries beyond a station's first come from the shared pool, as `onArp` takes them.
+      if (st.arpGap.length > 0) {
+        if (this.extraEntries >= this.maxExtraEntries) break;
+        this.extraEntries++;
+      }
+      const e = new ArpGapEntry(this, st, s.vlan, s.lastArpS);
+      e.framesSinceArp = s.framesSinceArp;
+      e.phase = s.phase as Phase;
+      e.warnings = s.warnings;
+      e.expiries = s.expiries;
+      e.cause = s.cause as ArpGapCause | null;
+      e.causeS = loaded(s.causeS, -Infinity);
+      if (s.syn !== null) {
+        const r = (e.syn = new SynRing());
+        const n = Math.min(s.syn.peer.length, SYN_RING);
+        const first = s.syn.count - n;
+        for (let j = 0; j < n; j++) {
+          const i = (first + j) % SYN_RING;
+          r.rings[SYN_PEER_AT + i] = s.syn.peer[s.syn.peer.length - n + j]!;
+          r.rings[SYN_PORT_AT + i] = s.syn.port[s.syn.port.length - n + j]!;
+          r.rings[SYN_TIME_AT + i] = s.syn.time[s.syn.time.length - n + j]!;
+        }
+        r.count = s.syn.count;
+      }
+      st.addArpGapEntry(e);
+      const warnAt = e.lastArpS + this.opts.arpWarnS;
+      if (e.phase === PHASE.OK && e.framesSinceArp > 0 && this.clock.now < warnAt) this.clock.timers.arm(e, warnAt);
+    }
+  }
+
   private warning(e: ArpGapEntry, t: number): void {
     e.phase = PHASE.WARNED;
     e.warnings++;
@@ -361,6 +427,8 @@ export class ArpGapDetector {
     }
     const hole = this.clock.holeStartS;
     if (hole >= e.lastArpS && hole < a.ts) a.capture_hole_s = this.clock.holeS;
+    const away = this.clock.unwatchedStartS;
+    if (away >= e.lastArpS && away < a.ts) a.unwatched_s = this.clock.unwatchedS;
     return a;
   }
 

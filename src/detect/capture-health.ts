@@ -23,6 +23,8 @@ export const DEFAULT_CAPTURE_HEALTH_OPTIONS: Readonly<CaptureHealthOptions> = {
 
 /** The summary's `capture` object (`netgap live`; README: "Live capture statistics"). */
 export interface CaptureSummary {
+  /** What captured: `dumpcap` or `cap` (`--capture-engine`). */
+  engine: 'dumpcap' | 'cap';
   /** The `--filter` given (netgap's ARP terms not included), null without one. */
   filter: string | null;
   /** libpcap's buffer per interface, bytes (`--buffer-size`). */

@@ -1,5 +1,7 @@
 // The packet clock: time comes from frame timestamps (Zeek's network_time), never from the wall.
 
+import type { ClockState } from './state';
+import { loaded, stored } from './state';
 import { TimerQueue } from './timer-queue';
 
 /**
@@ -25,7 +27,12 @@ export class PacketClock {
   /** Start (time of the frame before it) and length of the most recent capture hole; -Infinity / 0 when none. */
   holeStartS = -Infinity;
   holeS = 0;
+  /** Start (the restored clock) and length of the time netgap was not running, after a live restart from a state file; -Infinity / 0 when none. */
+  unwatchedStartS = -Infinity;
+  unwatchedS = 0;
   readonly timers = new TimerQueue();
+  /** Set by `markRestart`: the next move of the clock measures how long netgap was away. */
+  private restarted = false;
   /** Time of the last frame that moved the clock (ticks do not count: they are not frames). */
   private lastFrameS = -Infinity;
   /** What `advance(t)` hands to `advanceTo`. */
@@ -67,7 +74,32 @@ export class PacketClock {
     return this.now;
   }
 
+  /** The clock as a state file keeps it (detect/state.ts). */
+  toState(): ClockState {
+    return { now: stored(this.now), lastFrameS: stored(this.lastFrameS), holeStartS: stored(this.holeStartS), holeS: this.holeS, tsBackwards: this.tsBackwards };
+  }
+
+  /** Rare, before any frame: carry on from a saved clock (its timers are re-armed by their owners). */
+  restore(s: ClockState): void {
+    this.now = loaded(s.now, -Infinity);
+    this.lastFrameS = loaded(s.lastFrameS, -Infinity);
+    this.holeStartS = loaded(s.holeStartS, -Infinity);
+    this.holeS = s.holeS;
+    this.tsBackwards = s.tsBackwards;
+  }
+
+  /** A live restart from a state file: the time until the next frame or tick was not watched. */
+  markRestart(): void {
+    this.restarted = this.now !== -Infinity;
+  }
+
   private runTo(t: number): void {
+    if (this.restarted) {
+      // Before the timers run: a deadline that fell while netgap was away says so.
+      this.restarted = false;
+      this.unwatchedStartS = this.now;
+      this.unwatchedS = t - this.now;
+    }
     for (let o = this.timers.popDue(t); o !== null; o = this.timers.popDue(t)) {
       // A timer armed in the past (by another timer's handler) fires now: time stays monotonic.
       if (o.timerKey > this.now) this.now = o.timerKey;

@@ -19,7 +19,9 @@ import { checkEngineOptions, DEFAULT_ENGINE_OPTIONS } from './options';
 import { NetworkChangeDetector } from './network-change';
 import { ResponseMatcher } from './responses';
 import type { Station } from './stations';
-import { isArpSender, StationTable } from './stations';
+import type { EngineState, StationState } from './state';
+import { STATE_FORMAT, STATE_VERSION } from './state';
+import { isArpSender, stationToState, StationTable } from './stations';
 
 export type { EngineOptions } from './options';
 export type { BlackoutSummary } from './blackout';
@@ -269,6 +271,46 @@ export class Engine {
     const end = this.clock.now;
     const stations = [...this.stations.byMac.values()].sort((a, b) => a.seq - b.seq);
     for (const st of stations) yield this.stationSummary(st, end);
+  }
+
+  /**
+   * What a restart needs (`--state`): the clock and the station table with each station's
+   * ARP-gap entries, as plain JSON-safe data (detect/state.ts).
+   */
+  toState(): EngineState {
+    return { ...this.stateHead(), stations: [...this.stationStates()] };
+  }
+
+  /** The state without its stations, which `stationStates()` gives one at a time. */
+  stateHead(): Omit<EngineState, 'stations'> {
+    return { format: STATE_FORMAT, version: STATE_VERSION, arpThresholdS: this.options.arpThresholdS, clock: this.clock.toState() };
+  }
+
+  /**
+   * Each station's state, in order of first ARP, made when asked: a writer may hand the event
+   * loop back between stations (a full table is tens of MB of state). A station evicted
+   * meanwhile gives what its reused object holds then; `restore` skips a MAC it already has.
+   */
+  *stationStates(): Generator<StationState> {
+    const stations = [...this.stations.byMac.values()].sort((a, b) => a.seq - b.seq);
+    for (const st of stations) yield { ...stationToState(st), arpGap: this.arpGap.toState(st) };
+  }
+
+  /**
+   * Rare, before the first frame: carry on from a state checked by `checkEngineState`. Returns
+   * the stations restored (a smaller --max-stations keeps the most recent ones).
+   */
+  restore(s: EngineState): number {
+    this.clock.restore(s.clock);
+    const rows = s.stations.slice(-this.options.maxStations);
+    let n = 0;
+    for (const row of rows) {
+      const st = this.stations.restore(row, this.decoded);
+      if (st === undefined) continue;
+      this.arpGap.restore(st, row.arpGap);
+      n++;
+    }
+    return n;
   }
 
   /** The summary at the current packet time, without its station rows (see `finish`). */

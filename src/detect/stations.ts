@@ -6,6 +6,8 @@ import type { ArpGapEntry } from './arp-gap';
 import type { AlertSink } from './alerts';
 import type { PacketClock } from './clock';
 import { KeyIndex } from './key-index';
+import type { StationState } from './state';
+import { loaded, stored } from './state';
 
 /** Opcodes that announce the sender's own addresses: ARP request/reply (RFC 826), RARP request/reply (RFC 903). */
 const ARP_OP_FIRST = 1;
@@ -134,6 +136,26 @@ export class Station {
     return this;
   }
 
+  /** Rare: the fields a state file kept (see `stationToState`), over a station just made for its MAC. */
+  restoreState(s: StationState): void {
+    this.seq = s.seq;
+    this.vlans = s.vlans.slice(0, STATION_MAX_VLANS);
+    this.ips = s.ips.slice(0, STATION_MAX_IPS);
+    this.lastIp = s.lastIp;
+    this.arpSent = s.arpSent;
+    this.frames = s.frames;
+    this.firstSeenS = s.firstSeenS;
+    this.lastSeenS = s.lastSeenS;
+    this.firstArpTs = loaded(s.firstArpTs, NaN);
+    this.lastArpTs = loaded(s.lastArpTs, NaN);
+    this.maxArpGapS = loaded(s.maxArpGapS, -Infinity);
+    this.referenced = s.referenced;
+    this.lastVlan = this.vlans.at(-1) ?? -1;
+    const gaps = s.intervals.slice(-ARP_INTERVAL_RING);
+    this.intervals = gaps.length > 0 ? Float32Array.from(gaps) : null;
+    this.intervalCount = gaps.length;
+  }
+
   /** The last (up to ARP_INTERVAL_RING) intervals between its ARPs, oldest first, seconds. */
   recentArpIntervals(): number[] {
     const ring = this.intervals;
@@ -178,6 +200,27 @@ export class Station {
       if (!this.ips.includes(ip) && this.ips.length < STATION_MAX_IPS) this.ips = appended(this.ips, ip, this.firstIp);
     }
   }
+}
+
+
+/** A station as a state file keeps it (detect/state.ts); its ARP-gap entries are the detector's to add. */
+export function stationToState(st: Station): Omit<StationState, 'arpGap'> {
+  return {
+    mac: st.mac,
+    seq: st.seq,
+    vlans: [...st.vlans],
+    ips: [...st.ips],
+    lastIp: st.lastIp,
+    arpSent: st.arpSent,
+    frames: st.frames,
+    firstSeenS: st.firstSeenS,
+    lastSeenS: st.lastSeenS,
+    firstArpTs: stored(st.firstArpTs),
+    lastArpTs: stored(st.lastArpTs),
+    maxArpGapS: stored(st.maxArpGapS),
+    referenced: st.referenced,
+    intervals: st.recentArpIntervals(),
+  };
 }
 
 /**
@@ -267,6 +310,22 @@ export class StationTable {
     // The frame that created the station earns no second chance (see the class comment).
     if (st.frames > 1) st.referenced = true;
     st.noteVlan(d.vlan);
+  }
+
+  /**
+   * Rare, before any frame: a station read from a state file, added as the newest (rows come in
+   * order of first ARP). Returns undefined for a MAC already present or a full table.
+   */
+  restore(s: StationState, scratch: DecodedFrame): Station | undefined {
+    this.index.key[0] = s.mac;
+    if (this.found() !== undefined || this.index.size >= this.maxStations) return undefined;
+    scratch.arpSha = s.mac;
+    const st = new Station(scratch, s.seq, this.clock);
+    st.restoreState(s);
+    this.index.key[0] = s.mac;
+    this.byId[this.index.add()] = st;
+    this.seq = Math.max(this.seq, s.seq + 1);
+    return st;
   }
 
   /** The station of the MAC in the index's key register, if any. */

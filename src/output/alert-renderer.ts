@@ -21,16 +21,20 @@ export function stationAdvice(alert: Alert): string {
   return isStationAlert(alert) ? describe(alert).advice : '';
 }
 
-/** One alert, one line, sanitized: the tail-style text line or the NDJSON object. */
-export function renderAlert(alert: Alert, format: AlertFormat): string {
-  return format === 'ndjson' ? alertLine(alert) : alertText(alert);
+/** One alert, one line, sanitized: the tail-style text line or the NDJSON object (with the sensor's `host`, when given). */
+export function renderAlert(alert: Alert, format: AlertFormat, host?: string): string {
+  return format === 'ndjson' ? alertLine(alert, host) : alertText(alert);
 }
 
 /** Renders each alert as one line and keeps, per station, the latest advice for the summary. */
 export class AlertRenderer {
   private readonly book = new Map<string, string>();
 
-  constructor(readonly format: AlertFormat) {}
+  constructor(
+    readonly format: AlertFormat,
+    /** The sensor's name every NDJSON record carries (--sensor, --output); undefined: none. */
+    readonly host?: string,
+  ) {}
 
   /** Advice per station MAC, from its most recent alert that had some (the text summary's "What to change"). */
   get advice(): AdviceBook {
@@ -40,7 +44,7 @@ export class AlertRenderer {
   /** The alert's line; in text, its advice is noted for the summary (NDJSON has no advice section). */
   line(alert: Alert): string {
     if (this.format === 'text') this.note(alert);
-    return renderAlert(alert, this.format);
+    return renderAlert(alert, this.format, this.host);
   }
 
   /** Notes the alert's advice without rendering it (the dashboard shows the alert itself). */

@@ -228,6 +228,11 @@ export function describe(a: Alert): Description {
         message: `The capture on ${a.interface} runs again after ${secs(a.down_s)}; traffic in that time was not seen.`,
         advice: '',
       };
+    case 'output-error':
+      return {
+        message: `${a.file} could not be opened again: ${a.detail}. Alerts keep going to the file that was open (where log rotation moved it).`,
+        advice: 'Recreate the directory or fix its permissions, then send SIGHUP again (systemctl reload netgap).',
+      };
     case 'network-change':
       return networkChange(a);
     case 'inbound-blackout-start':

@@ -15,13 +15,15 @@ const LEADING_FIELDS: ReadonlySet<string> = new Set(['ts', 'severity', 'kind', '
  * lines read well by eye as well as by `jq`. One object, filled in one pass, because spreading
  * the alert into intermediate objects costs measurably more per alert.
  */
-export function alertRecord(alert: Alert): Record<string, unknown> {
+export function alertRecord(alert: Alert, host?: string): Record<string, unknown> {
   const { message, advice } = describe(alert);
   const { ts } = alert;
   const record: Record<string, unknown> = { type: 'alert', ts, time: isoTime(ts), severity: alert.severity, kind: alert.kind, mac: alert.mac, ip: alert.ip, vlan: alert.vlan };
   for (const k in alert) if (!LEADING_FIELDS.has(k)) record[k] = microseconds(k, (alert as unknown as Record<string, unknown>)[k]);
   record.message = message;
   record.advice = advice;
+  // The sensor's name (--sensor, --output), last: a collector merging hosts reads it.
+  if (host !== undefined) record.host = host;
   return record;
 }
 
@@ -34,8 +36,8 @@ function microseconds(key: string, v: unknown): unknown {
   return typeof v === 'number' && key.endsWith('_s') ? Math.round(v * 1e6) / 1e6 : v;
 }
 
-export function alertLine(alert: Alert): string {
-  return JSON.stringify(alertRecord(alert));
+export function alertLine(alert: Alert, host?: string): string {
+  return JSON.stringify(alertRecord(alert, host));
 }
 
 /** A station row of the summary record: the engine's row plus the vendor. */

@@ -84,6 +84,7 @@ function stationRow(st: StationSummary): string {
 
 /** How an interface's loss is measured, in words (also the `listening on` line of `netgap live`). */
 export const LOSS_METHOD_TEXT: Readonly<Record<LossMethod, string>> = {
+  'pcap-stats': "loss counted by the kernel (libpcap's statistics, from dumpcap)",
   'kernel-counters': 'loss measured against the kernel counters',
   'not-measured-filter': 'loss not measured (with --filter, the kernel counters include what the filter rejects)',
   'not-measured-no-counters': 'loss not measured (no interface counters for this device)',

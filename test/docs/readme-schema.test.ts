@@ -46,7 +46,7 @@ const sorted = (s: Set<string>) => [...s].sort();
 describe('README NDJSON schema', () => {
   it('documents exactly the alert fields that src/detect/alerts.ts declares, plus what output adds', () => {
     const declared = properties('src/detect/alerts.ts', 'Alert');
-    for (const added of ['type', 'time', 'message', 'advice']) declared.add(added);
+    for (const added of ['type', 'time', 'message', 'advice', 'host']) declared.add(added);
     expect(sorted(documented('Alerts', 3))).toEqual(sorted(declared));
   });
 
@@ -56,6 +56,7 @@ describe('README NDJSON schema', () => {
     for (const f of properties('src/detect/engine.ts', 'StationSummary')) declared.add(f);
     for (const f of properties('src/detect/blackout.ts', 'BlackoutSummary')) declared.add(f);
     declared.add('vendor');
+    declared.add('host');
     expect(sorted(documented('Summary', 3))).toEqual(sorted(declared));
   });
 

@@ -6,6 +6,7 @@ import { chmodSync, closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PcapWriter } from '../../src/capture/file/writer';
+import { locateDumpcap } from '../../src/capture/live/dumpcap';
 import { LINKTYPE, newFrame } from '../../src/frame';
 import { CLI, cliCommand, runCli } from '../cli-run';
 import { FIXTURES, ROOT } from '../repo';
@@ -29,6 +30,11 @@ export function labSkipReason(): string | null {
     return 'the optional module cap is not built (install libpcap-dev, then npm install again)';
   }
   return null;
+}
+
+/** The capture engines installed here, the default first: dumpcap where found, and cap (labSkipReason checks it). */
+export function captureEngines(): ('dumpcap' | 'cap')[] {
+  return locateDumpcap() !== null ? ['dumpcap', 'cap'] : ['cap'];
 }
 
 /** Why a tool-dependent test cannot run, or null. */
@@ -55,8 +61,9 @@ export class Lab {
   /** Everything started in the lab, killed by destroy() if still running (a test that failed midway). */
   private readonly started: ChildProcess[] = [];
 
-  constructor(tag: string) {
-    const base = `ngt${process.pid % 100000}${tag}`;
+  /** @param prefix starts every namespace name (a suite that runs beside others gives its own). */
+  constructor(tag: string, prefix = 'ngt') {
+    const base = `${prefix}${process.pid % 100000}${tag}`;
     this.sw = `${base}-sw`;
     this.a = `${base}-a`;
     this.b = `${base}-b`;
@@ -154,9 +161,12 @@ export class NetgapRun {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcess;
 
-  constructor(lab: Lab, ns: string, args: string[], opts: { user?: string } = {}) {
+  /** @param opts.user runs netgap as this user; with `opts.caps`, keeping only those capabilities (ambient, as a systemd unit's AmbientCapabilities). */
+  constructor(lab: Lab, ns: string, args: string[], opts: { user?: string; caps?: string[] } = {}) {
     const node = cliCommand(['live', ...args]);
-    const cmd = opts.user === undefined ? node : ['setpriv', `--reuid=${opts.user}`, `--regid=${opts.user === 'nobody' ? 'nogroup' : opts.user}`, '--clear-groups', ...node];
+    const caps = opts.caps === undefined ? undefined : ['-all', ...opts.caps.map((c) => `+${c}`)].join(',');
+    const keep = caps === undefined ? [] : [`--inh-caps=${caps}`, `--ambient-caps=${caps}`, `--bounding-set=${caps}`, '--no-new-privs'];
+    const cmd = opts.user === undefined ? node : ['setpriv', `--reuid=${opts.user}`, `--regid=${opts.user === 'nobody' ? 'nogroup' : opts.user}`, '--clear-groups', ...keep, ...node];
     // `ip netns exec` execs the command: signals to this pid reach netgap itself.
     this.child = lab.spawn(ns, cmd);
     let rest = '';

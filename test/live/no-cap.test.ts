@@ -34,7 +34,7 @@ describe('netgap without cap', () => {
   });
 
   it.each([
-    ['live', ['live', '-i', 'eth0']],
+    ['live', ['live', '-i', 'eth0', '--capture-engine', 'cap']],
     ['interfaces', ['interfaces']],
   ])('`%s` says in one line what to install and how to rebuild, and exits 2', (_name, args) => {
     const r = netgap(args);

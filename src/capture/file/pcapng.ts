@@ -8,7 +8,7 @@ import { LINKTYPE, MAX_INTERFACES_PER_INPUT, newFrame } from '../../frame';
 import type { TsUnit } from '../timestamp';
 import { TS_UNIT_USEC, ticksToTime, tsUnitFromResol } from '../timestamp';
 
-/** Block types netgap reads; every other block (NRB, ISB, DSB, custom, unknown) is skipped whole. */
+/** Block types netgap reads; every other block (NRB, DSB, custom, unknown) is skipped whole. */
 const BLOCK = {
   /** Section Header Block; its type reads the same in both byte orders. */
   SHB: 0x0a0d0d0a,
@@ -18,6 +18,8 @@ const BLOCK = {
   PB: 0x00000002,
   /** Simple Packet Block: no timestamp, no interface id (interface 0). */
   SPB: 0x00000003,
+  /** Interface Statistics Block: read only when the parser has an `onStatistics` handler. */
+  ISB: 0x00000005,
   /** Enhanced Packet Block. */
   EPB: 0x00000006,
 } as const;
@@ -29,6 +31,7 @@ const BLOCK_MIN_LEN = {
   IDB: 20,
   PB: 32,
   SPB: 16,
+  ISB: 24,
   EPB: 32,
 } as const;
 
@@ -76,6 +79,28 @@ const XDP_DROP = 1;
  * this many packets came between; memory stays fixed whatever the input.
  */
 const PACKET_ID_SLOTS = 1 << 16;
+/** ISB options netgap uses (§4.6): 64-bit counters. */
+const ISB_IFRECV = 4;
+const ISB_IFDROP = 5;
+const ISB_OSDROP = 7;
+
+/**
+ * One Interface Statistics Block (§4.6): the capture's own counters for an interface, as its
+ * writer read them (dumpcap: libpcap's pcap_stats plus its own drops) at `tsSec`/`tsNsec`.
+ * A counter the block does not carry is -1.
+ */
+export interface InterfaceStatistics {
+  /** Frame.ifIndex of the interface the counters are for. */
+  readonly ifIndex: number;
+  readonly tsSec: number;
+  readonly tsNsec: number;
+  /** isb_ifrecv: packets received from the interface since the capture started. */
+  readonly ifRecv: number;
+  /** isb_ifdrop: packets dropped for lack of room (in the kernel's buffer, or the writer's own). */
+  readonly ifDrop: number;
+  /** isb_osdrop: packets the operating system dropped. */
+  readonly osDrop: number;
+}
 
 /** One interface of the current section, from its IDB. */
 interface Interface {
@@ -110,6 +135,11 @@ function i64(view: DataView, off: number, le: boolean): number {
   return view.getInt32(le ? off + 4 : off, le) * U32_SPAN + view.getUint32(le ? off : off + 4, le);
 }
 
+/** An unsigned 64-bit integer as a double: exact while value < 2^53. */
+function u64(view: DataView, off: number, le: boolean): number {
+  return view.getUint32(le ? off + 4 : off, le) * U32_SPAN + view.getUint32(le ? off : off + 4, le);
+}
+
 function minLenOf(type: number): number {
   switch (type) {
     case BLOCK.SHB:
@@ -118,6 +148,8 @@ function minLenOf(type: number): number {
       return BLOCK_MIN_LEN.IDB;
     case BLOCK.PB:
       return BLOCK_MIN_LEN.PB;
+    case BLOCK.ISB:
+      return BLOCK_MIN_LEN.ISB;
     case BLOCK.SPB:
       return BLOCK_MIN_LEN.SPB;
     case BLOCK.EPB:
@@ -168,6 +200,8 @@ export class PcapngParser extends ChunkedParser {
   /** The last packet's time in this section: a Simple Packet Block, which has none, gets it. */
   private lastSec = 0;
   private lastNsec = 0;
+  /** Called for each Interface Statistics Block (rare: dumpcap writes one per interface at its end); unset, they are skipped. */
+  onStatistics: ((stats: InterfaceStatistics) => void) | null = null;
   /** Type and total length of the block whose header was read last (readBlockHeader). */
   private blockType = 0;
   private blockLen = 0;
@@ -279,8 +313,11 @@ export class PcapngParser extends ChunkedParser {
       case BLOCK.SHB:
         this.sectionHeader(view, off, at);
         break;
+      case BLOCK.ISB:
+        if (this.onStatistics !== null) this.interfaceStatistics(view, off, len, at);
+        break;
       default:
-        // NRB, ISB, DSB, custom blocks (0xBAD, 0x40000BAD) and unknown types carry nothing
+        // NRB, DSB, custom blocks (0xBAD, 0x40000BAD) and unknown types carry nothing
         // netgap uses; their length was checked, so they are skipped whole.
         break;
     }
@@ -450,6 +487,35 @@ export class PcapngParser extends ChunkedParser {
     }
     // Past the cap: its frames are counted under a reason, and no memory grows with the input.
     if (this.interfacesOverCap++ === 0) this.linkTypes.push(LINKTYPE.OVER_CAP);
+  }
+
+  /** Rare. ISB: interface id, timestamp (high, low), options (§4.6); the counters netgap uses are read from the options. */
+  private interfaceStatistics(view: DataView, off: number, len: number, at: number): void {
+    const le = this.le;
+    const iface = this.interfaceOf(view.getUint32(off + 8, le), at);
+    const time = { tsSec: 0, tsNsec: 0 };
+    ticksToTime(view.getUint32(off + 12, le), view.getUint32(off + 16, le), iface.unit, iface.offsetSec, time);
+    let ifRecv = -1;
+    let ifDrop = -1;
+    let osDrop = -1;
+    const optEnd = off + len - BLOCK_TRAILER_LEN;
+    let o = off + 20;
+    while (optEnd - o >= OPTION_HEADER_LEN) {
+      const code = view.getUint16(o, le);
+      const optLen = view.getUint16(o + 2, le);
+      if (code === OPT_ENDOFOPT) break;
+      const room = optEnd - o - OPTION_HEADER_LEN;
+      if (optLen > room) this.fail(at, { reason: 'option-beyond-block', code, optLen, room });
+      if (optLen === 8) {
+        // A u64 counter: exact below 2^53, which no packet count reaches.
+        const value = u64(view, o + OPTION_HEADER_LEN, le);
+        if (code === ISB_IFRECV) ifRecv = value;
+        else if (code === ISB_IFDROP) ifDrop = value;
+        else if (code === ISB_OSDROP) osDrop = value;
+      }
+      o += OPTION_HEADER_LEN + ((optLen + 3) & ~3);
+    }
+    this.onStatistics!({ ifIndex: iface.ifIndex, tsSec: time.tsSec, tsNsec: time.tsNsec, ifRecv, ifDrop, osDrop });
   }
 
   /** Rare. SHB: byte-order magic (already read), version, section length, options (§4.1). */

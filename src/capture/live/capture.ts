@@ -1,16 +1,27 @@
-// `netgap live`'s capture: one capture process per interface (child.ts), merged in time order into the engine's input, with facts about the capture itself.
+// `netgap live`'s capture: one capture process per interface (dumpcap, or child.ts on cap), merged in time order into the engine's input, with facts about the capture itself.
 
 import { Observable, interval, timer } from 'rxjs';
 import type { Subscription } from 'rxjs';
 import type { FrameSink } from '../../frame';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { CaptureFact, LossMethod } from './facts';
 import { anchorClock, LiveClock } from './clock';
-import { hasInterfaceCounters, interfaceIndex } from './counters';
+import { hasInterfaceCounters, interfaceIndex, interfaceMtu, interfacePackets } from './counters';
+import {
+  classifyDumpcapError,
+  DUMPCAP_LATENCY_S,
+  dumpcapArgs,
+  DumpcapPipe,
+  dumpcapSawGone,
+  DumpcapStream,
+  isDumpcapChatter,
+  waitingForPackets,
+} from './dumpcap';
 import { LossMeter } from './loss';
 import { LiveMerge } from './merge';
 import { readLines } from './lines';
-import type { CaptureChild } from './process';
-import { classifyStderrLine, exitText, spawnCaptureProcess, stopCaptureProcess } from './process';
+import { classifyStderrLine, exitText, raisePriority, spawnCaptureProcess, stopCaptureProcess } from './process';
 import type { CaptureErrorLine, CaptureErrorReason, CaptureProcessConfig } from './stream';
 import type { RunAs } from './user';
 
@@ -37,7 +48,12 @@ export interface LiveCaptureOptions {
   readonly runAs: RunAs | null;
   /** Stop after this many frames (--count); Infinity for no limit. */
   readonly count: number;
+  /** The capture process: dumpcap (at this path) writing pcapng, or netgap's own on `cap`. */
+  readonly engine: CaptureEngine;
 }
+
+/** How frames are captured: Wireshark's dumpcap (its path), or netgap's own capture process on `cap`. */
+export type CaptureEngine = { readonly kind: 'dumpcap'; readonly path: string } | { readonly kind: 'cap' };
 
 export type { LossMethod, StopReason } from './facts';
 
@@ -90,10 +106,23 @@ const STALL_S = 2;
 const RETRY_S = 3;
 /** How long a capture process may take to open its device. */
 const OPEN_TIMEOUT_MS = 15_000;
+/** dumpcap's last lines kept for the error message, beyond its normal chatter. */
+const STDERR_TAIL_LINES = 20;
+/** What a capture needs, and all dumpcap keeps under --user (setpriv's capability names). */
+const CAPTURE_CAPS = '+net_raw,+net_admin';
+
+interface Startup {
+  opened: () => void;
+  failed: (err: CaptureOpenError) => void;
+}
 
 /** One `-i` device: its capture process (if any), its state and its figures. */
 class Interface {
-  child: CaptureChild | null = null;
+  child: ChildProcess | null = null;
+  /** With dumpcap: its pcapng stream turned into records, its stdout read in batches (null: as a stream, on Windows), its last lines. */
+  stream: DumpcapStream | null = null;
+  pipe: DumpcapPipe | null = null;
+  stderrTail: string[] = [];
   /** 'starting': spawned, no HELLO yet; 'capturing'; 'down': gone, retrying; 'ended'. */
   state: 'starting' | 'capturing' | 'down' | 'ended' = 'starting';
   linkType = -1;
@@ -193,8 +222,11 @@ export class LiveCapture {
         this.checkCount();
         subscriber.next({ ts: this.clock.nowS(), interfaces: this.stats() });
       });
+      // In the check phase, after the poll phase has read what the processes wrote until now.
+      const ticks = this.options.engine.kind === 'dumpcap' ? interval(TICK_MS).subscribe(() => setImmediate(() => this.dumpcapTicks())) : null;
       this.finish = () => {
         heartbeat.unsubscribe();
+        ticks?.unsubscribe();
         subscriber.complete();
       };
       this.merge.attach(
@@ -203,12 +235,14 @@ export class LiveCapture {
           tick: (t) => this.tick(t),
           hello: (i, t, linkType) => this.hello(this.ifaces[i]!, t, linkType),
           stats: (i, t, kernel, seen, seenAfter, oversize) => this.sample(this.ifaces[i]!, t, kernel, seen, seenAfter, oversize),
+          pcapStats: (i, t, delivered, dropped) => this.kernelCounts(this.ifaces[i]!, t, delivered, dropped),
         },
         this.options.count,
       );
       this.checkCount();
       return () => {
         heartbeat.unsubscribe();
+        ticks?.unsubscribe();
         this.abort();
       };
     });
@@ -221,7 +255,7 @@ export class LiveCapture {
     for (const f of this.ifaces) {
       f.retryTimer?.unsubscribe();
       f.retryTimer = null;
-      if (f.child !== null) stopCaptureProcess(f.child);
+      if (f.child !== null) stopCaptureProcess(f.child, this.options.engine.kind === 'dumpcap');
       else f.state = 'ended';
     }
     this.checkDone();
@@ -231,7 +265,8 @@ export class LiveCapture {
   stats(): InterfaceStats[] {
     return this.ifaces.map((f) => {
       const method = f.lossMethod;
-      const measured = method === 'kernel-counters' && f.loss.measured;
+      const exact = f.loss.exact;
+      const measured = exact || (method === 'kernel-counters' && f.loss.measured);
       return {
         name: f.name,
         linkType: f.linkType,
@@ -239,13 +274,19 @@ export class LiveCapture {
         counted: measured ? f.loss.counted : null,
         lost: measured ? f.loss.lost : null,
         oversize: f.loss.oversize,
-        lossMethod: measured ? method : method === 'kernel-counters' ? 'not-measured-no-counters' : method,
+        lossMethod: exact ? 'pcap-stats' : measured ? method : method === 'kernel-counters' ? 'not-measured-no-counters' : method,
         restarts: f.restarts,
       };
     });
   }
 
-  private spawn(f: Interface, startup: { opened: () => void; failed: (err: CaptureOpenError) => void } | null): void {
+  private spawn(f: Interface, startup: Startup | null): void {
+    const engine = this.options.engine;
+    if (engine.kind === 'dumpcap') this.spawnDumpcap(f, startup, engine.path);
+    else this.spawnCapChild(f, startup);
+  }
+
+  private spawnCapChild(f: Interface, startup: Startup | null): void {
     const o = this.options;
     const config: CaptureProcessConfig = {
       device: f.name,
@@ -276,7 +317,136 @@ export class LiveCapture {
     });
     readLines(child.stderr, (line) => this.stderrLine(f, line));
     child.stdin.on('error', () => undefined); // EPIPE when it has already exited
+    child.on('close', (code, signal) => this.closed(f, startup, code, signal));
+  }
+
+  /**
+   * dumpcap on one interface: its pcapng is parsed here and turned into the same records a capture
+   * process of netgap's own writes (dumpcap.ts), so that the merge, ticks and loss work alike.
+   * With --user it starts as that user, holding only the two capabilities a capture needs (which
+   * dumpcap gives up itself once the interface is open).
+   */
+  private spawnDumpcap(f: Interface, startup: Startup | null, path: string): void {
+    const o = this.options;
+    const args = dumpcapArgs({ device: f.name, filter: o.filter, bufferBytes: o.bufferBytes });
+    const runAs = o.runAs;
+    let pipe: DumpcapPipe | null = null;
+    if (process.platform !== 'win32') {
+      try {
+        // The end is handled at 'close', after a last drain.
+        pipe = new DumpcapPipe((chunk) => onData(chunk), () => undefined);
+      } catch {
+        pipe = null; // no mkfifo: dumpcap's stdout is read as a stream
+      }
+    }
+    // A process group of its own: the terminal's ^C reaches netgap alone, which then stops dumpcap
+    // (dumpcap would otherwise stop by itself, and look like a capture that failed).
+    const options = { stdio: ['pipe', pipe?.writeFd ?? 'pipe', 'pipe'] as ['pipe', 'pipe' | number, 'pipe'], detached: process.platform !== 'win32' };
+    const child =
+      runAs === null
+        ? spawn(path, args, options)
+        : spawn('setpriv', [`--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', `--inh-caps=${CAPTURE_CAPS}`, `--ambient-caps=${CAPTURE_CAPS}`, '--', path, ...args], options);
+    pipe?.closeWriteEnd();
+    raisePriority(child);
+    f.child = child;
+    f.pipe = pipe;
+    f.state = 'starting';
+    f.error = null;
+    f.sawGone = false;
+    f.stderrTail = [];
+    this.merge.open(f.index);
+    let kernelBase = -1;
+    const stream = new DumpcapStream(
+      {
+        name: f.name,
+        mtu: interfaceMtu(f.name),
+        kernelPackets:
+          f.lossMethod === 'kernel-counters'
+            ? () => {
+                const n = kernelBase < 0 ? -1 : interfacePackets(f.name);
+                return n < 0 ? -1 : n - kernelBase;
+              }
+            : null,
+        statsS: STATS_MS / 1000,
+        latencyS: DUMPCAP_LATENCY_S,
+        nowS: () => this.clock.nowS(),
+      },
+      (records) => this.merge.push(f.index, records),
+    );
+    f.stream = stream;
+    let broken = false;
+    const onData = (chunk: Buffer): void => {
+      if (broken) return;
+      try {
+        stream.push(chunk);
+      } catch (err) {
+        // A broken stream from dumpcap: what came before it was delivered; this capture ends.
+        broken = true;
+        f.error = { reason: 'open-failed', message: err instanceof Error ? err.message : String(err) };
+        child.kill('SIGKILL');
+        return;
+      }
+      if (f.state === 'starting' && stream.linkType >= 0) {
+        // Read once the ring exists (the interface description follows the open): see child.ts.
+        if (f.lossMethod === 'kernel-counters') kernelBase = interfacePackets(f.name);
+        f.linkType = stream.linkType;
+        f.state = 'capturing';
+        startup?.opened();
+      }
+      this.checkCount();
+    };
+    child.stdout?.on('data', onData);
+    readLines(child.stderr!, (line) => {
+      if (isDumpcapChatter(line)) return;
+      f.stderrTail.push(line);
+      if (f.stderrTail.length > STDERR_TAIL_LINES) f.stderrTail.shift();
+    });
+    child.stdin?.on('error', () => undefined);
+    // Debian's dumpcap, set up for the `wireshark` group, is not even executable by others (EACCES).
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      f.error = { reason: err.code === 'EACCES' || err.code === 'EPERM' ? 'permission' : 'open-failed', message: `${path}: ${err.message}` };
+    });
     child.on('close', (code, signal) => {
+      // What it wrote last is still in the FIFO: read it (to its end) before the stream closes.
+      pipe?.drain();
+      pipe?.close();
+      f.pipe = null;
+      stream.end();
+      const e = classifyDumpcapError(f.stderrTail);
+      if (e !== null) f.error ??= e;
+      if (dumpcapSawGone(f.stderrTail)) f.sawGone = true;
+      // A capture that ran and was stopped: what dumpcap printed besides its counts is passed on.
+      if (this.stopping && f.state === 'capturing') for (const line of f.stderrTail) this.onWarning(f.name, line);
+      this.closed(f, startup, code, signal);
+    });
+  }
+
+  /**
+   * Ticks for the dumpcap streams, which carry none of their own. It first sees whether each
+   * dumpcap waits for packets (then it has written all it had), then reads all it wrote before that
+   * moment, and only then vouches for the time it saw: at once from a FIFO (DumpcapPipe); from a
+   * stream (Windows), after one more poll phase (this runs in the check phase).
+   */
+  private dumpcapTicks(): void {
+    const now = this.clock.nowS();
+    const later: { stream: DumpcapStream; waiting: boolean }[] = [];
+    for (const f of this.ifaces) {
+      const pid = f.child?.pid;
+      if (pid === undefined || f.stream === null) continue;
+      const waiting = waitingForPackets(pid);
+      if (f.pipe === null) {
+        later.push({ stream: f.stream, waiting });
+      } else {
+        f.pipe.drain();
+        f.stream.tick(now, waiting);
+      }
+    }
+    if (later.length > 0) setImmediate(() => later.forEach((s) => s.stream.tick(now, s.waiting)));
+  }
+
+  /** A capture process ended: stopped, failed to open, or lost while capturing. */
+  private closed(f: Interface, startup: Startup | null, code: number | null, signal: NodeJS.Signals | null): void {
+    {
       f.child = null;
       this.merge.close(f.index);
       const wasCapturing = f.state === 'capturing';
@@ -292,7 +462,7 @@ export class LiveCapture {
         this.retryLater(f); // a reopening attempt failed: the interface is not back yet
       }
       this.checkDone();
-    });
+    }
   }
 
   private stderrLine(f: Interface, line: string): void {
@@ -340,6 +510,14 @@ export class LiveCapture {
     f.loss.restart();
     if (f.hellos++ > 0) f.restarts++;
     this.report({ kind: 'opened', ts: t, index: f.index, iface: f.name });
+  }
+
+  /** The capture's own kernel counts (dumpcap's statistics block): exact for this process, so reported whatever the method. */
+  private kernelCounts(f: Interface, t: number, delivered: number, dropped: number): void {
+    const loss = f.loss;
+    loss.kernelCounts(delivered, dropped);
+    if (!loss.exact) return;
+    this.report({ kind: 'counters', ts: t, index: f.index, iface: f.name, measured: true, lost: loss.lost, counted: loss.counted, oversize: loss.oversize });
   }
 
   private sample(f: Interface, t: number, kernel: number, seen: number, seenAfter: number, oversize: number): void {

@@ -19,14 +19,20 @@ function readNumber(path: string): number {
   }
 }
 
+/** ARPHRD_LOOPBACK (linux/if_arp.h), the interface's `type` in sysfs. */
+const ARPHRD_LOOPBACK = 772;
+
 /**
  * Packets the kernel counted on the interface, received plus sent: what a capture on it sees, as
- * the driver counts them. -1 when unreadable (not Linux, the "any" device, the interface is gone).
+ * the driver counts them. A loopback interface counts each packet twice (sent, then received)
+ * while libpcap delivers it once (it skips the outgoing copy): there only `rx` counts.
+ * -1 when unreadable (not Linux, the "any" device, the interface is gone).
  */
 export function interfacePackets(iface: string): number {
   const name = sysName(iface);
   if (name === null) return -1;
   const rx = readNumber(`${SYS_NET}/${name}/statistics/rx_packets`);
+  if (readNumber(`${SYS_NET}/${name}/type`) === ARPHRD_LOOPBACK) return rx;
   const tx = readNumber(`${SYS_NET}/${name}/statistics/tx_packets`);
   return rx < 0 || tx < 0 ? -1 : rx + tx;
 }

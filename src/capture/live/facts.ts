@@ -1,7 +1,7 @@
 // What a live capture reports about itself, in packet time: facts only; detect/capture-health.ts decides what is an alert (Zeek's capture-loss.zeek split).
 
 /** Where an interface's loss figure comes from, or why there is none. */
-export type LossMethod = 'kernel-counters' | 'not-measured-filter' | 'not-measured-no-counters';
+export type LossMethod = 'pcap-stats' | 'kernel-counters' | 'not-measured-filter' | 'not-measured-no-counters';
 
 /** Why a capture stopped: the interface went away, or its capture process ended for another reason. */
 export type StopReason = 'interface-gone' | 'capture-failed';

@@ -32,6 +32,8 @@ export class LossMeter {
   private oversizeNow = 0;
   /** False once a sample said the kernel count is not available. */
   measured = true;
+  /** True once the capture's own kernel counts (PCAP_STATS) gave this process's figures exactly. */
+  exact = false;
 
   /** Packets lost so far, confirmed. */
   get lost(): number {
@@ -63,6 +65,19 @@ export class LossMeter {
     const upper = kernel - seen;
     if (lower > this.lostNow) this.lostNow = lower;
     if (upper < this.lostNow) this.lostNow = Math.max(0, upper);
+  }
+
+  /**
+   * The capture's own count of the packets its filter accepted and the kernel (or the capture
+   * process) then dropped, since it opened the interface: exact, so it replaces the estimate of
+   * this process's loss. `dropped` is -1 when the engine could not read it.
+   */
+  kernelCounts(delivered: number, dropped: number): void {
+    if (dropped < 0) return;
+    this.exact = true;
+    this.measured = true;
+    this.lostNow = dropped;
+    this.countedNow = delivered + dropped;
   }
 
   /** A new capture process opened the interface: its counts start again from zero. */

@@ -3,7 +3,7 @@
 import type { Frame, FrameSink } from '../../frame';
 import { newFrame } from '../../frame';
 import type { RecordType } from './stream';
-import { HELLO_LEN, RECORD, RECORD_HLEN, STATS_FIELDS, STATS_LEN } from './stream';
+import { HELLO_LEN, PCAP_STATS_LEN, RECORD, RECORD_HLEN, STATS_FIELDS, STATS_LEN } from './stream';
 
 /** What the merge hands on, in time order. */
 export interface MergeHandlers {
@@ -15,6 +15,8 @@ export interface MergeHandlers {
   hello(stream: number, t: number, linkType: number, mtu: number): void;
   /** A counter sample (stream.ts STATS_FIELDS). */
   stats(stream: number, t: number, kernel: number, seen: number, seenAfter: number, oversize: number): void;
+  /** The capture's own kernel counts (stream.ts PCAP_STATS). */
+  pcapStats(stream: number, t: number, delivered: number, dropped: number): void;
 }
 
 const INITIAL_BYTES = 256 * 1024;
@@ -56,7 +58,7 @@ class Stream {
     // The header lies inside [start, end), checked just above.
     const len = this.buf.readUInt32LE(at + 8);
     const type = this.buf.readUInt16LE(at + 12);
-    if (len > MAX_RECORD_LEN || type < RECORD.FRAME || type > RECORD.STATS) {
+    if (len > MAX_RECORD_LEN || type < RECORD.FRAME || type > RECORD.PCAP_STATS) {
       throw new Error(`capture stream broken: record type ${type}, length ${len}`);
     }
     if (avail < RECORD_HLEN + len) return;
@@ -266,6 +268,9 @@ export class LiveMerge {
             buf.readDoubleLE(body + 8 * STATS_FIELDS.OVERSIZE),
           );
         }
+        break;
+      case RECORD.PCAP_STATS:
+        if (len >= PCAP_STATS_LEN) h.pcapStats(i, ts, buf.readDoubleLE(body), buf.readDoubleLE(body + 8));
         break;
     }
     s.parseHead();

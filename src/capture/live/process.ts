@@ -1,7 +1,7 @@
 // One capture process (child.ts) as the parent sees it: spawned at a high priority, stopped gently, its stderr lines sorted.
 
 import { spawn } from 'node:child_process';
-import type { ChildProcessByStdio } from 'node:child_process';
+import type { ChildProcess, ChildProcessByStdio } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -27,21 +27,28 @@ const CHILD_SCRIPT = join(__dirname, 'child.js');
 
 export function spawnCaptureProcess(config: CaptureProcessConfig): CaptureChild {
   const child = spawn(process.execPath, [CHILD_SCRIPT, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
-  if (child.pid !== undefined) {
-    try {
-      setPriority(child.pid, CAPTURE_NICE);
-    } catch {
-      // Not root (setcap'd node has no CAP_SYS_NICE): it runs at the normal priority.
-    }
-  }
+  raisePriority(child);
   return child;
 }
 
-/** Asks the process to stop after sending what it has; kills it if it does not within STOP_TIMEOUT_MS. */
-export function stopCaptureProcess(child: CaptureChild): void {
+/** Runs a capture process (netgap's own, or dumpcap) before anything else: see CAPTURE_NICE. */
+export function raisePriority(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    setPriority(child.pid, CAPTURE_NICE);
+  } catch {
+    // Not root (setcap'd node has no CAP_SYS_NICE): it runs at the normal priority.
+  }
+}
+
+/**
+ * Asks the process to stop after sending what it has; kills it if it does not within
+ * STOP_TIMEOUT_MS. `signalOnWindows`: it has no other way to be asked there (dumpcap).
+ */
+export function stopCaptureProcess(child: ChildProcess, signalOnWindows = false): void {
   // Closing stdin asks it to stop; on Windows kill() would terminate it before it sent its last records.
-  child.stdin.end();
-  if (process.platform !== 'win32') child.kill('SIGTERM');
+  child.stdin?.end();
+  if (process.platform !== 'win32' || signalOnWindows) child.kill('SIGTERM');
   const kill = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
   child.once('close', () => clearTimeout(kill));
 }

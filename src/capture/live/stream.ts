@@ -24,6 +24,12 @@ export const RECORD = {
   HELLO: 3,
   /** The interface's counters against the packets delivered (loss.ts). Payload: STATS_FIELDS f64s. */
   STATS: 4,
+  /**
+   * The capture's own kernel counts (an engine that has them: dumpcap's Interface Statistics
+   * Block, libpcap's pcap_stats). Payload: f64 packets delivered by this process, f64 packets
+   * dropped (-1: not known), both since it opened the interface.
+   */
+  PCAP_STATS: 5,
 } as const;
 export type RecordType = (typeof RECORD)[keyof typeof RECORD];
 
@@ -44,6 +50,7 @@ export const STATS_FIELDS = {
   OVERSIZE: 3,
 } as const;
 export const STATS_LEN = 4 * 8;
+export const PCAP_STATS_LEN = 2 * 8;
 
 /** Records gather in chunks of this size; a full chunk waits in a queue for the parent. */
 const CHUNK_BYTES = 256 * 1024;

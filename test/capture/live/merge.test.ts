@@ -14,6 +14,7 @@ function logged(merge: LiveMerge, maxFrames = Infinity): string[] {
     tick: (t) => log.push(`tick ${t.toFixed(3)}`),
     hello: (i, t, linkType) => log.push(`hello ${i} ${t.toFixed(3)} lt=${linkType}`),
     stats: (i, _t, kernel, seen, seenAfter) => log.push(`stats ${i} ${kernel}/${seen}/${seenAfter}`),
+    pcapStats: (i, _t, delivered, dropped) => log.push(`pcap-stats ${i} ${delivered}/${dropped}`),
   };
   merge.attach(handlers, maxFrames);
   return log;

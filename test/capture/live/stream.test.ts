@@ -45,6 +45,7 @@ describe('RecordWriter', () => {
       tick: (t) => seen.push(`tick ${t}`),
       hello: (_i, _t, linkType, mtu) => seen.push(`hello ${linkType} ${mtu}`),
       stats: (_i, _t, kernel, seenNow, seenAfter) => seen.push(`stats ${kernel} ${seenNow} ${seenAfter}`),
+      pcapStats: (_i, _t, delivered, dropped) => seen.push(`pcap-stats ${delivered} ${dropped}`),
     });
     merge.push(0, readFileSync(file));
     expect(frames).toBe(n);

@@ -1,0 +1,454 @@
+// Live capture through Wireshark's dumpcap: where it is installed, how it is started, and its pcapng stream (draft-ietf-opsawg-pcapng) turned into netgap's capture records.
+
+import { spawnSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { Frame } from '../../frame';
+import { maxWireFrame, oversizeWirePackets } from './counters';
+import type { CaptureErrorReason } from './stream';
+import { HELLO_LEN, PCAP_STATS_LEN, RECORD, RECORD_HLEN, STATS_LEN } from './stream';
+import type { RecordType } from './stream';
+import type { InterfaceStatistics } from '../file/pcapng';
+import { PcapngParser } from '../file/pcapng';
+import type { TimeOut } from '../timestamp';
+
+/*
+ * Why dumpcap: cap always asks libpcap for immediate mode, which on Linux is TPACKET_V2, one ring
+ * slot per packet sized for a 64 KiB frame when offloads are on, so the ring holds few packets and
+ * overflows at any pause; dumpcap uses TPACKET_V3, whose blocks pack small frames, stamps each frame
+ * in the kernel, and writes the kernel's drop counts into a statistics block when it stops
+ * (figures: test/bench/README.md).
+ */
+
+/** The snapshot length asked of dumpcap: cap's, so that a frame always fits one capture record. */
+export const DUMPCAP_SNAPLEN = 65535;
+
+/**
+ * How long after its kernel timestamp a frame may reach netgap through a dumpcap that keeps up:
+ * libpcap's TPACKET_V3 hands a block of frames over when it is full or when its timer (dumpcap's
+ * packet buffer timeout, 250 ms) expires. While dumpcap waits for packets, a
+ * TICK vouches for the time this long ago; while it is busy (behind), only its frames move time on
+ * (see `waitingForPackets`). A frame later than a tick is handled at the clock's time by the
+ * engine (counted in its summary as ts_backwards).
+ */
+export const DUMPCAP_LATENCY_S = 0.6;
+
+/** Wait after a counter sample before comparing it with the frames stamped until then (loss.ts). */
+const SAMPLE_SETTLE_S = 0.1;
+
+/** Where to look for dumpcap, in order: PATH, then where the Wireshark packages install it. */
+export function dumpcapCandidates(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] {
+  const exe = platform === 'win32' ? 'dumpcap.exe' : 'dumpcap';
+  const path = (platform === 'win32' ? (env.Path ?? env.PATH) : env.PATH) ?? '';
+  const sep = platform === 'win32' ? ';' : delimiter;
+  const onPath = path
+    .split(sep)
+    .filter((d) => d !== '')
+    .map((d) => (platform === 'win32' ? `${d.replace(/[\\/]+$/, '')}\\${exe}` : join(d, exe)));
+  if (platform === 'win32') {
+    // The Wireshark installer puts dumpcap beside Wireshark.exe, in Program Files, and does not add it to PATH.
+    const roots = [env.ProgramFiles, env['ProgramFiles(x86)'], env.ProgramW6432].filter((r): r is string => r !== undefined && r !== '');
+    return [...onPath, ...roots.map((r) => `${r.replace(/[\\/]+$/, '')}\\Wireshark\\${exe}`)];
+  }
+  if (platform === 'darwin') return [...onPath, '/Applications/Wireshark.app/Contents/MacOS/dumpcap'];
+  // Debian's wireshark-common installs /usr/bin/dumpcap; sbin is not on every user's PATH.
+  return [...onPath, '/usr/bin/dumpcap', '/usr/sbin/dumpcap', '/usr/local/bin/dumpcap'];
+}
+
+/** What to do when `--capture-engine dumpcap` finds none, in one line. */
+export const DUMPCAP_MISSING_HINT =
+  process.platform === 'win32'
+    ? '--capture-engine dumpcap: dumpcap.exe not found on PATH nor in Program Files\\Wireshark: install Wireshark (with Npcap), or use --capture-engine cap'
+    : '--capture-engine dumpcap: dumpcap not found on PATH nor in /usr/bin: install it (Debian/Ubuntu: apt install wireshark-common; Fedora: dnf install wireshark-cli), or use --capture-engine cap';
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The dumpcap to run, or null when none is installed. */
+export function locateDumpcap(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = isFile): string | null {
+  return dumpcapCandidates(platform, env).find(exists) ?? null;
+}
+
+export interface DumpcapConfig {
+  readonly device: string;
+  /** The BPF program ('' for none). */
+  readonly filter: string;
+  /** libpcap's buffer, bytes (dumpcap takes MiB: rounded up). */
+  readonly bufferBytes: number;
+}
+
+/** dumpcap's command line: one interface, pcapng on stdout, no per-packet counts on stderr. */
+export function dumpcapArgs(c: DumpcapConfig): string[] {
+  const mib = Math.max(1, Math.ceil(c.bufferBytes / (1024 * 1024)));
+  const args = ['-i', c.device, '-n', '-w', '-', '-q', '-s', String(DUMPCAP_SNAPLEN), '-B', String(mib)];
+  if (c.filter !== '') args.push('-f', c.filter);
+  return args;
+}
+
+/** What dumpcap prints on stderr in a normal run (start and final counts): not worth a warning. */
+const CHATTER = [/^Capturing on /, /^File: /, /^Packets captured: /, /^Packets received\/dropped on interface /, /^Packets: \d+/];
+
+export function isDumpcapChatter(line: string): boolean {
+  // Its running count is rewritten in place with a carriage return before each update.
+  const text = line.replace(/^[\r\s]+/, '');
+  return text === '' || CHATTER.some((re) => re.test(text));
+}
+
+/**
+ * dumpcap's error text (it prints `dumpcap: <what>` and explanations on the next lines) as one of
+ * the stable reasons, with the first line as the message (and the parenthesised cause after it).
+ * Returns null when the text holds no `dumpcap:` line.
+ */
+export function classifyDumpcapError(lines: readonly string[]): { reason: CaptureErrorReason; message: string } | null {
+  const at = lines.findIndex((l) => l.startsWith('dumpcap: '));
+  if (at < 0) return null;
+  const first = lines[at]!.slice('dumpcap: '.length).trim();
+  const cause = lines[at + 1]?.trim() ?? '';
+  const message = /^\(.*\)$/.test(cause) ? `${first} ${cause}` : first;
+  let reason: CaptureErrorReason = 'open-failed';
+  if (/permission|not permitted/i.test(message)) reason = 'permission';
+  else if (/no device named|no such device|doesn't exist|not found/i.test(message)) reason = 'no-device';
+  else if (/capture filter/i.test(message)) reason = 'filter';
+  return { reason, message };
+}
+
+/** True when dumpcap's text says the interface disappeared under it (not a failure of netgap's). */
+export function dumpcapSawGone(lines: readonly string[]): boolean {
+  // dumpcap 4.0 on Linux: `The network adapter "x" is no longer attached; the capture has stopped.`
+  return lines.some((l) => /no longer (attached|running)|no such device|network is down/i.test(l));
+}
+
+/**
+ * Whether the capture process `pid` is asleep waiting for packets (in poll/select): then it has
+ * written every frame the kernel handed it, and only the block still filling (DUMPCAP_LATENCY_S)
+ * can hold earlier ones. False while it runs or waits for the CPU (it is behind: its ring holds
+ * frames of any age), or sleeps on a full pipe. Linux /proc; where that is not readable (other
+ * systems), true: the latency allowance alone then bounds it.
+ */
+export function waitingForPackets(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return true;
+  }
+  // The state follows the command name, which is in parentheses and may hold anything.
+  if (stat[stat.lastIndexOf(')') + 2] !== 'S') return false;
+  try {
+    const wchan = readFileSync(`/proc/${pid}/wchan`, 'latin1');
+    // Without the right to see it, the kernel shows 0: the state alone then says it.
+    return wchan === '' || wchan === '0' || /poll|select/.test(wchan);
+  } catch {
+    return true;
+  }
+}
+
+export interface DumpcapStreamOptions {
+  /** The device, for errors. */
+  readonly name: string;
+  /** The interface's MTU (0 when unknown): longer frames stand for several wire packets in the counters. */
+  readonly mtu: number;
+  /** Reads the kernel's packet counters of the interface since the capture opened, -1 when not measured; null: never. */
+  readonly kernelPackets: (() => number) | null;
+  /** Seconds between counter samples. */
+  readonly statsS: number;
+  /** See DUMPCAP_LATENCY_S. */
+  readonly latencyS: number;
+  /** The live clock, epoch seconds (the HELLO's time). */
+  readonly nowS: () => number;
+}
+
+const CHUNK_BYTES = 256 * 1024;
+const NS_PER_S = 1e9;
+
+/**
+ * Turns one dumpcap's pcapng stream into the capture records the merge takes (stream.ts), so
+ * that several interfaces, ticks, counter samples and the summary work for it as for a capture
+ * process of netgap's own: HELLO when the interface description comes, FRAME for each packet with
+ * its kernel timestamp, TICK when asked (the time no earlier frame can still come: see
+ * DUMPCAP_LATENCY_S), STATS for counter samples, and PCAP_STATS for each statistics block.
+ *
+ * `push` parses what dumpcap wrote and hands the records to `out` at once; `out` must copy them
+ * (the buffer is reused). Per frame: one header and one copy, nothing allocated.
+ */
+export class DumpcapStream {
+  private readonly parser: PcapngParser;
+  private buf: Buffer = Buffer.alloc(CHUNK_BYTES);
+  private used = 0;
+  private readonly stamp: TimeOut = { tsSec: 0, tsNsec: 0 };
+  /** LINKTYPE_* from the interface description; -1 before it. */
+  linkType = -1;
+  /** Frames delivered. */
+  frames = 0;
+  /** Latest record stamp written, epoch seconds (records of a stream are in time order, late frames aside). */
+  private lastS = -Infinity;
+  private readonly maxFrame: number;
+  private oversize = 0;
+  private oversizePackets = 0;
+  /** A counter sample waiting for the frames stamped until `sampleAt` (+ settle) to come; NaN when none. */
+  private sampleAt = NaN;
+  private sampleKernel = 0;
+  private sampleSeen = -1;
+  private lastSampleS = -Infinity;
+  /** Since when dumpcap was seen waiting for packets at every tick; NaN while busy. */
+  private waitingSinceS = NaN;
+  /** The last statistics block, for the summary. */
+  statistics: InterfaceStatistics | null = null;
+
+  constructor(
+    private readonly options: DumpcapStreamOptions,
+    private readonly out: (records: Buffer) => void,
+  ) {
+    this.parser = new PcapngParser(options.name, (f) => this.frame(f));
+    this.parser.onStatistics = (s) => this.isb(s);
+    this.maxFrame = options.mtu > 0 ? maxWireFrame(options.mtu) : Infinity;
+  }
+
+  /** Bytes dumpcap wrote. Throws the parser's InputError on a broken stream (after the records before it). */
+  push(chunk: Buffer): void {
+    try {
+      this.parser.push(chunk);
+      this.hello();
+    } finally {
+      this.flush();
+    }
+  }
+
+  /** The stream ended (dumpcap exited): a block cut short is dropped, as a capture process's partial record is. */
+  end(): void {
+    this.flush();
+  }
+
+  /**
+   * The supervisor's heartbeat: samples the counters when due, completes a sample whose frames
+   * have all come, and, when dumpcap has caught up (`waiting`), writes a TICK for `nowS - latencyS`
+   * (never before a record already written).
+   */
+  tick(nowS: number, waiting = true): void {
+    if (this.linkType < 0) return;
+    // Only a dumpcap seen waiting for a whole latency allowance has handed over every older frame:
+    // one that was just busy may still be writing a backlog of any age.
+    if (!waiting) this.waitingSinceS = NaN;
+    else if (Number.isNaN(this.waitingSinceS)) this.waitingSinceS = nowS;
+    const vouched = nowS - this.waitingSinceS >= this.options.latencyS ? nowS - this.options.latencyS : -Infinity;
+    this.settle(vouched);
+    if (Number.isNaN(this.sampleAt) && this.options.kernelPackets !== null && nowS - this.lastSampleS >= this.options.statsS) {
+      this.lastSampleS = nowS;
+      this.sampleKernel = this.options.kernelPackets();
+      this.sampleAt = nowS;
+      this.sampleSeen = -1;
+    }
+    if (vouched > this.lastS) {
+      this.lastS = vouched;
+      this.timeOf(vouched);
+      this.reserve(RECORD.TICK, 0);
+    }
+    this.flush();
+  }
+
+  /** Hot path: one FRAME record per packet, stamped with the kernel's time. */
+  private frame(f: Frame): void {
+    if (this.linkType < 0) this.hello();
+    const t = f.tsSec + f.tsNsec / NS_PER_S;
+    if (t > this.sampleAt) this.settle(t);
+    if (t > this.lastS) this.lastS = t;
+    const len = f.capLen;
+    this.stamp.tsSec = f.tsSec;
+    this.stamp.tsNsec = f.tsNsec;
+    const at = this.reserve(RECORD.FRAME, len);
+    f.buf.copy(this.buf, at, f.off, f.off + len);
+    this.frames++;
+    if (f.origLen > this.maxFrame) this.countOversize(f);
+  }
+
+  /** Rare path: a frame merged by offload stands for several wire packets in the counters. */
+  private countOversize(f: Frame): void {
+    this.oversize++;
+    this.oversizePackets += oversizeWirePackets(f.buf.subarray(f.off, f.off + f.capLen), f.capLen, this.options.mtu);
+  }
+
+  /** Packets delivered so far, counting an offload-merged frame as the wire packets it carries. */
+  private seen(): number {
+    return this.frames - this.oversize + this.oversizePackets;
+  }
+
+  /**
+   * Time has reached `t` in the stream (a frame stamped `t` comes, or a tick vouches for it): a
+   * pending sample takes the frames stamped up to its time as `seen` (an upper bound of the loss),
+   * and SAMPLE_SETTLE_S later the frames up to then as `seenAfter` (a lower bound): loss.ts.
+   */
+  private settle(t: number): void {
+    if (Number.isNaN(this.sampleAt) || t <= this.sampleAt) return;
+    if (this.sampleSeen < 0) this.sampleSeen = this.seen();
+    const done = this.sampleAt + SAMPLE_SETTLE_S;
+    if (t <= done) return;
+    this.sampleAt = NaN;
+    if (done > this.lastS) this.lastS = done;
+    this.timeOf(Math.max(done, this.lastS));
+    const at = this.reserve(RECORD.STATS, STATS_LEN);
+    this.buf.writeDoubleLE(this.sampleKernel, at);
+    this.buf.writeDoubleLE(this.sampleSeen, at + 8);
+    this.buf.writeDoubleLE(this.seen(), at + 16);
+    this.buf.writeDoubleLE(this.oversize, at + 24);
+  }
+
+  /** Rare: dumpcap's counters (at its end): a PCAP_STATS record with what it received and what was dropped. */
+  private isb(s: InterfaceStatistics): void {
+    this.statistics = s;
+    if (this.linkType < 0) return;
+    this.timeOf(this.lastS);
+    const at = this.reserve(RECORD.PCAP_STATS, PCAP_STATS_LEN);
+    this.buf.writeDoubleLE(this.frames, at);
+    this.buf.writeDoubleLE(s.ifDrop < 0 && s.osDrop < 0 ? -1 : Math.max(0, s.ifDrop) + Math.max(0, s.osDrop), at + 8);
+  }
+
+  /** The first interface description has come: HELLO with its link type, before any frame. */
+  private hello(): void {
+    if (this.linkType >= 0 || this.parser.linkTypes.length === 0) return;
+    this.linkType = this.parser.linkTypes[0]!;
+    // The first frames may precede the moment their interface description is read by the latency.
+    const now = this.options.nowS() - this.options.latencyS;
+    this.lastS = now;
+    this.timeOf(now);
+    const at = this.reserve(RECORD.HELLO, HELLO_LEN);
+    this.buf.writeUInt32LE(this.linkType, at);
+    this.buf.writeUInt32LE(this.options.mtu, at + 4);
+  }
+
+  /** Sets `stamp` to `t` epoch seconds (ticks and samples; frames keep their own). */
+  private timeOf(t: number): void {
+    const sec = Math.floor(t);
+    this.stamp.tsSec = sec;
+    this.stamp.tsNsec = Math.min(NS_PER_S - 1, Math.round((t - sec) * NS_PER_S));
+  }
+
+  /** Writes a record header stamped `stamp`; returns where the payload goes. */
+  private reserve(type: RecordType, len: number): number {
+    if (this.used + RECORD_HLEN + len > this.buf.length) {
+      this.flush();
+      if (RECORD_HLEN + len > this.buf.length) this.buf = Buffer.alloc(RECORD_HLEN + len);
+    }
+    const at = this.used;
+    const buf = this.buf;
+    buf.writeUInt32LE(this.stamp.tsSec, at);
+    buf.writeUInt32LE(this.stamp.tsNsec, at + 4);
+    buf.writeUInt32LE(len, at + 8);
+    buf.writeUInt16LE(type, at + 12);
+    buf.writeUInt16LE(0, at + 14);
+    this.used = at + RECORD_HLEN + len;
+    return at + RECORD_HLEN;
+  }
+
+  private flush(): void {
+    if (this.used === 0) return;
+    this.out(this.buf.subarray(0, this.used));
+    this.used = 0;
+  }
+}
+
+/** Read buffer of a DumpcapPipe: a pipe holds 64 KiB, so one read takes all of it. */
+const PIPE_READ_BYTES = 1024 * 1024;
+/** Between reads while data comes, and at most while none does (the pause doubles up to it). */
+const PIPE_PAUSE_MIN_MS = 2;
+const PIPE_PAUSE_MAX_MS = 10;
+
+/**
+ * dumpcap's stdout, read here in batches: dumpcap writes each packet with its own write(), and read
+ * as a stream every packet would cost a read and a 'data' event. So dumpcap writes into a FIFO whose
+ * read end is non-blocking and read on a timer, everything there at once; and `drain()` reads it at
+ * once when a tick needs all that dumpcap wrote before a moment. POSIX only (mkfifo); Windows reads stdout.
+ */
+export class DumpcapPipe {
+  /** The write end, for dumpcap's stdout; the parent closes its copy once dumpcap started (closeWriteEnd). */
+  writeFd: number;
+  private readonly readFd: number;
+  private readonly buf = Buffer.allocUnsafe(PIPE_READ_BYTES);
+  private timer: NodeJS.Timeout | null = null;
+  private pauseMs = PIPE_PAUSE_MIN_MS;
+  private ended = false;
+
+  /** Makes the FIFO (in a private directory, removed at once: both ends stay open). Throws when it cannot. */
+  constructor(
+    private readonly onData: (chunk: Buffer) => void,
+    /** The write end closed (dumpcap exited) and everything was read. */
+    private readonly onEnd: () => void,
+  ) {
+    const dir = mkdtempSync(join(tmpdir(), 'netgap-dumpcap-'));
+    try {
+      const path = join(dir, 'pcapng');
+      const made = spawnSync('mkfifo', ['-m', '600', path], { stdio: 'ignore' });
+      if (made.status !== 0) throw new Error('mkfifo failed');
+      // The read end first, non-blocking, so that opening the write end does not wait.
+      this.readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+      this.writeFd = openSync(path, constants.O_WRONLY);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** After the spawn: dumpcap holds the write end; the end comes when it exits. Starts reading. */
+  closeWriteEnd(): void {
+    if (this.writeFd >= 0) closeSync(this.writeFd);
+    this.writeFd = -1;
+    this.schedule();
+  }
+
+  /** Reads all there is now; returns the bytes read. At the end of input, calls onEnd (once). */
+  drain(): number {
+    let total = 0;
+    while (!this.ended) {
+      let n: number;
+      try {
+        n = readSync(this.readFd, this.buf, 0, this.buf.length, null);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EAGAIN') break;
+        n = 0; // a read error ends the input as its end would
+      }
+      if (n === 0) {
+        // No writer left: dumpcap exited (or never had the write end, before closeWriteEnd).
+        if (this.writeFd >= 0) break;
+        this.end();
+        break;
+      }
+      total += n;
+      this.onData(this.buf.subarray(0, n));
+    }
+    return total;
+  }
+
+  /** Stops reading and closes the read end (nothing more is delivered). */
+  close(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.ended) {
+      this.ended = true;
+      closeSync(this.readFd);
+    }
+    if (this.writeFd >= 0) closeSync(this.writeFd);
+    this.writeFd = -1;
+  }
+
+  private end(): void {
+    this.ended = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    closeSync(this.readFd);
+    this.onEnd();
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const n = this.drain();
+      if (this.ended) return;
+      this.pauseMs = n > 0 ? PIPE_PAUSE_MIN_MS : Math.min(PIPE_PAUSE_MAX_MS, this.pauseMs * 2);
+      this.schedule();
+    }, this.pauseMs);
+  }
+}
