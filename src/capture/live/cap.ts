@@ -13,8 +13,8 @@ export type CapBinding = typeof CapModule;
  */
 export const CAP_MISSING_HINT =
   process.platform === 'win32'
-    ? 'live capture needs the optional module `cap`: install Npcap (https://npcap.com, with "WinPcap API-compatible mode") and the Visual Studio C++ build tools, then run `npm install` again in the netgap directory'
-    : 'live capture needs the optional module `cap`, which builds against libpcap: install libpcap-dev (Debian/Ubuntu; libpcap-devel on Fedora/RHEL), then run `npm install` again in the netgap directory';
+    ? 'live capture needs the optional module `cap`: install Npcap (https://npcap.com, with "WinPcap API-compatible mode") and the Visual Studio C++ build tools, then run `npm install` again in the netgap directory; or install Wireshark, whose dumpcap netgap uses without any build'
+    : 'live capture needs the optional module `cap`, which builds against libpcap: install libpcap-dev (Debian/Ubuntu; libpcap-devel on Fedora/RHEL), then run `npm install` again in the netgap directory; or install dumpcap (Debian/Ubuntu: apt-get install tshark), which needs no build';
 
 /** `cap` is not installed or did not build. */
 export class CapMissingError extends Error {
