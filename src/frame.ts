@@ -25,13 +25,22 @@ export interface Frame {
   tsSec: number;
   /** Timestamp, nanoseconds within the second, 0 .. 999 999 999. */
   tsNsec: number;
+  /**
+   * pcapng: another copy of a packet already delivered in this section (same epb_packetid), as
+   * pktmon logs one packet once per component it passes. Other sources leave it false.
+   */
+  copy: boolean;
+  /** pcapng: the interface's if_name from its IDB ('' when none, and for other sources). */
+  ifName: string;
+  /** pcapng: the capture says this packet was dropped (epb_verdict, or link-layer errors in epb_flags), so it never arrived. */
+  dropped: boolean;
 }
 
 /** A sink receives each frame synchronously; it must not keep the object or its buffer. */
 export type FrameSink = (frame: Frame) => void;
 
 export function newFrame(): Frame {
-  return { buf: Buffer.alloc(0), off: 0, capLen: 0, origLen: 0, linkType: 0, ifIndex: 0, tsSec: 0, tsNsec: 0 };
+  return { buf: Buffer.alloc(0), off: 0, capLen: 0, origLen: 0, linkType: 0, ifIndex: 0, tsSec: 0, tsNsec: 0, ifName: '', copy: false, dropped: false };
 }
 
 /** The frame's time as float epoch seconds (about 0.2 µs resolution today). */

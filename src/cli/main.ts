@@ -1,8 +1,7 @@
-#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node --max-semi-space-size=8 --min-semi-space-size=8
+#!/usr/bin/env node
 // netgap's command line: `read` analyses captures, `live` watches interfaces; each command lives in its own module.
 
-// The first line sets what can only be set before Node starts: a fixed young generation for tables
-// that live the whole run, and no NODE_EXTRA_CA_CERTS (netgap opens no TLS connection).
+// A plain `#!/usr/bin/env node`: npm's cmd-shim reads this line to write netgap.cmd and netgap.ps1 on Windows, so no start-up flag can ride on it.
 
 import { Command, CommanderError } from 'commander';
 import { sanitize } from '../output/sanitize';

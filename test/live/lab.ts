@@ -27,7 +27,7 @@ export function labSkipReason(): string | null {
   if (process.getuid?.() !== 0) return 'namespace tests need root (ip netns, raw sockets)';
   if (!ok('ip', ['netns', 'list'])) return '`ip netns` is not available (install iproute2)';
   if (spawnSync(process.execPath, ['-e', "require('cap')"], { cwd: ROOT, stdio: 'ignore' }).status !== 0) {
-    return 'the optional module cap is not built (install libpcap-dev, then npm rebuild cap)';
+    return 'the optional module cap is not built (install libpcap-dev, then npm install again)';
   }
   return null;
 }

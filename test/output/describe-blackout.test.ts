@@ -88,6 +88,8 @@ function summary(blackouts: BlackoutSummary[], evicted: Partial<Summary['evicted
     last_ts: START + 20,
     end_ts: START + 20,
     ts_backwards: 0,
+    duplicates: 0,
+    verdict_drops: 0,
     evicted: { stations: 0, hosts: 0, requests: 0, announcers: 0, blackouts: 0, outages: 0, addresses: 0, ...evicted },
     alerts: { info: 0, warning: 0, critical: 0 },
     arp_threshold_s: 300,

@@ -56,6 +56,8 @@ export class CaptureInput {
     private readonly sink: FrameSink,
     /** The raw input again from its start, when it can be read twice (a regular file): see redeliverBeforeDamage. */
     private readonly reread: (() => AsyncIterable<Buffer>) | null = null,
+    /** pcapng: only the interfaces this names (see PcapngParser's interfaceFilter). */
+    private readonly interfaceFilter: string | null = null,
   ) {}
 
   /**
@@ -157,7 +159,7 @@ export class CaptureInput {
   }
 
   private openParser(): CaptureParser {
-    const { format, parser } = openParser(this.file, this.magic.bytes, this.sink);
+    const { format, parser } = openParser(this.file, this.magic.bytes, this.sink, this.interfaceFilter);
     this.format = format;
     return parser;
   }

@@ -56,7 +56,30 @@ export const PCAPNG_MAX_BLOCK_LEN = 128 * 1024 * 1024;
 const OPT_ENDOFOPT = 0;
 const IF_TSRESOL = 9;
 const IF_TSOFFSET = 14;
+/** if_name (§4.2): pktmon's etl2pcapng names each component's interface. */
+const IF_NAME = 2;
 const OPTION_HEADER_LEN = 4;
+/** EPB options (§4.3.1) netgap reads. */
+const EPB_FLAGS = 2;
+const EPB_PACKETID = 5;
+const EPB_VERDICT = 7;
+/** epb_flags bits 16-31: link-layer errors (CRC, too long or short, symbol...): the frame was not received whole. */
+const EPB_FLAGS_LINK_ERRORS = 0xffff0000;
+/** epb_verdict types (§4.3.1) and the values that mean the packet went no further. */
+const VERDICT_HARDWARE = 0;
+const VERDICT_LINUX_TC = 1;
+const VERDICT_LINUX_XDP = 2;
+/** TC_ACT_SHOT. */
+const TC_DROP = 2;
+/** XDP_ABORTED, XDP_DROP. */
+const XDP_ABORTED = 0;
+const XDP_DROP = 1;
+/**
+ * Packet ids remembered per section, direct-mapped on the id's low bits: pktmon numbers packets in
+ * sequence and logs a packet's copies close together, so a copy is recognised while fewer than
+ * this many packets came between; memory stays fixed whatever the input.
+ */
+const PACKET_ID_SLOTS = 1 << 16;
 /** ISB options netgap uses (§4.6): 64-bit counters. */
 const ISB_IFRECV = 4;
 const ISB_IFDROP = 5;
@@ -90,6 +113,10 @@ interface Interface {
   readonly offsetSec: number;
   /** Frame.ifIndex: the IDB's position among all IDBs of the input. */
   readonly ifIndex: number;
+  /** if_name, '' when the IDB has none. */
+  readonly name: string;
+  /** False when --interface-filter leaves this interface out: its packets are counted in `filteredOut`, not delivered. */
+  readonly selected: boolean;
 }
 
 /**
@@ -97,7 +124,7 @@ interface Interface {
  * are delivered with no link type (decoded as `interface-over-cap`) and, since its time
  * resolution and offset are unknown, the previous packet time of its section (as a Simple Packet Block).
  */
-const OVER_CAP: Interface = { linkType: LINKTYPE.OVER_CAP, snapLen: 0, unit: TS_UNIT_USEC, offsetSec: 0, ifIndex: MAX_INTERFACES_PER_INPUT };
+const OVER_CAP: Interface = { linkType: LINKTYPE.OVER_CAP, snapLen: 0, unit: TS_UNIT_USEC, offsetSec: 0, ifIndex: MAX_INTERFACES_PER_INPUT, name: '', selected: true };
 
 /** True when `buf[off .. off + 4)` is the type of a Section Header Block (pcapng's magic). */
 export function isPcapngMagic(buf: Buffer, off: number): boolean {
@@ -148,6 +175,18 @@ export class PcapngParser extends ChunkedParser {
    * MAX_INTERFACES_PER_INPUT, then one LINKTYPE.OVER_CAP for all the interfaces past the cap.
    */
   readonly linkTypes: number[] = [];
+  /** if_name of every IDB so far ('' when it has none), in file order: indexed by Frame.ifIndex. */
+  readonly ifNames: string[] = [];
+  /** Packets delivered as copies of a packet id already seen in their section. */
+  copies = 0;
+  /** Packets of interfaces the interface filter left out. */
+  filteredOut = 0;
+
+  /** Packet ids seen in this section: high and low halves, and the section (1-based) that wrote each slot. */
+  private readonly idHigh = new Uint32Array(PACKET_ID_SLOTS);
+  private readonly idLow = new Uint32Array(PACKET_ID_SLOTS);
+  private readonly idSection = new Uint32Array(PACKET_ID_SLOTS);
+  private section = 0;
   /** Interface description blocks past MAX_INTERFACES_PER_INPUT (read, checked, not kept). */
   interfacesOverCap = 0;
 
@@ -171,6 +210,11 @@ export class PcapngParser extends ChunkedParser {
   constructor(
     name: string,
     private readonly sink: FrameSink,
+    /**
+     * Only the interfaces whose if_name contains this (case-insensitive), or whose interface id in
+     * the section it is (digits): one pktmon component. Null: every interface.
+     */
+    private readonly interfaceFilter: string | null = null,
   ) {
     // Nothing pending: the first block's header is read like any other.
     super(name, 0, false);
@@ -288,7 +332,14 @@ export class PcapngParser extends ChunkedParser {
     if (capLen > len - BLOCK_MIN_LEN.EPB) {
       this.fail(at, { reason: 'packet-beyond-block', capLen, room: len - BLOCK_MIN_LEN.EPB });
     }
+    // Left out before its packet id is seen: a copy at a selected component is then the packet's first.
+    if (!iface.selected) {
+      this.filteredOut++;
+      return;
+    }
     this.stamp(view.getUint32(off + 12, le), view.getUint32(off + 16, le), iface);
+    const optStart = off + 28 + ((capLen + 3) & ~3);
+    if (optStart < off + len - BLOCK_TRAILER_LEN) this.packetOptions(view, optStart, off + len - BLOCK_TRAILER_LEN, at);
     this.deliver(buf, off + 28, capLen, view.getUint32(off + 24, le), iface);
   }
 
@@ -300,6 +351,50 @@ export class PcapngParser extends ChunkedParser {
     }
     this.frame.tsSec = this.lastSec;
     this.frame.tsNsec = this.lastNsec;
+  }
+
+  /**
+   * Hot path when an EPB has options: epb_packetid marks a copy of a packet already delivered in
+   * the section (one per pktmon component), epb_verdict and epb_flags a packet that was dropped.
+   * The frame's flags are set here; `deliver` clears them for the next packet.
+   */
+  private packetOptions(view: DataView, o: number, optEnd: number, at: number): void {
+    const le = this.le;
+    const frame = this.frame;
+    while (optEnd - o >= OPTION_HEADER_LEN) {
+      const code = view.getUint16(o, le);
+      const optLen = view.getUint16(o + 2, le);
+      if (code === OPT_ENDOFOPT) break;
+      const room = optEnd - o - OPTION_HEADER_LEN;
+      if (optLen > room) this.fail(at, { reason: 'option-beyond-block', code, optLen, room });
+      // The option's value lies in [o + 4, o + 4 + optLen), inside the block (checked above).
+      const v = o + OPTION_HEADER_LEN;
+      if (code === EPB_PACKETID && optLen >= 8) {
+        // A 64-bit id in the section's byte order.
+        const high = view.getUint32(le ? v + 4 : v, le);
+        const low = view.getUint32(le ? v : v + 4, le);
+        const slot = low & (PACKET_ID_SLOTS - 1);
+        if (this.idSection[slot] === this.section && this.idLow[slot] === low && this.idHigh[slot] === high) {
+          frame.copy = true;
+        } else {
+          this.idSection[slot] = this.section;
+          this.idLow[slot] = low;
+          this.idHigh[slot] = high;
+        }
+      } else if (code === EPB_FLAGS && optLen >= 4) {
+        if ((view.getUint32(v, le) & EPB_FLAGS_LINK_ERRORS) !== 0) frame.dropped = true;
+      } else if (code === EPB_VERDICT && optLen >= 2) {
+        const type = view.getUint8(v);
+        // Hardware verdicts are opaque bytes: any non-zero byte is taken as "not passed"; TC and XDP give a 64-bit action.
+        if (type === VERDICT_HARDWARE) {
+          for (let i = 1; i < optLen; i++) if (view.getUint8(v + i) !== 0) frame.dropped = true;
+        } else if ((type === VERDICT_LINUX_TC || type === VERDICT_LINUX_XDP) && optLen >= 9) {
+          const action = view.getUint32(le ? v + 1 : v + 5, le);
+          if (type === VERDICT_LINUX_TC ? action === TC_DROP : action === XDP_DROP || action === XDP_ABORTED) frame.dropped = true;
+        }
+      }
+      o += OPTION_HEADER_LEN + ((optLen + 3) & ~3); // values are padded to 32 bits
+    }
   }
 
   /**
@@ -346,10 +441,14 @@ export class PcapngParser extends ChunkedParser {
     frame.origLen = origLen;
     frame.linkType = iface.linkType;
     frame.ifIndex = iface.ifIndex;
+    frame.ifName = iface.name;
     this.lastSec = frame.tsSec;
     this.lastNsec = frame.tsNsec;
     this.frames++;
+    if (frame.copy) this.copies++;
     this.sink(frame);
+    frame.copy = false;
+    frame.dropped = false;
   }
 
   /** Rare. IDB: link type, reserved, snaplen, options (§4.2). */
@@ -359,6 +458,7 @@ export class PcapngParser extends ChunkedParser {
     const snapLen = view.getUint32(off + 12, le);
     let unit = TS_UNIT_USEC; // if_tsresol absent: microseconds
     let offsetSec = 0;
+    let name = '';
     const optEnd = off + len - BLOCK_TRAILER_LEN;
     let o = off + 16;
     while (optEnd - o >= OPTION_HEADER_LEN) {
@@ -372,13 +472,18 @@ export class PcapngParser extends ChunkedParser {
       // The option's value lies in [o + 4, o + 4 + optLen), inside the block (checked above).
       if (code === IF_TSRESOL && optLen >= 1) unit = tsUnitFromResol(buf[o + OPTION_HEADER_LEN]!);
       else if (code === IF_TSOFFSET && optLen >= 8) offsetSec = i64(view, o + OPTION_HEADER_LEN, le);
+      else if (code === IF_NAME) name = buf.toString('utf8', o + OPTION_HEADER_LEN, o + OPTION_HEADER_LEN + optLen).replace(/\0+$/, '');
       o += OPTION_HEADER_LEN + ((optLen + 3) & ~3); // values are padded to 32 bits
     }
     this.sectionInterfaces++;
     const ifIndex = this.linkTypes.length;
+    const f = this.interfaceFilter;
+    const id = this.sectionInterfaces - 1;
+    const selected = f === null || (/^\d+$/.test(f) ? Number(f) === id : name.toLowerCase().includes(f.toLowerCase()));
     if (ifIndex < MAX_INTERFACES_PER_INPUT) {
-      this.interfaces.push({ linkType, snapLen, unit, offsetSec, ifIndex });
+      this.interfaces.push({ linkType, snapLen, unit, offsetSec, ifIndex, name, selected });
       this.linkTypes.push(linkType);
+      this.ifNames.push(name);
       return;
     }
     // Past the cap: its frames are counted under a reason, and no memory grows with the input.
@@ -423,6 +528,8 @@ export class PcapngParser extends ChunkedParser {
     }
     // Interface ids restart in each section; Frame.ifIndex keeps counting (linkTypes.length).
     this.interfaces = [];
+    // Packet ids are unique within a section only: slots written by an earlier section no longer match.
+    this.section++;
     this.sectionInterfaces = 0;
     this.lastSec = 0;
     this.lastNsec = 0;
@@ -431,6 +538,6 @@ export class PcapngParser extends ChunkedParser {
 }
 
 /** A parser for one pcapng stream named `name` (used in errors). */
-export function createPcapngParser(name: string, sink: FrameSink): PcapngParser {
-  return new PcapngParser(name, sink);
+export function createPcapngParser(name: string, sink: FrameSink, interfaceFilter: string | null = null): PcapngParser {
+  return new PcapngParser(name, sink, interfaceFilter);
 }

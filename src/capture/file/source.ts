@@ -19,6 +19,8 @@ export interface ReadOptions {
    * that cannot keep up (output to a slow pipe) holds the reading back instead of queueing.
    */
   readonly holdBack?: () => Promise<void> | undefined;
+  /** pcapng: analyse only the interfaces (pktmon components) whose IDB if_name contains this, or whose index in the section it is. */
+  readonly interfaceFilter?: string;
 }
 
 /** Told once per chunk read, and once more with `done: true` when an input was read to its end. */
@@ -76,7 +78,7 @@ function readNamed(inputs: readonly Named[], sink: FrameSink, opts: ReadOptions,
     for (const { name, bytes } of inputs) {
       if (stopped) return;
       const rereadable = bytes === null && name !== '-' && isRegularFile(name);
-      const current = new CaptureInput(name, sink, rereadable ? () => readAgain(name) : null);
+      const current = new CaptureInput(name, sink, rereadable ? () => readAgain(name) : null, opts.interfaceFilter ?? null);
       input = current;
       try {
         await readInput(current, bytes, opts, () => {

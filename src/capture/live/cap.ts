@@ -7,13 +7,14 @@ export type CapBinding = typeof CapModule;
 
 /**
  * What to do when `cap` cannot be loaded, in one line. `cap` is an optional dependency built from
- * source at install: without libpcap's headers the build fails, `npm install` still succeeds, and
- * `require('cap')` throws MODULE_NOT_FOUND. `read` never needs it.
+ * source at install: without libpcap's headers the build fails, `npm install` still succeeds and
+ * leaves `cap` out, and `npm rebuild cap` then finds nothing to rebuild; `npm install` again, once
+ * the headers are there, builds it (test/live/cap-build.test.ts). `read` never needs it.
  */
 export const CAP_MISSING_HINT =
   process.platform === 'win32'
-    ? 'live capture needs the optional module `cap`: install Npcap (https://npcap.com, with "WinPcap API-compatible mode") and the Visual Studio C++ build tools, then run `npm rebuild cap` in the netgap directory'
-    : 'live capture needs the optional module `cap`, which builds against libpcap: install libpcap-dev (Debian/Ubuntu; libpcap-devel on Fedora/RHEL), then run `npm rebuild cap` in the netgap directory';
+    ? 'live capture needs the optional module `cap`: install Npcap (https://npcap.com, with "WinPcap API-compatible mode") and the Visual Studio C++ build tools, then run `npm install` again in the netgap directory; or install Wireshark, whose dumpcap netgap uses without any build'
+    : 'live capture needs the optional module `cap`, which builds against libpcap: install libpcap-dev (Debian/Ubuntu; libpcap-devel on Fedora/RHEL), then run `npm install` again in the netgap directory; or install dumpcap (Debian/Ubuntu: apt-get install tshark), which needs no build';
 
 /** `cap` is not installed or did not build. */
 export class CapMissingError extends Error {

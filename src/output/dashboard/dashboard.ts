@@ -10,7 +10,8 @@ import type { EngineView, SortKey, StationRow } from './rows';
 import { SORTS, stationRows, TextCache } from './rows';
 import { blackoutLines } from './blackouts';
 import { DashboardState } from './state';
-import { bodyLines, detailLines, footerLine, headerLine, helpLines, layout } from './view';
+import { wrap } from './format';
+import { bodyLines, detailLines, footerLine, headerLine, helpLines, layout, MIN_WIDTH } from './view';
 
 /** What the dashboard shows: one analysis, and where its stations can be read. */
 export interface DashboardFeed {
@@ -45,6 +46,8 @@ export interface DashboardTerminal {
   readonly terminal?: string;
   /** Aborting closes the dashboard as `q` does (live: SIGTERM). */
   readonly signal?: AbortSignal;
+  /** Draw without colours (bold, underline and inverse stay); by default when NO_COLOR is set and not empty (no-color.org). */
+  readonly noColour?: boolean;
 }
 
 /** How the dashboard ended: when the user quit (the terminal is restored by then). */
@@ -66,6 +69,26 @@ const FRAME_MS = 100;
 const FRAME_BUDGET = 10;
 /** Frames over which packets/s is measured (about a second at full rate). */
 const RATE_SAMPLES = 10;
+
+/** The smallest terminal the layout fits; below it the dashboard says so instead of clipping. */
+export const MIN_SIZE = { columns: MIN_WIDTH, rows: 24 } as const;
+
+/**
+ * The colours to draw with. blessed reads tmux-256color and screen-256color as plain xterm (8
+ * colours) and then draws grey (bright black) as black; xterm, tmux, screen and the Linux console
+ * all take the 16 colours of SGR 90-97, so 8 becomes 16, and a `*-256color` name gets 256.
+ */
+export function colourCount(term: string, read: number): number {
+  if (read < 8) return read;
+  return Math.max(read, /-256colou?r$/.test(term) ? 256 : 16);
+}
+
+/** Tagged text without its colour tags; the selected row's background becomes inverse video. */
+export function withoutColours(tagged: string): string {
+  return tagged
+    .replace(/\{(\/?)blue-bg\}/g, '{$1inverse}')
+    .replace(/\{\/?(?:black|red|green|yellow|blue|magenta|cyan|white|gray|grey)-(?:fg|bg)\}/g, '');
+}
 
 const SORT_BY_KEY = new Map<string, SortKey>(Object.entries(SORTS).map(([sort, s]) => [s.key, sort as SortKey]));
 
@@ -105,6 +128,7 @@ export class Dashboard {
   private lastFrameAt = -Infinity;
   private readonly samples: Array<[number, number]> = [];
   private rate: number | null = null;
+  private readonly noColour: boolean;
 
   constructor(
     private readonly feed: DashboardFeed,
@@ -120,6 +144,9 @@ export class Dashboard {
       warnings: false,
       title: 'netgap',
     });
+    const tput = (this.screen.program as unknown as { tput: { colors: number } }).tput;
+    tput.colors = colourCount(term.terminal ?? process.env.TERM ?? '', tput.colors);
+    this.noColour = term.noColour ?? (process.env.NO_COLOR ?? '') !== '';
     const box = (o: blessed.Widgets.BoxOptions): blessed.Widgets.BoxElement =>
       blessed.box({ parent: this.screen, left: 0, width: '100%', tags: true, wrap: false, ...o });
     this.header = box({ top: 0, height: 1 });
@@ -218,11 +245,20 @@ export class Dashboard {
     return s.ended ? 'ENDED' : this.feed.mode;
   }
 
+  /** Sets a box's tagged content, without its colours under NO_COLOR. */
+  private paint(box: blessed.Widgets.BoxElement, tagged: string): void {
+    box.setContent(this.noColour ? withoutColours(tagged) : tagged);
+  }
+
   private render(engine: EngineView | undefined): void {
     const width = this.screen.width as number;
     const height = this.screen.height as number;
     const s = this.state;
-    this.header.setContent(
+    if (width < MIN_SIZE.columns || height < MIN_SIZE.rows) return this.renderTooSmall(width, height);
+    this.header.show();
+    this.footer.show();
+    this.paint(
+      this.header,
       headerLine(
         {
           source: this.feed.source,
@@ -238,16 +274,28 @@ export class Dashboard {
     this.body.top = 1;
     this.body.height = Math.max(1, height - 2);
     this.footer.top = Math.max(0, height - 1);
-    this.footer.setContent(footerLine(s));
+    this.paint(this.footer, footerLine(s));
     if (engine === undefined) {
-      this.body.setContent('{gray-fg}Waiting for the analysis to start.{/gray-fg}');
+      this.paint(this.body, '{gray-fg}Waiting for the analysis to start.{/gray-fg}');
     } else {
       const blackouts = blackoutLines(s.blackouts, this.lastClock, s.ended, width);
       this.logRows = layout(this.body.height, blackouts.length).log;
       const body = { state: s, rows: this.rows, total: this.total, text: (row: StationRow) => this.texts.of(row.station), opts: engine.options, blackouts };
-      this.body.setContent(bodyLines(body, width, this.body.height).join('\n'));
+      this.paint(this.body, bodyLines(body, width, this.body.height).join('\n'));
     }
     this.renderOverlay(engine, width, height);
+    this.screen.render();
+  }
+
+  /** Below the size the layout needs: the size it needs, in place of a clipped table. */
+  private renderTooSmall(width: number, height: number): void {
+    const need = `netgap needs a terminal of at least ${MIN_SIZE.columns}x${MIN_SIZE.rows}; this one is ${width}x${height}. Enlarge it, or q to quit.`;
+    this.header.hide();
+    this.footer.hide();
+    this.overlay.hide();
+    this.body.top = 0;
+    this.body.height = Math.max(1, height);
+    this.body.setContent(wrap(need, Math.max(1, width)).map((l) => `{bold}${l}{/bold}`).join('\n'));
     this.screen.render();
   }
 
@@ -262,10 +310,10 @@ export class Dashboard {
     this.overlay.height = Math.max(3, height - 2);
     this.overlay.show();
     if (s.overlay === 'help') {
-      this.overlay.setContent(helpLines(engine.options).join('\n'));
+      this.paint(this.overlay, helpLines(engine.options).join('\n'));
     } else if (row !== undefined) {
       const text = this.texts.of(row.station);
-      this.overlay.setContent(detailLines(row, text, s.diagnoses.get(text.mac), engine.options, width, height - 2).join('\n'));
+      this.paint(this.overlay, detailLines(row, text, s.diagnoses.get(text.mac), engine.options, width, height - 2).join('\n'));
     }
   }
 

@@ -21,15 +21,33 @@ export function shortDuration(s: number | null): string {
   return `${Math.min(999, Math.round(s / 86400))}d`;
 }
 
-/** Plain text broken into lines of at most `width` characters, at spaces where it can. */
+/** Where a word too long for a line may break: after a path's separator (registry keys, files, URLs). */
+const SEPARATORS = /[\\/]/;
+
+/**
+ * Plain text broken into lines of at most `width` characters: at spaces where it can, else after
+ * a `\\` or `/` of a long word (a registry path stays readable), else in the word.
+ */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let rest = text;
-  while (rest.length > width) {
-    const cut = rest.lastIndexOf(' ', width);
-    const at = cut > 0 ? cut : width;
+  while (rest.length > width && width > 0) {
+    const space = rest.lastIndexOf(' ', width);
+    if (space > 0) {
+      lines.push(rest.slice(0, space));
+      rest = rest.slice(space + 1);
+      continue;
+    }
+    let sep = -1;
+    for (let i = width - 1; i > 0; i--) {
+      if (SEPARATORS.test(rest[i]!)) {
+        sep = i + 1;
+        break;
+      }
+    }
+    const at = sep > 0 ? sep : width;
     lines.push(rest.slice(0, at));
-    rest = rest.slice(cut > 0 ? at + 1 : at);
+    rest = rest.slice(at);
   }
   lines.push(rest);
   return lines;
@@ -50,7 +68,7 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 }
 
 /** The colour of an ARP age: green below the warning age, yellow up to the threshold, red past it (strictly, as the detector). */
-export type AgeColour = 'green' | 'yellow' | 'red';
+export type AgeColour = 'green' | 'yellow' | 'red' | 'gray';
 
 export function ageColour(ageS: number, warnS: number, thresholdS: number): AgeColour {
   if (ageS > thresholdS) return 'red';
@@ -66,14 +84,15 @@ const LEFT_EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
  * (No `·` or box-drawing lines: blessed sends those as the terminal's ACS charset.) It is full
  * at the threshold, and red past it.
  */
-export function ageBar(ageS: number, warnS: number, thresholdS: number, width: number): string {
+export function ageBar(ageS: number, warnS: number, thresholdS: number, width: number, silent = false): string {
   if (width <= 0) return '';
   const frac = Number.isFinite(ageS) ? Math.min(1, Math.max(0, ageS / thresholdS)) : 1;
   const eighths = Math.round(frac * width * 8);
   const full = eighths >> 3;
   const part = LEFT_EIGHTHS[eighths & 7]!;
   const empty = width - full - (part === '' ? 0 : 1);
-  const colour = ageColour(ageS, warnS, thresholdS);
+  // A silent station sent nothing since its last ARP, so nothing was at risk: grey, never the red of an expiry.
+  const colour = silent ? 'gray' : ageColour(ageS, warnS, thresholdS);
   return `{${colour}-fg}${'█'.repeat(full)}${part}{/${colour}-fg}{gray-fg}${'░'.repeat(empty)}{/gray-fg}`;
 }
 

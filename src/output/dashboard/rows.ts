@@ -32,15 +32,21 @@ export const SORTS = {
 } as const;
 export type SortKey = keyof typeof SORTS;
 
-/** The worst state first when sorting by state. */
-const STATE_RANK = { expired: 3, warning: 2, silent: 1, ok: 0 } as const;
+/** The worst state first when sorting by state; a silent station had nothing at risk, so it comes last. */
+const STATE_RANK = { expired: 3, warning: 2, ok: 1, silent: 0 } as const;
+
+/** Silent stations after the talking ones: their old ARP is no danger (1 for silent, else 0). */
+function silentLast(row: StationRow): number {
+  return row.gap.status === 'silent' ? 1 : 0;
+}
 
 /**
- * Each comparator puts first what a reader looks for first: the oldest ARP, the most ARPs, the
- * longest gap, the worst state; MAC and IP ascend. Ties keep the order of first ARP.
+ * Each comparator puts first what a reader looks for first: the oldest ARP among the talking
+ * stations, the most ARPs, the longest gap, the worst state; MAC and IP ascend. Ties keep the
+ * order of first ARP.
  */
 const COMPARE: Readonly<Record<SortKey, (a: StationRow, b: StationRow) => number>> = {
-  age: (a, b) => b.gap.arp_age_s - a.gap.arp_age_s,
+  age: (a, b) => silentLast(a) - silentLast(b) || b.gap.arp_age_s - a.gap.arp_age_s,
   mac: (a, b) => a.station.mac - b.station.mac,
   ip: (a, b) => (a.station.ips[0] ?? Infinity) - (b.station.ips[0] ?? Infinity),
   arps: (a, b) => b.station.arpSent - a.station.arpSent,

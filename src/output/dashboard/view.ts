@@ -1,6 +1,7 @@
 // What the dashboard draws, as blessed-tagged lines: header, station table, blackouts, alert log, footer, help and detail views.
 
 import type { ArpGapStatus } from '../../detect/arp-gap';
+import type { ArpGapCause } from '../../detect/alerts';
 import type { Severity } from '../../detect/alerts';
 import type { EngineOptions } from '../../detect/engine';
 import { arpGapEvidence } from '../describe';
@@ -23,14 +24,19 @@ export interface Columns {
 }
 
 const MAC_W = 17;
+/** Every cause (a new one fails to compile until listed here), for the state column's width. */
+const CAUSES: Readonly<Record<ArpGapCause, null>> = { 'tcp-syn-refresh': null, 'long-arp-cache': null, unknown: null };
+/** "expired 99x [tcp-syn-refresh]": the state, its expiries and the longest cause. */
+const STATE_WITH_CAUSE = 'expired 99x ['.length + Math.max(...Object.keys(CAUSES).map((c) => c.length)) + 1;
 const VLAN_W = 5;
 const AGE_W = 4;
 const NUM_W = 5;
 
 /**
  * At 80 columns: MAC 17, vendor 7 ("Hyper-V"), IP 15, VLAN 5, age 4 + bar 5, ARPS, MED and MAX
- * 5 each, state 7, with single spaces: exactly 80. Extra width goes to the IP (for "+n"), the
- * vendor, the bar, then the state (which then shows counts and cause).
+ * 5 each, state 7, with single spaces: exactly 80. Extra width goes to the IP (for "+n"), then
+ * the state until it holds its longest cause (the reason a row is red comes before decoration),
+ * then the vendor, the bar, and the rest to the state.
  */
 export function columns(width: number): Columns {
   let extra = width - MIN_WIDTH;
@@ -40,9 +46,10 @@ export function columns(width: number): Columns {
     return n;
   };
   const ip = 15 + take(2);
+  const state = 7 + take(STATE_WITH_CAUSE - 7);
   const vendor = 7 + take(13);
   const bar = 5 + take(15);
-  return { vendor, ip, bar, state: Math.max(1, 7 + extra) };
+  return { vendor, ip, bar, state: state + extra };
 }
 
 export function stationHeading(c: Columns): string {
@@ -92,7 +99,7 @@ export function stationLine(row: StationRow, text: StationText, c: Columns, opts
   const line =
     `${safe(fit(text.mac, MAC_W))} ${safe(vendorCell(text.vendor, c.vendor))} ${safe(ipCell(text.ips, c.ip))}` +
     `${fit(text.vlans === '' ? '-' : text.vlans, VLAN_W, 'right')} ` +
-    `${fit(shortDuration(age), AGE_W, 'right')} ${ageBar(age, opts.arpWarnS, opts.arpThresholdS, c.bar)}` +
+    `${fit(shortDuration(age), AGE_W, 'right')} ${ageBar(age, opts.arpWarnS, opts.arpThresholdS, c.bar, row.gap.status === 'silent')}` +
     `${fit(shortCount(st.arpSent), NUM_W, 'right')}${fit(shortDuration(median(st.recentArpIntervals())), NUM_W, 'right')}` +
     `${fit(shortDuration(st.arpSent >= 2 ? st.maxArpGapS : null), NUM_W, 'right')} ${stateCell(row, c.state)}`;
   return selected ? `{blue-bg}${line}{/blue-bg}` : line;
@@ -266,10 +273,9 @@ export function helpLines(opts: Readonly<EngineOptions>): string[] {
   ];
 }
 
-/** Rows a tagged line takes once word-wrapped at `width`: tags take no room, escaped braces one; a tenth more for the ragged ends. */
-function wrappedRows(tagged: string, width: number): number {
-  const plain = tagged.replace(/\{(open|close)\}/g, 'x').replace(/\{\/?[a-z-]+\}/g, '');
-  return Math.max(1, Math.ceil((plain.length * 1.1) / Math.max(1, width)));
+/** `head` in bold then `text`, wrapped at `width` (at spaces, else after a path's separators), each line made safe. */
+function boldLead(head: string, text: string, width: number): string[] {
+  return wrap(head + text, width).map((l, i) => (i === 0 ? `{bold}${safe(head)}{/bold}${safe(l.slice(head.length))}` : safe(l)));
 }
 
 /** The detail view (Enter): the station's facts, its ARP intervals against the threshold, diagnosis and advice. */
@@ -281,29 +287,33 @@ export function detailLines(row: StationRow, text: StationText, diagnosis: Diagn
   const lines = [
     title('STATION', true, `${safe(text.mac)}  ${safe(text.vendor || '-')}`),
     `IP ${safe(text.ips.join(', ') || '-')}   VLAN ${safe(text.vlans || '-')}   state ${open}${g.status}${close}   cause ${g.cause ?? '-'}`,
-    `ARP age ${g.arp_age_s.toFixed(1)} s of ${opts.arpThresholdS} s ${ageBar(g.arp_age_s, opts.arpWarnS, opts.arpThresholdS, 20)}   warnings ${g.warnings}   expiries ${g.expiries}`,
+    `ARP age ${g.arp_age_s.toFixed(1)} s of ${opts.arpThresholdS} s ${ageBar(g.arp_age_s, opts.arpWarnS, opts.arpThresholdS, 20, g.status === 'silent')}   warnings ${g.warnings}   expiries ${g.expiries}`,
     `ARPs ${st.arpSent}   frames ${st.frames}   median interval ${shortDuration(median(st.recentArpIntervals()))}   ` +
       `max gap ${st.arpSent >= 2 ? `${st.maxArpGapS.toFixed(1)} s` : '-'}`,
     `first ARP ${time(st.firstArpTs)}   last ARP ${time(st.lastArpTs)}   last frame ${time(st.lastSeenS)}` +
       (g.max_talk_age_s !== null ? `   talked up to ${g.max_talk_age_s.toFixed(1)} s after an ARP` : ''),
     '',
   ];
-  let diag: string;
+  let diagHead: string;
+  let diagText: string;
   if (diagnosis !== undefined) {
     const a = diagnosis.alert;
-    diag = `{bold}Diagnosis{/bold} (latest alert: ${isoTime(a.ts).slice(11, 19)} ${SEVERITY_TAG[a.severity]} ${a.kind}): ${safe(diagnosis.message)}`;
+    diagHead = 'Diagnosis';
+    diagText = ` (latest alert: ${isoTime(a.ts).slice(11, 19)} ${SEVERITY_TAG[a.severity]} ${a.kind}): ${diagnosis.message}`;
   } else {
     const why =
       g.status === 'silent'
         ? `its last ARP is over ${opts.arpWarnS} s old, but it has sent nothing since: none of its traffic was at risk.`
         : `no ARP-gap alert: it has refreshed its ARP within the ${opts.arpWarnS} s warning age.`;
-    diag = `{bold}Diagnosis:{/bold} ${why}`;
+    diagHead = 'Diagnosis:';
+    diagText = ` ${why}`;
   }
-  const advice = `{bold}What to change:{/bold} ${safe(diagnosis !== undefined && diagnosis.advice !== '' ? diagnosis.advice : 'nothing.')}`;
+  const diag = boldLead(diagHead, diagText, width);
+  const advice = boldLead('What to change:', ` ${diagnosis !== undefined && diagnosis.advice !== '' ? diagnosis.advice : 'nothing.'}`, width);
   const a = diagnosis?.alert;
-  const evidence = a !== undefined && 'cause' in a && 'gap_s' in a ? `{bold}Evidence:{/bold} ${safe(arpGapEvidence(a))}` : '';
-  // The chart gets what the text leaves: the diagnosis, the evidence and the advice wrap at the width.
-  const textRows = wrappedRows(diag, width) + (evidence !== '' ? wrappedRows(evidence, width) : 0) + wrappedRows(advice, width);
+  const evidence = a !== undefined && 'cause' in a && 'gap_s' in a ? boldLead('Evidence:', ` ${arpGapEvidence(a)}`, width) : [];
+  // The chart gets what the text leaves: the diagnosis, the evidence and the advice are wrapped here, at the width.
+  const textRows = diag.length + evidence.length + advice.length;
   const chartHeight = Math.max(3, Math.min(10, height - lines.length - textRows - 3));
 
   // The strip: recent intervals, then the gap still open, against the threshold line.
@@ -317,8 +327,6 @@ export function detailLines(row: StationRow, text: StationText, diagnosis: Diagn
     lines.push(`${label.padStart(5)} ┊${r}${mark}`);
   });
   lines.push(`    0 ╰${'╌'.repeat(values.length * colWidth)}`);
-  lines.push(diag);
-  if (evidence !== '') lines.push(evidence);
-  lines.push(advice);
+  lines.push(...diag, ...evidence, ...advice);
   return lines;
 }

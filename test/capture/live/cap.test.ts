@@ -23,7 +23,7 @@ describe('linkTypeOf', () => {
 describe('CAP_MISSING_HINT', () => {
   it('names what to install and how to rebuild, in one line', () => {
     expect(CAP_MISSING_HINT).not.toContain('\n');
-    expect(CAP_MISSING_HINT).toContain('npm rebuild cap');
+    expect(CAP_MISSING_HINT).toContain('`npm install` again');
     expect(CAP_MISSING_HINT).toMatch(process.platform === 'win32' ? /Npcap/ : /libpcap-dev/);
   });
 });

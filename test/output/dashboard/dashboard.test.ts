@@ -66,12 +66,13 @@ describe('the station table', () => {
     expect(h.row(GATEWAY).text).toMatch(/^00:15:5d:00:00:01 Hyper-V 198\.51\.100\.129\s+42 /);
   });
 
-  it('sorts by ARP age by default, oldest first; a sort key sorts by its column, and again reverses', async () => {
+  it('sorts by ARP age by default, oldest first, silent stations last; a sort key sorts by its column, and again reverses', async () => {
     const h = await fixture('hyperv-mix.pcap');
     expect(h.row('STATIONS').text).toContain('sort ARP age');
     const byAge = macOrder(h);
-    expect(byAge[0]).toBe('00:15:5d:01:00:13'); // silent since 08:00:05: the oldest ARP
-    expect(byAge.at(-1)).toBe(GATEWAY);
+    expect(byAge[0]).toBe('00:15:5d:01:00:12'); // the XP guest past the cliff: the oldest ARP of a talking station
+    expect(byAge.at(-1)).toBe('00:15:5d:01:00:13'); // silent since 08:00:05: the oldest ARP, but nothing at risk
+    expect(byAge.at(-2)).toBe(GATEWAY);
     await h.press('m');
     expect(macOrder(h)).toStrictEqual([...byAge].sort());
     await h.press('m');

@@ -1,7 +1,7 @@
 // The dashboard's text pieces: short durations and counts, fitted cells, the ARP-age bar, the interval strip, tag safety.
 
 import { describe, expect, it } from 'vitest';
-import { ageBar, ageColour, fit, intervalStrip, median, safe, shortCount, shortDuration } from '../../../src/output/dashboard/format';
+import { ageBar, ageColour, fit, intervalStrip, median, safe, shortCount, shortDuration, wrap } from '../../../src/output/dashboard/format';
 
 describe('shortDuration', () => {
   it('says any duration in at most 4 characters, in the largest unit that keeps it readable', () => {
@@ -68,4 +68,22 @@ describe('the interval strip', () => {
 
 it('makes text safe for tagged boxes: braces cannot open a tag, control characters are escaped', () => {
   expect(safe('{red-fg}x{/red-fg}\u001b[2J')).toBe('{open}red-fg{close}x{open}/red-fg{close}\\x1b[2J');
+});
+
+describe('wrap', () => {
+  it('breaks at spaces, and a registry path too long for a line after a backslash, never inside a name', () => {
+    const key = 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters';
+    const lines = wrap(`Set ArpCacheLife under ${key} to 240.`, 30);
+    expect(lines).toStrictEqual(['Set ArpCacheLife under', 'HKLM\\SYSTEM\\CurrentControlSet\\', 'Services\\Tcpip\\Parameters to', '240.']);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(30);
+  });
+
+  it('cuts a word with no separator at the width', () => {
+    expect(wrap('abcdefghij', 4)).toStrictEqual(['abcd', 'efgh', 'ij']);
+  });
+});
+
+it('draws a silent station grey, not in the red of an expiry, however old its ARP', () => {
+  expect(ageBar(653, 240, 300, 5, true)).toBe('{gray-fg}█████{/gray-fg}{gray-fg}{/gray-fg}');
+  expect(ageBar(653, 240, 300, 5)).toContain('{red-fg}');
 });

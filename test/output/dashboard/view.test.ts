@@ -7,11 +7,17 @@ import { columns, headerLine, layout, stationHeading } from '../../../src/output
 const plain = (tagged: string): string => tagged.replace(/\{\/?[a-z-]+\}/g, '');
 
 describe('columns', () => {
-  it('fill exactly 80 cells at 80 columns, and give extra width to IP, vendor, bar, then state', () => {
+  it('fill exactly 80 cells at 80 columns, and give extra width to IP, the state up to its longest cause, vendor, bar, then state', () => {
     expect(columns(80)).toStrictEqual({ vendor: 7, ip: 15, bar: 5, state: 7 });
     expect(stationHeading(columns(80)).length + columns(80).state - 'STATE'.length).toBe(80);
-    expect(columns(100)).toStrictEqual({ vendor: 20, ip: 17, bar: 10, state: 7 });
+    expect(columns(100)).toStrictEqual({ vendor: 7, ip: 17, bar: 5, state: 25 });
+    expect(columns(120)).toStrictEqual({ vendor: 20, ip: 17, bar: 8, state: 29 });
     expect(columns(200)).toStrictEqual({ vendor: 20, ip: 17, bar: 20, state: 97 });
+    for (const w of [80, 100, 120, 200]) expect(stationHeading(columns(w)).length + columns(w).state - 'STATE'.length).toBe(w);
+  });
+
+  it('has room for the longest state with its cause at 120 columns', () => {
+    expect(columns(120).state).toBeGreaterThanOrEqual('expired 99x [tcp-syn-refresh]'.length);
   });
 });
 
