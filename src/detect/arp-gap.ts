@@ -421,14 +421,18 @@ export class ArpGapDetector {
       let syn: ArpGapEntryState['syn'] = null;
       const r = e.syn;
       if (r !== null) {
-        syn = { peer: [], port: [], time: [], count: r.count };
+        syn = { hop: [], peer: [], port: [], dport: [], time: [], count: r.count };
         for (let k = Math.max(0, r.count - SYN_RING); k < r.count; k++) {
           const i = k % SYN_RING;
+          syn.hop.push(r.rings[SYN_HOP_AT + i]!);
           syn.peer.push(r.rings[SYN_PEER_AT + i]!);
           syn.port.push(r.rings[SYN_PORT_AT + i]!);
+          syn.dport.push(r.rings[SYN_DPORT_AT + i]!);
           syn.time.push(r.rings[SYN_TIME_AT + i]!);
         }
       }
+      const talk: number[] = [];
+      if (e.talk !== null) for (let k = Math.max(0, e.talkCount - TALK_RING); k < e.talkCount; k++) talk.push(e.talk[k % TALK_RING]!);
       return {
         vlan: e.vlan,
         lastArpS: e.lastArpS,
@@ -438,6 +442,10 @@ export class ArpGapDetector {
         expiries: e.expiries,
         cause: e.cause,
         causeS: stored(e.causeS),
+        lastVlan: e.lastVlan,
+        maxTalkAgeS: e.maxTalkAgeS,
+        talk,
+        talkCount: e.talkCount,
         syn,
       };
     });
@@ -461,17 +469,31 @@ export class ArpGapDetector {
       e.expiries = s.expiries;
       e.cause = s.cause as ArpGapCause | null;
       e.causeS = loaded(s.causeS, -Infinity);
+      e.lastVlan = s.lastVlan;
+      e.maxTalkAgeS = s.maxTalkAgeS;
+      // Rings are placed so that slot (count - 1) % ring holds the newest, as the hot path left them.
+      const talkN = Math.min(s.talk.length, TALK_RING, Math.max(0, s.talkCount));
+      if (talkN > 0) {
+        const ring = (e.talk = new Float64Array(TALK_RING));
+        const count = talkN === Math.min(s.talkCount, TALK_RING) ? s.talkCount : talkN; // a short list: the count it can back
+        for (let j = 0; j < talkN; j++) ring[(count - talkN + j) % TALK_RING] = s.talk[s.talk.length - talkN + j]!;
+        e.talkCount = count;
+      }
       if (s.syn !== null) {
         const r = (e.syn = new SynRing());
-        const n = Math.min(s.syn.peer.length, SYN_RING);
-        const first = s.syn.count - n;
+        const len = s.syn.peer.length;
+        const n = Math.min(len, SYN_RING, Math.max(0, s.syn.count));
+        const count = n === Math.min(s.syn.count, SYN_RING) ? s.syn.count : n;
         for (let j = 0; j < n; j++) {
-          const i = (first + j) % SYN_RING;
-          r.rings[SYN_PEER_AT + i] = s.syn.peer[s.syn.peer.length - n + j]!;
-          r.rings[SYN_PORT_AT + i] = s.syn.port[s.syn.port.length - n + j]!;
-          r.rings[SYN_TIME_AT + i] = s.syn.time[s.syn.time.length - n + j]!;
+          const i = (count - n + j) % SYN_RING;
+          const from = len - n + j;
+          r.rings[SYN_HOP_AT + i] = s.syn.hop[from]!;
+          r.rings[SYN_PEER_AT + i] = s.syn.peer[from]!;
+          r.rings[SYN_PORT_AT + i] = s.syn.port[from]!;
+          r.rings[SYN_DPORT_AT + i] = s.syn.dport[from]!;
+          r.rings[SYN_TIME_AT + i] = s.syn.time[from]!;
         }
-        r.count = s.syn.count;
+        r.count = count;
       }
       st.addArpGapEntry(e);
       const warnAt = e.lastArpS + this.opts.arpWarnS;

@@ -231,7 +231,8 @@ export class Engine {
     }
 
     this.clock.advanceTo(d);
-    if (this.packets === 1) this.stationEvents.startS = this.clock.now;
+    // A restored state keeps the start of the input it began with (new-station's grace period).
+    if (this.packets === 1 && Number.isNaN(this.stationEvents.startS)) this.stationEvents.startS = this.clock.now;
     if (r === OVER_CAP_REASON && this.reasonCounts[r] === 1) this.interfacesFull();
     // Network-change markers, before the station table learns from this frame (it asks whether the station was known).
     if (d.isArp || d.l4 === L4.ICMPV6) this.networkChange.onFrame(d);
@@ -316,7 +317,13 @@ export class Engine {
 
   /** The state without its stations, which `stationStates()` gives one at a time. */
   stateHead(): Omit<EngineState, 'stations'> {
-    return { format: STATE_FORMAT, version: STATE_VERSION, arpThresholdS: this.options.arpThresholdS, clock: this.clock.toState() };
+    return {
+      format: STATE_FORMAT,
+      version: STATE_VERSION,
+      arpThresholdS: this.options.arpThresholdS,
+      clock: this.clock.toState(),
+      events: this.stationEvents.toState(),
+    };
   }
 
   /**
@@ -335,6 +342,7 @@ export class Engine {
    */
   restore(s: EngineState): number {
     this.clock.restore(s.clock);
+    this.stationEvents.restore(s.events);
     const rows = s.stations.slice(-this.options.maxStations);
     let n = 0;
     for (const row of rows) {

@@ -111,6 +111,11 @@ export class KeyIndex {
     return this.head;
   }
 
+  /** The id used next after `id`, -1 after the newest: with `oldest()`, a walk oldest first (rare: state files). */
+  newer(id: number): number {
+    return this.next[id]!;
+  }
+
   keyOf(id: number): number {
     return this.keys[id]!;
   }

@@ -9,7 +9,7 @@
  */
 
 /** Bumped when a field changes meaning; a file of a later version is set aside, not guessed at. */
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 /** Names the file's kind, so that a foreign JSON file is not taken for state. */
 export const STATE_FORMAT = 'netgap-state';
 
@@ -43,8 +43,31 @@ export interface ArpGapEntryState {
   expiries: number;
   cause: string | null;
   causeS: StoredNumber;
-  /** The recent connection attempts (peer, source port, time), oldest first, and how many were recorded. */
-  syn: { peer: number[]; port: number[]; time: number[]; count: number } | null;
+  /** VLAN of the last frame it counted (-1 untagged), named on its alerts. */
+  lastVlan: number;
+  /** Largest age of its last ARP at which it sent a frame, -1 when none (what-if). */
+  maxTalkAgeS: number;
+  /** Its recent ARP intervals with frames in them (the cadence), oldest first, and how many were recorded. */
+  talk: number[];
+  talkCount: number;
+  /** The recent connection attempts (next hop, peer, source port, destination port, time), oldest first, and how many were recorded. */
+  syn: { hop: number[]; peer: number[]; port: number[]; dport: number[]; time: number[]; count: number } | null;
+}
+
+/** One IPv4 address of station-events' table: the MACs that claimed it and its rate limits per kind. */
+export interface AddressState {
+  ip: number;
+  mac: number;
+  prevMac: number;
+  lastAlertS: StoredNumber[];
+  suppressed: number[];
+}
+
+/** Station-events' state: when the input began, its address table and mac-mismatch limits, least recently used first. */
+export interface StationEventsState {
+  startS: StoredNumber;
+  addresses: AddressState[];
+  mismatch: { mac: number; lastS: StoredNumber; suppressed: number }[];
 }
 
 export interface StationState {
@@ -72,7 +95,9 @@ export interface EngineState {
   /** The options the state was made under: a different --arp-threshold still restores, and says so. */
   arpThresholdS: number;
   clock: ClockState;
-  /** In order of first ARP. */
+  /** Station-events' address table (changed-mac, flip-flop, new-station). */
+  events: StationEventsState;
+  /** In order of first ARP; last, so that a writer can stream them. */
   stations: StationState[];
 }
 
@@ -83,19 +108,29 @@ const isNums = (x: unknown): x is number[] => Array.isArray(x) && x.every(isNum)
 function checkEntry(e: unknown): boolean {
   if (typeof e !== 'object' || e === null) return false;
   const o = e as Record<string, unknown>;
-  if (!isNum(o.vlan) || !isNum(o.lastArpS) || !isNum(o.framesSinceArp) || !isNum(o.warnings) || !isNum(o.expiries) || !isStored(o.causeS)) return false;
+  for (const k of ['vlan', 'lastArpS', 'framesSinceArp', 'warnings', 'expiries', 'lastVlan', 'maxTalkAgeS', 'talkCount']) if (!isNum(o[k])) return false;
+  if (!isStored(o.causeS) || !isNums(o.talk)) return false;
   if (o.phase !== 0 && o.phase !== 1 && o.phase !== 2) return false;
-  if (o.cause !== null && o.cause !== 'tcp-syn-refresh' && o.cause !== 'long-arp-cache') return false;
+  if (o.cause !== null && o.cause !== 'tcp-syn-refresh' && o.cause !== 'long-arp-cache' && o.cause !== 'unknown') return false;
   if (o.syn === null) return true;
   const s = o.syn as Record<string, unknown> | undefined;
+  if (typeof s !== 'object' || s === null || !isNum(s.count) || !isNums(s.peer)) return false;
+  const n = s.peer.length;
+  return [s.hop, s.port, s.dport, s.time].every((a) => isNums(a) && a.length === n);
+}
+
+function checkAddress(a: unknown): boolean {
+  if (typeof a !== 'object' || a === null) return false;
+  const o = a as Record<string, unknown>;
   return (
-    typeof s === 'object' &&
-    isNums(s.peer) &&
-    isNums(s.port) &&
-    isNums(s.time) &&
-    isNum(s.count) &&
-    s.peer.length === s.port.length &&
-    s.peer.length === s.time.length
+    isNum(o.ip) &&
+    isNum(o.mac) &&
+    isNum(o.prevMac) &&
+    Array.isArray(o.lastAlertS) &&
+    o.lastAlertS.length === 3 &&
+    o.lastAlertS.every(isStored) &&
+    isNums(o.suppressed) &&
+    o.suppressed.length === 3
   );
 }
 
@@ -105,6 +140,12 @@ function checkStation(st: unknown): boolean {
   for (const k of ['mac', 'seq', 'lastIp', 'arpSent', 'frames', 'firstSeenS', 'lastSeenS']) if (!isNum(o[k])) return false;
   for (const k of ['firstArpTs', 'lastArpTs', 'maxArpGapS']) if (!isStored(o[k])) return false;
   return typeof o.referenced === 'boolean' && isNums(o.vlans) && isNums(o.ips) && isNums(o.intervals) && Array.isArray(o.arpGap) && o.arpGap.every(checkEntry);
+}
+
+function checkMismatch(m: unknown): boolean {
+  if (typeof m !== 'object' || m === null) return false;
+  const o = m as Record<string, unknown>;
+  return isNum(o.mac) && isStored(o.lastS) && isNum(o.suppressed);
 }
 
 /**
@@ -117,10 +158,14 @@ export function checkEngineState(data: unknown): string | null {
   if (!isNum(o.version)) return 'not a netgap state file';
   if (o.version > STATE_VERSION) return `written by a later netgap (state version ${o.version}; this one reads ${STATE_VERSION})`;
   if (o.version < 1) return 'not a netgap state file';
+  if (o.version < STATE_VERSION) return `written by an earlier netgap (state version ${o.version}; this one reads ${STATE_VERSION})`;
   const c = o.clock as Record<string, unknown> | undefined;
   if (typeof c !== 'object' || c === null || !isStored(c.now) || !isStored(c.lastFrameS) || !isStored(c.holeStartS) || !isNum(c.holeS) || !isNum(c.tsBackwards))
     return 'damaged (clock)';
   if (!isNum(o.arpThresholdS) || !Array.isArray(o.stations)) return 'damaged';
+  const ev = o.events as Record<string, unknown> | undefined;
+  if (typeof ev !== 'object' || ev === null || !isStored(ev.startS) || !Array.isArray(ev.addresses) || !ev.addresses.every(checkAddress) || !Array.isArray(ev.mismatch) || !ev.mismatch.every(checkMismatch))
+    return 'damaged (addresses)';
   const bad = o.stations.findIndex((s) => !checkStation(s));
   if (bad >= 0) return `damaged (station ${bad})`;
   return null;

@@ -5,6 +5,8 @@ import type { DecodedFrame } from '../decode/decoded-frame';
 import type { AlertSink, StationEventKind } from './alerts';
 import type { PacketClock } from './clock';
 import { KeyIndex } from './key-index';
+import type { StationEventsState } from './state';
+import { loaded, stored } from './state';
 
 /*
  * arpwatch(8) keeps the MAC each IPv4 address was last claimed by and reports "new station",
@@ -125,6 +127,44 @@ export class StationEventDetector {
   private evictOldest(index: KeyIndex, t: number): void {
     index.remove(index.oldest());
     if (this.evicted++ === 0) this.sink({ ts: t, severity: 'warning', kind: 'table-full', table: 'addresses', limit: this.opts.maxHosts });
+  }
+
+  /** The address table and mac-mismatch limits as a state file keeps them (detect/state.ts), least recently used first. */
+  toState(): StationEventsState {
+    const out: StationEventsState = { startS: stored(this.startS), addresses: [], mismatch: [] };
+    for (let id = this.index.oldest(); id >= 0; id = this.index.newer(id)) {
+      const e = this.pool[id]!;
+      out.addresses.push({ ip: e.ip, mac: e.mac, prevMac: e.prevMac, lastAlertS: Array.from(e.lastAlertS, stored), suppressed: Array.from(e.suppressed) });
+    }
+    for (let id = this.mismatchIndex.oldest(); id >= 0; id = this.mismatchIndex.newer(id)) {
+      const m = this.mismatch[id]!;
+      out.mismatch.push({ mac: this.mismatchIndex.keyOf(id), lastS: stored(m.lastS), suppressed: m.suppressed });
+    }
+    return out;
+  }
+
+  /** Rare, before any frame: the tables from a state file (a smaller cap keeps the most recently used). */
+  restore(s: StationEventsState): void {
+    this.startS = loaded(s.startS, NaN);
+    for (const a of s.addresses.slice(-this.index.capacity)) {
+      if (this.index.lookup(a.ip) >= 0) continue;
+      const id = this.index.insert(a.ip);
+      const e = (this.pool[id] ??= new AddressEntry());
+      e.ip = a.ip;
+      e.mac = a.mac;
+      e.prevMac = a.prevMac;
+      for (let k = 0; k < 3; k++) {
+        e.lastAlertS[k] = loaded(a.lastAlertS[k], -Infinity);
+        e.suppressed[k] = a.suppressed[k] ?? 0;
+      }
+    }
+    for (const m of s.mismatch.slice(-this.mismatchIndex.capacity)) {
+      if (this.mismatchIndex.lookup(m.mac) >= 0) continue;
+      const id = this.mismatchIndex.insert(m.mac);
+      const r = (this.mismatch[id] ??= { lastS: -Infinity, suppressed: 0 });
+      r.lastS = loaded(m.lastS, -Infinity);
+      r.suppressed = m.suppressed;
+    }
   }
 
   /** Rare: the frame's link-layer source is not the ARP sender. */

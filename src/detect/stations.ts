@@ -151,7 +151,12 @@ export class Station {
     this.referenced = s.referenced;
     this.lastVlan = this.vlans.at(-1) ?? -1;
     const gaps = s.intervals.slice(-ARP_INTERVAL_RING);
-    this.intervals = gaps.length > 0 ? Float32Array.from(gaps) : null;
+    // A full-size ring, as the hot path makes it: the next intervals go past the restored ones.
+    this.intervals = null;
+    if (gaps.length > 0) {
+      this.intervals = new Float32Array(ARP_INTERVAL_RING);
+      this.intervals.set(gaps);
+    }
     this.intervalCount = gaps.length;
   }
 

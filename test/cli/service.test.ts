@@ -104,7 +104,7 @@ describe('netgap read --state', () => {
     for (const [content, why] of [
       ['{"format":"netgap-state","version":1,"clock":', 'damaged (truncated, or not JSON)'],
       ['{"mac":"00:15:5d:00:00:01"}\n', 'not a netgap state file'],
-      ['{"format":"netgap-state","version":99}\n', 'written by a later netgap (state version 99; this one reads 1)'],
+      ['{"format":"netgap-state","version":99}\n', 'written by a later netgap (state version 99; this one reads 2)'],
       ['', 'empty'],
     ] as const) {
       const sub = mkdtempSync(join(dir, 'bad-'));
