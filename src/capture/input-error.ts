@@ -15,7 +15,12 @@ export type InputProblem =
   /** Reserved bits (16-25, libpcap's LT_RESERVED1) set in a pcap file's link-type field. */
   | { readonly reason: 'pcap-link-type-reserved'; readonly field: number }
   /** A header the input ended inside: `have` of its `need` bytes. */
-  | { readonly reason: 'header-cut-short'; readonly header: 'pcap file header' | 'record header' | 'block header'; readonly have: number; readonly need: number }
+  | {
+      readonly reason: 'header-cut-short';
+      readonly header: 'pcap file header' | 'record header' | 'block header';
+      readonly have: number;
+      readonly need: number;
+    }
   /** A pcap record's caplen beyond the link type's maximum. */
   | { readonly reason: 'record-too-long'; readonly capLen: number; readonly max: number; readonly linkType: number }
   /** A pcap record's caplen beyond the end of the input. */

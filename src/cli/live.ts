@@ -2,7 +2,7 @@
 
 import type { EventEmitter } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
-import { EMPTY, fromEvent, map, merge, type Observable, tap, timer } from 'rxjs';
+import { EMPTY, fromEvent, merge, type Observable, tap, timer } from 'rxjs';
 import { PcapngWriter, PcapWriter } from '../capture/file/writer';
 import type { CaptureEngine, InterfaceStats, LossMethod } from '../capture/live/capture';
 import { CaptureOpenError, LiveCapture } from '../capture/live/capture';
@@ -143,7 +143,9 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
     }
   }
 
-  const tui = opts.tui === true || (opts.tail !== true && opts.json !== true && io.stdout === process.stdout && process.stdout.isTTY === true && process.stdin.isTTY === true);
+  const tui =
+    opts.tui === true ||
+    (opts.tail !== true && opts.json !== true && io.stdout === process.stdout && process.stdout.isTTY === true && process.stdin.isTTY === true);
   // Made once the service is open: with --output, lines go to that file, and NDJSON carries the sensor's name.
   let out = new LineWriter(io.stdout);
   let renderer = new AlertRenderer(opts.json === true ? 'ndjson' : 'text');
@@ -232,7 +234,10 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
     }
     // Nanosecond timestamps: the file holds the live stamps exactly, so `netgap read` on it sees the same times.
     writer = pcapng
-      ? new PcapngWriter(fd, fileLinkTypes.map((linkType) => ({ linkType, snapLen: CAP_SNAPLEN, tsResolution: 'ns' as const })))
+      ? new PcapngWriter(
+          fd,
+          fileLinkTypes.map((linkType) => ({ linkType, snapLen: CAP_SNAPLEN, tsResolution: 'ns' as const })),
+        )
       : new PcapWriter(fd, { linkType: fileLinkTypes[0]!, snapLen: CAP_SNAPLEN, tsResolution: 'ns' });
   }
 
@@ -241,10 +246,13 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
       const w = writer;
       // Every frame goes to the file exactly as the engine gets it, in the same order: reading the
       // file gives the same alerts. (A device that came back with another link type is not written.)
-      const frame: FrameSink = w === null ? input.frame : (f) => {
-        if (f.linkType === fileLinkTypes[f.ifIndex]) w.write(f);
-        input.frame(f);
-      };
+      const frame: FrameSink =
+        w === null
+          ? input.frame
+          : (f) => {
+              if (f.linkType === fileLinkTypes[f.ifIndex]) w.write(f);
+              input.frame(f);
+            };
       // Each heartbeat hands the gathered records to the file, so that a copy being read lags by at most that.
       return capture.run({ frame, tick: (t) => input.tick(t), capture: (fact) => input.capture(fact) }).pipe(tap(() => w?.flush()));
     },
@@ -312,7 +320,11 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
       {
         source: opts.interface.join(' '),
         mode: 'live',
-        events: events.pipe(map((ev) => (ev.type === 'alert' ? (render(ev.alert), ev) : ev))),
+        events: events.pipe(
+          tap((ev) => {
+            if (ev.type === 'alert') render(ev.alert);
+          }),
+        ),
         engine: () => engine,
         drops: () => capture.stats().reduce<number | null>((sum, s) => (s.lost === null ? sum : (sum ?? 0) + s.lost), null),
       },

@@ -38,9 +38,7 @@ function program(): Command {
   });
 
   addLiveOptions(
-    cmd
-      .command('live')
-      .description('capture on host interfaces (libpcap, or Npcap on Windows) and print alerts as they happen; ^C prints the summary'),
+    cmd.command('live').description('capture on host interfaces (libpcap, or Npcap on Windows) and print alerts as they happen; ^C prints the summary'),
   ).action(async (opts: LiveOptions, command: Command) => {
     const error = liveOptionsError(opts, givenOn(command));
     if (error !== null) usage(error);

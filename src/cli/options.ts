@@ -80,7 +80,12 @@ const DETECTOR_OPTIONS: Readonly<Record<Exclude<keyof DetectorOptions, 'perVlan'
     parse: seconds,
     engine: 'responseTimeoutS',
   },
-  blackoutMin: { flags: '--blackout-min <seconds>', help: 'unanswered requests to a host must span this long to make a blackout', parse: seconds, engine: 'blackoutMinS' },
+  blackoutMin: {
+    flags: '--blackout-min <seconds>',
+    help: 'unanswered requests to a host must span this long to make a blackout',
+    parse: seconds,
+    engine: 'blackoutMinS',
+  },
   maxHosts: {
     flags: '--max-hosts <n>',
     help: 'cap of the tables of answering hosts and of announcing MACs (the oldest are evicted beyond it)',
@@ -170,24 +175,27 @@ export function addReadOptions(c: Command): Command {
 export function addLiveOptions(c: Command): Command {
   return addServiceOptions(
     addDetectorOptions(
-    c
-      .requiredOption('-i, --interface <name>', 'capture on this device; repeat for several (`netgap interfaces` lists them)', collect)
-      .option('--filter <bpf>', 'capture what this pcap-filter expression keeps, plus every ARP and RARP frame (the detectors need those)')
-      .option('--buffer-size <MiB>', 'capture buffer of each interface (the kernel ring on Linux)', mebibytes, DEFAULT_BUFFER_MIB)
-      .option('--count <n>', 'stop after n frames', count)
-      .option('--duration <seconds>', 'stop after this long', seconds)
-      .option('--write <file>', 'also write the captured frames to this file (pcap; pcapng if it ends in .pcapng), with the same timestamps')
-      .option('--json', JSON_HELP)
-      .option('--tui', 'open the dashboard even when stdout is not a terminal')
-      .option('--tail', 'print alert lines even on a terminal (the dashboard opens there by default)')
-      .option('--user <name>', 'once the interfaces are open, drop root and run as this user (as tcpdump -Z does)')
-      .option('--no-retry', 'exit when an interface goes away, instead of reopening it every 3 s')
-      .option('--idle <seconds>', 'raise capture-idle when nothing was captured on an interface for this long', seconds, 60)
-      .addOption(
-        new Option('--capture-engine <engine>', "what captures: Wireshark's dumpcap (kernel timestamps and drop counts) or netgap's own process on the cap module; auto: dumpcap where installed")
-          .choices(CAPTURE_ENGINES)
-          .default('auto'),
-      ),
+      c
+        .requiredOption('-i, --interface <name>', 'capture on this device; repeat for several (`netgap interfaces` lists them)', collect)
+        .option('--filter <bpf>', 'capture what this pcap-filter expression keeps, plus every ARP and RARP frame (the detectors need those)')
+        .option('--buffer-size <MiB>', 'capture buffer of each interface (the kernel ring on Linux)', mebibytes, DEFAULT_BUFFER_MIB)
+        .option('--count <n>', 'stop after n frames', count)
+        .option('--duration <seconds>', 'stop after this long', seconds)
+        .option('--write <file>', 'also write the captured frames to this file (pcap; pcapng if it ends in .pcapng), with the same timestamps')
+        .option('--json', JSON_HELP)
+        .option('--tui', 'open the dashboard even when stdout is not a terminal')
+        .option('--tail', 'print alert lines even on a terminal (the dashboard opens there by default)')
+        .option('--user <name>', 'once the interfaces are open, drop root and run as this user (as tcpdump -Z does)')
+        .option('--no-retry', 'exit when an interface goes away, instead of reopening it every 3 s')
+        .option('--idle <seconds>', 'raise capture-idle when nothing was captured on an interface for this long', seconds, 60)
+        .addOption(
+          new Option(
+            '--capture-engine <engine>',
+            "what captures: Wireshark's dumpcap (kernel timestamps and drop counts) or netgap's own process on the cap module; auto: dumpcap where installed",
+          )
+            .choices(CAPTURE_ENGINES)
+            .default('auto'),
+        ),
     ),
   );
 }
@@ -228,7 +236,8 @@ function addServiceOptions(c: Command): Command {
 
 /** Why the service options cannot work together; null when they can. */
 export function serviceOptionsError(o: ServiceOptions): string | null {
-  if (o.metricsStations !== undefined && o.metrics === undefined && o.metricsTextfile === undefined) return '--metrics-stations needs --metrics or --metrics-textfile';
+  if (o.metricsStations !== undefined && o.metrics === undefined && o.metricsTextfile === undefined)
+    return '--metrics-stations needs --metrics or --metrics-textfile';
   if (o.stateInterval !== undefined && o.state === undefined) return '--state-interval needs --state';
   return null;
 }

@@ -48,7 +48,10 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = proce
   );
   // The plain cores of the analysis and the reading: `read` loads no RxJS, which costs more start-up than a short capture's analysis.
   const source: AnalysisSource = (input, end) => {
-    const reading = readCapturesTo(files, input.frame, { holdBack: () => out.drained(), ...(opts.interfaceFilter !== undefined ? { interfaceFilter: opts.interfaceFilter } : {}) });
+    const reading = readCapturesTo(files, input.frame, {
+      holdBack: () => out.drained(),
+      ...(opts.interfaceFilter !== undefined ? { interfaceFilter: opts.interfaceFilter } : {}),
+    });
     reading.done.then(end.complete, end.error);
     return reading.cancel;
   };

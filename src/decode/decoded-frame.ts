@@ -38,9 +38,7 @@ export const DECODE_REASONS = [
 export type DecodeReason = (typeof DECODE_REASONS)[number];
 
 /** Index of each reason in DECODE_REASONS, for counting in a typed array. */
-export const REASON_INDEX: Readonly<Record<DecodeReason, number>> = Object.fromEntries(
-  DECODE_REASONS.map((r, i) => [r, i]),
-) as Record<DecodeReason, number>;
+export const REASON_INDEX: Readonly<Record<DecodeReason, number>> = Object.fromEntries(DECODE_REASONS.map((r, i) => [r, i])) as Record<DecodeReason, number>;
 
 /** The transport the frame carried, once decoded (0 = none or not reached). */
 export const L4 = { NONE: 0, TCP: 1, UDP: 2, ICMP: 3, ICMPV6: 4 } as const;

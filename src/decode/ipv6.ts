@@ -57,7 +57,8 @@ export function decodeIpv6(buf: Buffer, off: number, end: number, out: DecodedFr
     const extLen = buf[pos + 1]!;
     let len: number;
     if (next === IPV6_NEXT.FRAGMENT) len = IPV6_FRAGMENT_HLEN;
-    else if (next === IPV6_NEXT.AH) len = (extLen + 2) * 4; // RFC 4302 §2.2: 32-bit words, minus 2
+    else if (next === IPV6_NEXT.AH)
+      len = (extLen + 2) * 4; // RFC 4302 §2.2: 32-bit words, minus 2
     else len = (extLen + 1) * 8; // RFC 8200 §4.3: 8-octet units, not counting the first 8
     if (ipEnd - pos < len) return stop(out, 'truncated-ipv6-ext');
     if (next === IPV6_NEXT.FRAGMENT) {

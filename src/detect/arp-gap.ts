@@ -63,7 +63,6 @@ export const SYN_RING = 16;
 /** Recent intervals between an entry's ARPs while it talks, for its usual cadence. */
 export const TALK_RING = 8;
 
-
 /**
  * Cache lifetimes known by OS, as windows over the measured cadence: a guest re-ARPs once its
  * entry is that old *and* it has something to send, so the cadence runs a talk interval longer.

@@ -221,7 +221,6 @@ class OutageWatch implements TimerOwner {
   }
 }
 
-
 /** Where each ring lies in `Host.rings`: TCP ports, UDP ports, then answered send times. */
 const TCP_PORTS_AT = 0;
 const UDP_PORTS_AT = SERVICE_PORTS;

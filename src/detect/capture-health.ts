@@ -118,7 +118,15 @@ export class CaptureHealthDetector {
         f.capturing = false;
         f.downSinceS = fact.ts;
         this.flushLoss(f, fact.ts);
-        this.sink({ ts: fact.ts, severity: 'critical', kind: 'capture-stopped', interface: f.name, reason: fact.reason, detail: fact.detail, retry: fact.retry });
+        this.sink({
+          ts: fact.ts,
+          severity: 'critical',
+          kind: 'capture-stopped',
+          interface: f.name,
+          reason: fact.reason,
+          detail: fact.detail,
+          retry: fact.retry,
+        });
         return;
       case 'closed':
         this.flushLoss(f, fact.ts);

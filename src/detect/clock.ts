@@ -76,7 +76,13 @@ export class PacketClock {
 
   /** The clock as a state file keeps it (detect/state.ts). */
   toState(): ClockState {
-    return { now: stored(this.now), lastFrameS: stored(this.lastFrameS), holeStartS: stored(this.holeStartS), holeS: this.holeS, tsBackwards: this.tsBackwards };
+    return {
+      now: stored(this.now),
+      lastFrameS: stored(this.lastFrameS),
+      holeStartS: stored(this.holeStartS),
+      holeS: this.holeS,
+      tsBackwards: this.tsBackwards,
+    };
   }
 
   /** Rare, before any frame: carry on from a saved clock (its timers are re-armed by their owners). */

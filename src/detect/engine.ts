@@ -124,7 +124,11 @@ const MAX_NAMED_INTERFACES = 256;
 
 const REASON_CLASS = { MALFORMED: 0, TRUNCATED: 1, UNSUPPORTED_LINK: 2 } as const;
 const reasonClass = Uint8Array.from(DECODE_REASONS, (r) =>
-  r === 'unsupported-link-type' || r === 'interface-over-cap' ? REASON_CLASS.UNSUPPORTED_LINK : r.startsWith('truncated-') ? REASON_CLASS.TRUNCATED : REASON_CLASS.MALFORMED,
+  r === 'unsupported-link-type' || r === 'interface-over-cap'
+    ? REASON_CLASS.UNSUPPORTED_LINK
+    : r.startsWith('truncated-')
+      ? REASON_CLASS.TRUNCATED
+      : REASON_CLASS.MALFORMED,
 );
 
 /**
@@ -187,7 +191,8 @@ export class Engine {
     // A MAC that sent ARP before, or an address that answered requests, is a station netgap knew.
     const known = (mac: number, ip4: number, buf: Buffer, ip6Off: number) => this.stations.get(mac) !== undefined || this.blackout.knows(ip4, buf, ip6Off);
     // A change of a host whose requests were answered: its outage is measured (blackout.ts).
-    const changed = (mac: number, kind: number, ip4: number, vlan: number) => this.blackout.networkChanged(mac, kind, ip4, this.stations.get(mac)?.ips ?? [], vlan);
+    const changed = (mac: number, kind: number, ip4: number, vlan: number) =>
+      this.blackout.networkChanged(mac, kind, ip4, this.stations.get(mac)?.ips ?? [], vlan);
     this.networkChange = new NetworkChangeDetector(o, this.clock, known, sink, changed);
     this.blackout = new BlackoutDetector(o, this.clock, this.networkChange, sink);
     this.responses = new ResponseMatcher(o, this.clock, this.blackout, sink);

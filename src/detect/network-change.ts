@@ -118,9 +118,7 @@ export class NetworkChangeDetector {
       index.touch(id);
     }
     const a = this.pool[id]!;
-    const change = fresh
-      ? this.known(this.mac, this.ip4, d.buf, this.ip6Off)
-      : t - a.lastS >= this.opts.announceQuietS && this.clock.holeStartS < a.lastS;
+    const change = fresh ? this.known(this.mac, this.ip4, d.buf, this.ip6Off) : t - a.lastS >= this.opts.announceQuietS && this.clock.holeStartS < a.lastS;
     if (t - a.lastS > MARKER_BURST_GAP_S) {
       a.burstFirstS = t;
       a.burstKind = this.kind;

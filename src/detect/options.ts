@@ -77,12 +77,16 @@ export const LIVE_NEW_STATIONS_AFTER_S = 1200;
 /** Throws a RangeError naming the first option that cannot work (at construction, never per frame). */
 export function checkEngineOptions(o: EngineOptions): void {
   if (!(o.arpThresholdS > 0 && Number.isFinite(o.arpThresholdS))) throw new RangeError(`arpThresholdS must be a finite number > 0, got ${o.arpThresholdS}`);
-  if (!(o.arpWarnS > 0 && o.arpWarnS < o.arpThresholdS)) throw new RangeError(`arpWarnS must be > 0 and < arpThresholdS (${o.arpThresholdS}), got ${o.arpWarnS}`);
+  if (!(o.arpWarnS > 0 && o.arpWarnS < o.arpThresholdS))
+    throw new RangeError(`arpWarnS must be > 0 and < arpThresholdS (${o.arpThresholdS}), got ${o.arpWarnS}`);
   if (!(Number.isInteger(o.maxStations) && o.maxStations >= 1)) throw new RangeError(`maxStations must be a whole number >= 1, got ${o.maxStations}`);
-  if (!(o.responseTimeoutS > 0 && Number.isFinite(o.responseTimeoutS))) throw new RangeError(`responseTimeoutS must be a finite number > 0, got ${o.responseTimeoutS}`);
+  if (!(o.responseTimeoutS > 0 && Number.isFinite(o.responseTimeoutS)))
+    throw new RangeError(`responseTimeoutS must be a finite number > 0, got ${o.responseTimeoutS}`);
   if (!(o.blackoutMinS >= 0 && Number.isFinite(o.blackoutMinS))) throw new RangeError(`blackoutMinS must be a finite number >= 0, got ${o.blackoutMinS}`);
-  if (!(Number.isInteger(o.blackoutMinLost) && o.blackoutMinLost >= 1)) throw new RangeError(`blackoutMinLost must be a whole number >= 1, got ${o.blackoutMinLost}`);
-  if (!(o.announceQuietS >= 0 && Number.isFinite(o.announceQuietS))) throw new RangeError(`announceQuietS must be a finite number >= 0, got ${o.announceQuietS}`);
+  if (!(Number.isInteger(o.blackoutMinLost) && o.blackoutMinLost >= 1))
+    throw new RangeError(`blackoutMinLost must be a whole number >= 1, got ${o.blackoutMinLost}`);
+  if (!(o.announceQuietS >= 0 && Number.isFinite(o.announceQuietS)))
+    throw new RangeError(`announceQuietS must be a finite number >= 0, got ${o.announceQuietS}`);
   if (!(Number.isInteger(o.maxHosts) && o.maxHosts >= 1)) throw new RangeError(`maxHosts must be a whole number >= 1, got ${o.maxHosts}`);
   if (!(o.newStationsAfterS >= 0)) throw new RangeError(`newStationsAfterS must be >= 0 (Infinity: never), got ${o.newStationsAfterS}`);
   if (!(Number.isInteger(o.maxRequests) && o.maxRequests >= 1)) throw new RangeError(`maxRequests must be a whole number >= 1, got ${o.maxRequests}`);

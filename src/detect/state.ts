@@ -164,7 +164,15 @@ export function checkEngineState(data: unknown): string | null {
     return 'damaged (clock)';
   if (!isNum(o.arpThresholdS) || !Array.isArray(o.stations)) return 'damaged';
   const ev = o.events as Record<string, unknown> | undefined;
-  if (typeof ev !== 'object' || ev === null || !isStored(ev.startS) || !Array.isArray(ev.addresses) || !ev.addresses.every(checkAddress) || !Array.isArray(ev.mismatch) || !ev.mismatch.every(checkMismatch))
+  if (
+    typeof ev !== 'object' ||
+    ev === null ||
+    !isStored(ev.startS) ||
+    !Array.isArray(ev.addresses) ||
+    !ev.addresses.every(checkAddress) ||
+    !Array.isArray(ev.mismatch) ||
+    !ev.mismatch.every(checkMismatch)
+  )
     return 'damaged (addresses)';
   const bad = o.stations.findIndex((s) => !checkStation(s));
   if (bad >= 0) return `damaged (station ${bad})`;

@@ -206,7 +206,6 @@ export class Station {
   }
 }
 
-
 /** A station as a state file keeps it (detect/state.ts); its ARP-gap entries are the detector's to add. */
 export function stationToState(st: Station): Omit<StationState, 'arpGap'> {
   return {

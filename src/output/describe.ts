@@ -41,7 +41,18 @@ function who(a: { mac?: string; ip?: string; vlan?: number }): string {
 /** The ARP-gap fields the advice reads. */
 type GapEvidence = Pick<
   ArpGapWarningAlert,
-  'ip' | 'gap_s' | 'threshold_s' | 'syn_peer' | 'syn_interval_s' | 'syn_next_hop' | 'syn_peers' | 'syn_attempts' | 'base_reachable_time_ms' | 'arp_interval_s' | 'arp_intervals_seen' | 'os_guess'
+  | 'ip'
+  | 'gap_s'
+  | 'threshold_s'
+  | 'syn_peer'
+  | 'syn_interval_s'
+  | 'syn_next_hop'
+  | 'syn_peers'
+  | 'syn_attempts'
+  | 'base_reachable_time_ms'
+  | 'arp_interval_s'
+  | 'arp_intervals_seen'
+  | 'os_guess'
 >;
 
 /** "about every 601.2 s (3 intervals measured)", the cadence evidence. */
@@ -90,7 +101,8 @@ function synAdvice(a: GapEvidence): string {
     `${attempts}TCP connection attempts (SYN)${hop} to ${peers}, about every ${secs(interval)}, keep the guest's ARP entry for that hop alive, ` +
     'so it never sends ARP (Windows Vista and later). ';
   const ms = a.base_reachable_time_ms;
-  if (ms === undefined) return what + `Stop those connection attempts: at that rate no BaseReachableTime of 1 s or more lets the entry go stale between them (KB2832644).`;
+  if (ms === undefined)
+    return what + `Stop those connection attempts: at that rate no BaseReachableTime of 1 s or more lets the entry go stale between them (KB2832644).`;
   const idx = a.ip !== undefined ? ` (for ${a.ip}: \`(Get-NetIPAddress -IPAddress ${a.ip}).InterfaceIndex\`)` : '';
   return (
     what +
@@ -118,10 +130,14 @@ export function arpGapEvidence(a: GapEvidence & { cause: ArpGapCause }): string 
   if (a.cause === 'tcp-syn-refresh') {
     const hop = a.syn_next_hop !== undefined ? ` through ${a.syn_next_hop}` : '';
     const b = a.base_reachable_time_ms;
-    const fix = b !== undefined ? `; BaseReachableTime ${b} ms gives 1.5 x ${secs(b / 1000)} = ${secs((1.5 * b) / 1000)}, below it` : '; no BaseReachableTime of 1 s or more fits';
+    const fix =
+      b !== undefined
+        ? `; BaseReachableTime ${b} ms gives 1.5 x ${secs(b / 1000)} = ${secs((1.5 * b) / 1000)}, below it`
+        : '; no BaseReachableTime of 1 s or more fits';
     return `${a.syn_attempts ?? 0} connection attempts${hop} to ${(a.syn_peers ?? [a.syn_peer ?? '?']).join(', ')}, every ${secs(a.syn_interval_s ?? 0)}${fix}; this gap ${secs(a.gap_s)}.`;
   }
-  const os = a.os_guess === 'windows-xp-2003' ? ": Windows XP/2003's 600 s ARP cache" : a.os_guess === 'freebsd-macos' ? ": FreeBSD/macOS's 1200 s ARP cache" : '';
+  const os =
+    a.os_guess === 'windows-xp-2003' ? ": Windows XP/2003's 600 s ARP cache" : a.os_guess === 'freebsd-macos' ? ": FreeBSD/macOS's 1200 s ARP cache" : '';
   return `${usual}${os}; this gap ${secs(a.gap_s)}${a.cause === 'unknown' ? '; no repeated connection attempts through one next hop' : ''}.`;
 }
 
@@ -223,9 +239,7 @@ function blackoutStart(a: InboundBlackoutStartAlert): Description {
 
 function blackout(a: InboundBlackoutAlert): Description {
   const retries =
-    a.syn_retransmissions > 0
-      ? `; ${a.syn_retransmissions} TCP SYN retransmission(s), ${a.tcp_through_on_retry} attempt(s) through on a retry so far`
-      : '';
+    a.syn_retransmissions > 0 ? `; ${a.syn_retransmissions} TCP SYN retransmission(s), ${a.tcp_through_on_retry} attempt(s) through on a retry so far` : '';
   let why: string;
   const resumed = a.resumed_after_marker_s ?? a.duration_s;
   if (a.cause === 'interface-quarantine') {
@@ -323,14 +337,17 @@ export function describe(a: Alert): Description {
     case 'capture-idle':
       return {
         message: `Nothing was captured on ${a.interface} for ${secs(a.idle_s)}.`,
-        advice: 'Check that the interface is up and carries the traffic to watch (on Hyper-V, the NIC bound to the vSwitch), and that --filter is not too narrow.',
+        advice:
+          'Check that the interface is up and carries the traffic to watch (on Hyper-V, the NIC bound to the vSwitch), and that --filter is not too narrow.',
       };
     case 'capture-stopped':
       return {
         message:
-          `The capture on ${a.interface} stopped: ${a.detail}. ` +
-          (a.retry ? 'netgap opens it again as soon as it is back (every 3 s).' : 'netgap stops.'),
-        advice: a.reason === 'interface-gone' ? 'Bring the interface back, or run netgap on the one that replaced it.' : 'See the message; run netgap again once it is fixed.',
+          `The capture on ${a.interface} stopped: ${a.detail}. ` + (a.retry ? 'netgap opens it again as soon as it is back (every 3 s).' : 'netgap stops.'),
+        advice:
+          a.reason === 'interface-gone'
+            ? 'Bring the interface back, or run netgap on the one that replaced it.'
+            : 'See the message; run netgap again once it is fixed.',
       };
     case 'capture-resumed':
       return {

@@ -18,7 +18,16 @@ const LEADING_FIELDS: ReadonlySet<string> = new Set(['ts', 'severity', 'kind', '
 export function alertRecord(alert: Alert, host?: string): Record<string, unknown> {
   const { message, advice } = describe(alert);
   const { ts } = alert;
-  const record: Record<string, unknown> = { type: 'alert', ts, time: isoTime(ts), severity: alert.severity, kind: alert.kind, mac: alert.mac, ip: alert.ip, vlan: alert.vlan };
+  const record: Record<string, unknown> = {
+    type: 'alert',
+    ts,
+    time: isoTime(ts),
+    severity: alert.severity,
+    kind: alert.kind,
+    mac: alert.mac,
+    ip: alert.ip,
+    vlan: alert.vlan,
+  };
   for (const k in alert) if (!LEADING_FIELDS.has(k)) record[k] = microseconds(k, (alert as unknown as Record<string, unknown>)[k]);
   record.message = message;
   record.advice = advice;

@@ -123,7 +123,9 @@ export function summaryText(s: Summary, advice: AdviceBook, capture?: CaptureSum
       (problems.length > 0 ? ` (${problems.join(', ')})` : ''),
   );
   if (s.duplicates > 0 || s.verdict_drops > 0) {
-    lines.push(`  copies:   ${s.duplicates} copies of a packet already analysed (same pcapng packet id), ${s.verdict_drops} packets marked dropped: not analysed`);
+    lines.push(
+      `  copies:   ${s.duplicates} copies of a packet already analysed (same pcapng packet id), ${s.verdict_drops} packets marked dropped: not analysed`,
+    );
   }
   if (s.interfaces !== undefined) lines.push(`  interfaces: ${s.interfaces.map((i) => `${sanitize(i.name)} (${i.frames} frames)`).join(', ')}`);
   if (s.ts_backwards > 0) lines.push(`  clock:    ${s.ts_backwards} frames stamped earlier than the one before (handled at the later time)`);
@@ -179,7 +181,16 @@ function outageLines(rows: readonly OutageSummary[]): string[] {
   const ipWidth = Math.max(15, ...rows.map((o) => o.ip.length));
   const lines = ['', 'Network changes and their outages (LOST: echo requests/UDP datagrams/TCP SYNs):'];
   lines.push(
-    [cell('IP', ipWidth, false), cell('MAC', 17, false), cell('CHANGE', 24, false), cell('MARKER', 14, false), cell('OUTAGE', 8, true), cell('AFTER', 8, true), cell('LOST', 12, false), 'BLACKOUT'].join('  '),
+    [
+      cell('IP', ipWidth, false),
+      cell('MAC', 17, false),
+      cell('CHANGE', 24, false),
+      cell('MARKER', 14, false),
+      cell('OUTAGE', 8, true),
+      cell('AFTER', 8, true),
+      cell('LOST', 12, false),
+      'BLACKOUT',
+    ].join('  '),
   );
   for (const o of rows) {
     lines.push(
@@ -214,7 +225,10 @@ function blackoutEvictions(s: Summary): string {
 /** One blackout: where, when, how long, what was lost, and why. */
 function blackoutRow(b: BlackoutSummary, ipWidth: number): string {
   const lost = `${b.lost.icmp}/${b.lost.udp}/${b.lost.tcp_syn}`;
-  const marker = b.marker !== null && b.marker_offset_s !== null ? ` (${b.marker} ${Math.abs(b.marker_offset_s).toFixed(1)}s ${b.marker_offset_s < 0 ? 'before' : 'after'})` : '';
+  const marker =
+    b.marker !== null && b.marker_offset_s !== null
+      ? ` (${b.marker} ${Math.abs(b.marker_offset_s).toFixed(1)}s ${b.marker_offset_s < 0 ? 'before' : 'after'})`
+      : '';
   return [
     cell(b.ip, ipWidth, false),
     cell(b.mac ?? '-', 17, false),
@@ -232,7 +246,9 @@ function blackoutLines(rows: readonly BlackoutSummary[]): string[] {
   if (rows.length === 0) return [];
   const ipWidth = Math.max(15, ...rows.map((b) => b.ip.length));
   const lines = ['', 'Inbound blackouts (LOST: echo requests/UDP datagrams/TCP SYNs):'];
-  lines.push([cell('IP', ipWidth, false), cell('MAC', 17, false), cell('START', 24, false), cell('DURATION', 8, true), cell('LOST', 12, false), 'CAUSE'].join('  '));
+  lines.push(
+    [cell('IP', ipWidth, false), cell('MAC', 17, false), cell('START', 24, false), cell('DURATION', 8, true), cell('LOST', 12, false), 'CAUSE'].join('  '),
+  );
   for (const b of rows) lines.push(blackoutRow(b, ipWidth));
   // Once per host and cause: a host that went through the quarantine ten times needs one fix.
   const todo = new Map<string, string>();

@@ -92,15 +92,39 @@ export function writeTablesFlood(writers: readonly FrameWriter[], opts: TablesFl
       out.emit(arpGratuitous(tagged), true);
       if (vlans > 1) {
         out.emit(arpGratuitous(tagged), true);
-        out.emit(ipv4Tcp({ src: st.mac, dst: gateway, vlans: tagged.vlans }, { src: st.ip, dst: ipOf(0x0b000000, v), id: v }, { srcPort: 49152 + v, dstPort: 443, seq: rng.int(0, 2 ** 31), ack: 0, flags: TCP.SYN, options: WINDOWS_SYN_OPTIONS }));
+        out.emit(
+          ipv4Tcp(
+            { src: st.mac, dst: gateway, vlans: tagged.vlans },
+            { src: st.ip, dst: ipOf(0x0b000000, v), id: v },
+            { srcPort: 49152 + v, dstPort: 443, seq: rng.int(0, 2 ** 31), ack: 0, flags: TCP.SYN, options: WINDOWS_SYN_OPTIONS },
+          ),
+        );
       }
     }
     // A host that answers an echo request.
     const host: Host = { mac: macOf(0x06, i), ip: ipOf(0x0c000000, i) };
-    out.emit(ipv4IcmpEcho({ src: client.mac, dst: gateway }, { src: client.ip, dst: host.ip, id: i & 0xffff }, { type: 'request', id: 1, seq: i & 0xffff, payload: WINDOWS_PING_PAYLOAD }));
-    out.emit(ipv4IcmpEcho({ src: host.mac, dst: client.mac }, { src: host.ip, dst: client.ip, id: i & 0xffff }, { type: 'reply', id: 1, seq: i & 0xffff, payload: WINDOWS_PING_PAYLOAD }));
+    out.emit(
+      ipv4IcmpEcho(
+        { src: client.mac, dst: gateway },
+        { src: client.ip, dst: host.ip, id: i & 0xffff },
+        { type: 'request', id: 1, seq: i & 0xffff, payload: WINDOWS_PING_PAYLOAD },
+      ),
+    );
+    out.emit(
+      ipv4IcmpEcho(
+        { src: host.mac, dst: client.mac },
+        { src: host.ip, dst: client.ip, id: i & 0xffff },
+        { type: 'reply', id: 1, seq: i & 0xffff, payload: WINDOWS_PING_PAYLOAD },
+      ),
+    );
     // A request that is never answered.
-    out.emit(ipv4Tcp({ src: client.mac, dst: gateway }, { src: client.ip, dst: ipOf(0x0d000000, i), id: i & 0xffff }, { srcPort: 49152 + (i % 16000), dstPort: 443, seq: rng.int(0, 2 ** 31), ack: 0, flags: TCP.SYN, options: WINDOWS_SYN_OPTIONS }));
+    out.emit(
+      ipv4Tcp(
+        { src: client.mac, dst: gateway },
+        { src: client.ip, dst: ipOf(0x0d000000, i), id: i & 0xffff },
+        { srcPort: 49152 + (i % 16000), dstPort: 443, seq: rng.int(0, 2 ** 31), ack: 0, flags: TCP.SYN, options: WINDOWS_SYN_OPTIONS },
+      ),
+    );
   }
   return { frames: out.frames, bytes: out.bytes, arpFrames: out.arpFrames };
 }

@@ -60,7 +60,6 @@ export const START_S = Date.UTC(2025, 10, 22, 9, 0, 0) / 1000;
 const S = 1_000_000;
 const MS = 1_000;
 
-
 /** Writes each frame of a generated capture to every writer, with its timestamp. */
 class Output {
   frames = 0;
@@ -190,8 +189,16 @@ function templates(vm: Host, router: Host, rng: Rng): Templates {
     serverAck: web(down, fromWeb, TCP.ACK, 0, true),
     fin: web(up, toWeb, TCP.FIN | TCP.ACK),
     serverFin: web(down, fromWeb, TCP.FIN | TCP.ACK, 0, true),
-    monitoringSyn: ipv4Tcp(up, { src: vm.ip, dst: MONITORING_SERVER, id: 0x1002 }, { srcPort: 49700, dstPort: MONITORING_PORT, seq: 1, ack: 0, flags: TCP.SYN, options: WINDOWS_SYN_OPTIONS }),
-    monitoringRst: ipv4Tcp(down, { src: MONITORING_SERVER, dst: vm.ip, id: 0x2002, ttl: SERVER_TTL }, { srcPort: MONITORING_PORT, dstPort: 49700, seq: 0, ack: 2, flags: TCP.RST | TCP.ACK }),
+    monitoringSyn: ipv4Tcp(
+      up,
+      { src: vm.ip, dst: MONITORING_SERVER, id: 0x1002 },
+      { srcPort: 49700, dstPort: MONITORING_PORT, seq: 1, ack: 0, flags: TCP.SYN, options: WINDOWS_SYN_OPTIONS },
+    ),
+    monitoringRst: ipv4Tcp(
+      down,
+      { src: MONITORING_SERVER, dst: vm.ip, id: 0x2002, ttl: SERVER_TTL },
+      { srcPort: MONITORING_PORT, dstPort: 49700, seq: 0, ack: 2, flags: TCP.RST | TCP.ACK },
+    ),
   };
 }
 
@@ -549,7 +556,11 @@ export function writeEchoFlood(writers: readonly FrameWriter[], frames: number):
   const router = routerOn(undefined);
   out.emit(0, arpRequest(vm, router.ip), true);
   out.emit(300, arpReply(router, vm), true);
-  const frame = ipv4IcmpEcho({ src: vm.mac, dst: router.mac }, { src: vm.ip, dst: WEB_SERVER, id: 0 }, { type: 'request', id: 1, seq: 0, payload: WINDOWS_PING_PAYLOAD });
+  const frame = ipv4IcmpEcho(
+    { src: vm.mac, dst: router.mac },
+    { src: vm.ip, dst: WEB_SERVER, id: 0 },
+    { type: 'request', id: 1, seq: 0, payload: WINDOWS_PING_PAYLOAD },
+  );
   const icmpEnd = frame.length;
   for (let i = 2; i < frames; i++) {
     frame.writeUInt16BE(i & 0xffff, IPV4_AT + 4); // IPv4 identification

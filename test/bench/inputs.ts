@@ -82,7 +82,12 @@ function openWriter(path: string, make: (fd: number) => PcapWriter | PcapngWrite
 }
 
 /** Runs `generate` once, writing the same frames to every product's file; returns the products as inputs. */
-function writeAll(dir: string, products: readonly Product[], makers: readonly ((fd: number) => PcapWriter | PcapngWriter)[], generate: (w: readonly FrameWriter[]) => GenStats): BenchInput[] {
+function writeAll(
+  dir: string,
+  products: readonly Product[],
+  makers: readonly ((fd: number) => PcapWriter | PcapngWriter)[],
+  generate: (w: readonly FrameWriter[]) => GenStats,
+): BenchInput[] {
   const opened = products.map((p, i) => openWriter(join(dir, p.name), makers[i]!));
   let stats: GenStats;
   try {
@@ -130,7 +135,11 @@ export async function prepareInputs(dir: string, long: boolean, log: (line: stri
         { name: 'hyperv-1h-snap96.pcap', what: `the same frames cut to a ${CUT_SNAPLEN}-byte snaplen`, format: 'pcap' },
         { name: 'hyperv-1h.pcapng', what: 'the same frames as pcapng (EPBs, µs resolution)', format: 'pcapng' },
       ],
-      [pcap, (fd) => new PcapWriter(fd, { linkType: LINKTYPE.ETHERNET, snapLen: CUT_SNAPLEN }), (fd) => new PcapngWriter(fd, [{ linkType: LINKTYPE.ETHERNET }])],
+      [
+        pcap,
+        (fd) => new PcapWriter(fd, { linkType: LINKTYPE.ETHERNET, snapLen: CUT_SNAPLEN }),
+        (fd) => new PcapngWriter(fd, [{ linkType: LINKTYPE.ETHERNET }]),
+      ],
       hour,
     ),
   );
@@ -143,13 +152,25 @@ export async function prepareInputs(dir: string, long: boolean, log: (line: stri
   if (long) {
     log(`generating the 10x file: ${LONG_HOURS} h of the same switch ...`);
     const tenHours = (w: readonly FrameWriter[]): GenStats => writeHypervCapture(w, { stations: HYPERV_STATIONS, seconds: LONG_HOURS * HOUR_S });
-    inputs.push(...writeAll(dir, [{ name: LONG_NAME, what: `${LONG_HOURS} h of the same switch: is cost linear, is memory flat?`, format: 'pcap' }], [pcap], tenHours));
+    inputs.push(
+      ...writeAll(dir, [{ name: LONG_NAME, what: `${LONG_HOURS} h of the same switch: is cost linear, is memory flat?`, format: 'pcap' }], [pcap], tenHours),
+    );
   }
 
   log('generating the floods ...');
   inputs.push(
-    ...writeAll(dir, [{ name: 'arp-flood.pcap', what: `${FLOOD_FRAMES / 1e6}M ARP requests at 100 kpps, each from a new random MAC`, format: 'pcap' }], [pcap], (w) => writeArpFlood(w, FLOOD_FRAMES)),
-    ...writeAll(dir, [{ name: 'echo-flood.pcap', what: `${FLOOD_FRAMES / 1e6}M ICMP echo requests at 100 kpps to random IPv4 addresses, none answered`, format: 'pcap' }], [pcap], (w) => writeEchoFlood(w, FLOOD_FRAMES)),
+    ...writeAll(
+      dir,
+      [{ name: 'arp-flood.pcap', what: `${FLOOD_FRAMES / 1e6}M ARP requests at 100 kpps, each from a new random MAC`, format: 'pcap' }],
+      [pcap],
+      (w) => writeArpFlood(w, FLOOD_FRAMES),
+    ),
+    ...writeAll(
+      dir,
+      [{ name: 'echo-flood.pcap', what: `${FLOOD_FRAMES / 1e6}M ICMP echo requests at 100 kpps to random IPv4 addresses, none answered`, format: 'pcap' }],
+      [pcap],
+      (w) => writeEchoFlood(w, FLOOD_FRAMES),
+    ),
   );
 
   const manifest: Manifest = { version: GENERATOR_VERSION, inputs: inputs.map(({ file: _file, ...rest }) => rest) };
@@ -178,23 +199,51 @@ export async function prepareFloods(dir: string, log: (line: string) => void): P
   const inputs: BenchInput[] = [
     ...writeAll(
       dir,
-      [{ name: 'tables-flood.pcap', what: `${TABLES_FLOOD_ENTRIES} new entries in each bounded table at once (stations, announcers, hosts, requests): 8x the default caps`, format: 'pcap' }],
+      [
+        {
+          name: 'tables-flood.pcap',
+          what: `${TABLES_FLOOD_ENTRIES} new entries in each bounded table at once (stations, announcers, hosts, requests): 8x the default caps`,
+          format: 'pcap',
+        },
+      ],
       [pcap],
       (w) => writeTablesFlood(w, { entries: TABLES_FLOOD_ENTRIES }),
     ),
     ...writeAll(
       dir,
-      [{ name: 'deep-stations-flood.pcap', what: `${DEEP_FLOOD_STATIONS} stations, each ARPing twice and connecting on ${DEEP_FLOOD_VLANS} VLANs: every per-station list at its cap`, format: 'pcap' }],
+      [
+        {
+          name: 'deep-stations-flood.pcap',
+          what: `${DEEP_FLOOD_STATIONS} stations, each ARPing twice and connecting on ${DEEP_FLOOD_VLANS} VLANs: every per-station list at its cap`,
+          format: 'pcap',
+        },
+      ],
       [pcap],
       (w) => writeTablesFlood(w, { entries: DEEP_FLOOD_STATIONS, vlansPerStation: DEEP_FLOOD_VLANS }),
     ),
   ];
   const idb = join(dir, 'idb-flood.pcapng.gz');
   await writeIdbFlood(idb, IDB_FLOOD_BLOCKS);
-  inputs.push({ name: 'idb-flood.pcapng.gz', what: `one pcapng section of ${IDB_FLOOD_BLOCKS / 1e6}M interface description blocks, then one packet, gzip -9`, format: 'pcapng.gz', frames: 1, arpFrames: 1, bytes: statSync(idb).size, file: idb });
+  inputs.push({
+    name: 'idb-flood.pcapng.gz',
+    what: `one pcapng section of ${IDB_FLOOD_BLOCKS / 1e6}M interface description blocks, then one packet, gzip -9`,
+    format: 'pcapng.gz',
+    frames: 1,
+    arpFrames: 1,
+    bytes: statSync(idb).size,
+    file: idb,
+  });
   const sections = join(dir, 'section-flood.pcapng.gz');
   await writeSectionFlood(sections, SECTION_FLOOD_SECTIONS);
-  inputs.push({ name: 'section-flood.pcapng.gz', what: `${SECTION_FLOOD_SECTIONS / 1e6}M pcapng sections of one interface and one packet each, gzip -9`, format: 'pcapng.gz', frames: SECTION_FLOOD_SECTIONS, arpFrames: SECTION_FLOOD_SECTIONS, bytes: statSync(sections).size, file: sections });
+  inputs.push({
+    name: 'section-flood.pcapng.gz',
+    what: `${SECTION_FLOOD_SECTIONS / 1e6}M pcapng sections of one interface and one packet each, gzip -9`,
+    format: 'pcapng.gz',
+    frames: SECTION_FLOOD_SECTIONS,
+    arpFrames: SECTION_FLOOD_SECTIONS,
+    bytes: statSync(sections).size,
+    file: sections,
+  });
   const manifest: Manifest = { version: FLOODS_VERSION, inputs: inputs.map(({ file: _file, ...rest }) => rest) };
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   return inputs;

@@ -175,7 +175,7 @@ function median(xs: readonly number[]): number {
 }
 
 const rateName = (r: LiveRate): string => (r === 'top' ? 'top speed' : `${r / 1000} kpps`);
-const us = (s: number, frames: number): string => (frames > 0 ? (1e6 * s / frames).toFixed(1) : '-');
+const us = (s: number, frames: number): string => (frames > 0 ? ((1e6 * s) / frames).toFixed(1) : '-');
 const range = (xs: readonly number[], digits: number): string =>
   xs.length === 0 ? '-' : `${Math.min(...xs).toFixed(digits)} / ${median(xs).toFixed(digits)} / ${Math.max(...xs).toFixed(digits)}`;
 
@@ -194,12 +194,25 @@ export function liveTable(result: LiveResult): string[] {
       if (bs.length === 0) continue;
       const cpu = (pick: (b: Burst) => number): string => us(median(bs.map(pick)), median(bs.map((b) => b.frames)));
       lines.push(
-        `| ${rateName(rate)} | ${engine} | ${range(bs.map((b) => b.pps / 1000), 0)} | ${range(bs.map((b) => b.frames / b.tcpdump), 4)} | ` +
+        `| ${rateName(rate)} | ${engine} | ${range(
+          bs.map((b) => b.pps / 1000),
+          0,
+        )} | ${range(
+          bs.map((b) => b.frames / b.tcpdump),
+          4,
+        )} | ` +
           `${Math.max(...bs.map((b) => b.tcpdumpDropped))} / ${Math.max(...bs.map((b) => b.lost ?? NaN))} | ${[...new Set(bs.map((b) => b.lossMethod))].join(', ')} | ` +
           `${Math.max(...bs.map((b) => b.late))} | ${cpu((b) => b.captureCpuS)} / ${cpu((b) => b.analysisCpuS)} / ${cpu((b) => b.tcpdumpCpuS)} |`,
       );
     }
   }
-  lines.push('', 'Bursts:', ...result.bursts.map((b) => `- ${rateName(b.rate)}, ${b.engine}: sent ${b.sent} at ${(b.pps / 1000).toFixed(0)} kpps; tcpdump ${b.tcpdump} (${b.tcpdumpDropped} dropped); netgap ${b.frames} (${b.lost ?? '-'} lost, ${b.lossMethod}; ${b.late} late)`));
+  lines.push(
+    '',
+    'Bursts:',
+    ...result.bursts.map(
+      (b) =>
+        `- ${rateName(b.rate)}, ${b.engine}: sent ${b.sent} at ${(b.pps / 1000).toFixed(0)} kpps; tcpdump ${b.tcpdump} (${b.tcpdumpDropped} dropped); netgap ${b.frames} (${b.lost ?? '-'} lost, ${b.lossMethod}; ${b.late} late)`,
+    ),
+  );
   return lines;
 }

@@ -107,7 +107,10 @@ const otherNodes = (opts.node ?? []).map((path) => ({ path, version: execFileSyn
 /** A netgap command, then the same under each --node, labelled with its version. */
 function netgapRows(label: string, args: string[], viaShell?: (netgap: string[]) => string[]): Command[] {
   const argv = (netgap: string[]): string[] => (viaShell === undefined ? [...netgap, ...args] : viaShell(netgap));
-  return [{ label, argv: argv([NETGAP]), okCodes: [0] }, ...otherNodes.map((n) => ({ label: `${label} (node ${n.version})`, argv: argv([n.path, NETGAP]), okCodes: [0] }))];
+  return [
+    { label, argv: argv([NETGAP]), okCodes: [0] },
+    ...otherNodes.map((n) => ({ label: `${label} (node ${n.version})`, argv: argv([n.path, NETGAP]), okCodes: [0] })),
+  ];
 }
 const runs = Number(opts.runs ?? (opts.quick ? 3 : 5));
 const timeoutS = Number(opts.timeout);
@@ -123,7 +126,9 @@ function log(line: string): void {
 
 function firstLine(cmd: string, args: string[]): string {
   try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0]!.trim();
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      .split('\n')[0]!
+      .trim();
   } catch (err) {
     return ((err as { stdout?: string; stderr?: string }).stderr ?? '').split('\n')[0]!.trim();
   }
@@ -131,7 +136,11 @@ function firstLine(cmd: string, args: string[]): string {
 
 /** arpwatch runs in an empty network namespace (see the method); that needs root. */
 function arpwatchUsable(): boolean {
-  return installed('arpwatch') && installed('unshare') && execFileSync('sh', ['-c', 'unshare -n true 2>/dev/null && echo ok || true'], { encoding: 'utf8' }).trim() === 'ok';
+  return (
+    installed('arpwatch') &&
+    installed('unshare') &&
+    execFileSync('sh', ['-c', 'unshare -n true 2>/dev/null && echo ok || true'], { encoding: 'utf8' }).trim() === 'ok'
+  );
 }
 
 function commandsFor(input: BenchInput, scratch: string, peers: { tcpdump: boolean; arpwatch: boolean }): Command[] {
@@ -141,18 +150,34 @@ function commandsFor(input: BenchInput, scratch: string, peers: { tcpdump: boole
   if (peers.tcpdump) {
     cmds.push(
       input.format === 'pcap.gz'
-        ? { label: `gzip -dc F | tcpdump -nn -r - '${ARP_FILTER}'`, argv: ['sh', '-c', `gzip -dc "$1" | tcpdump -nn -r - '${ARP_FILTER}'`, 'sh', f], env: utc, okCodes: [0] }
+        ? {
+            label: `gzip -dc F | tcpdump -nn -r - '${ARP_FILTER}'`,
+            argv: ['sh', '-c', `gzip -dc "$1" | tcpdump -nn -r - '${ARP_FILTER}'`, 'sh', f],
+            env: utc,
+            okCodes: [0],
+          }
         : { label: `tcpdump -nn -r F '${ARP_FILTER}'`, argv: ['tcpdump', '-nn', '-r', f, ARP_FILTER], env: utc, okCodes: [0] },
     );
   }
   if (peers.arpwatch && input.format !== 'pcap.gz') {
     const dat = join(scratch, 'arp.dat');
-    cmds.push({ label: 'arpwatch -r F', argv: ['unshare', '-n', 'arpwatch', '-r', f, '-f', dat, '-Q', '-N'], before: () => writeFileSync(dat, ''), okCodes: [0] });
+    cmds.push({
+      label: 'arpwatch -r F',
+      argv: ['unshare', '-n', 'arpwatch', '-r', f, '-f', dat, '-Q', '-N'],
+      before: () => writeFileSync(dat, ''),
+      okCodes: [0],
+    });
   }
   cmds.push(...netgapRows('netgap read --json F', ['read', '--json', f]));
   if (input.name === MAIN_INPUT || input.name === LONG_INPUT) {
     // The pipe costs something of its own (a 64 KiB kernel buffer, a copy in and a copy out): tcpdump through the same pipe shows how much.
-    if (peers.tcpdump) cmds.push({ label: `cat F | tcpdump -nn -r - '${ARP_FILTER}'`, argv: ['sh', '-c', `cat "$1" | tcpdump -nn -r - '${ARP_FILTER}'`, 'sh', f], env: utc, okCodes: [0] });
+    if (peers.tcpdump)
+      cmds.push({
+        label: `cat F | tcpdump -nn -r - '${ARP_FILTER}'`,
+        argv: ['sh', '-c', `cat "$1" | tcpdump -nn -r - '${ARP_FILTER}'`, 'sh', f],
+        env: utc,
+        okCodes: [0],
+      });
     cmds.push(...netgapRows('cat F | netgap read --json -', [], (netgap) => ['sh', '-c', 'f=$1; shift; cat "$f" | "$@" read --json -', 'sh', f, ...netgap]));
   }
   return cmds;
@@ -211,7 +236,9 @@ function check(input: BenchInput, scratch: string): string {
   if (summary.type !== 'summary' || summary.packets !== input.frames) {
     throw new Error(`${input.name}: netgap's summary counts ${summary.packets} packets, the generator wrote ${input.frames}`);
   }
-  const alerts = Object.entries(summary.alerts).map(([k, v]) => `${v} ${k}`).join(', ');
+  const alerts = Object.entries(summary.alerts)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ');
   return `${input.name}: ${summary.packets} packets counted, ${summary.stations.length} stations, alerts ${alerts}; evicted ${JSON.stringify(summary.evicted)}`;
 }
 
@@ -235,7 +262,10 @@ function targets(rows: readonly Row[]): string[] {
   const main = find(MAIN_INPUT, 'netgap');
   if (main !== undefined) {
     const ratio = main.tcpdumpS === undefined ? NaN : main.m.medianS / main.tcpdumpS;
-    if (!Number.isNaN(ratio)) out.push(`- full analysis <= ${TARGET.maxTcpdumpRatio.toFixed(1)}x tcpdump's time on ${MAIN_INPUT}: ${ratio.toFixed(2)}x: ${verdict(ratio <= TARGET.maxTcpdumpRatio)}`);
+    if (!Number.isNaN(ratio))
+      out.push(
+        `- full analysis <= ${TARGET.maxTcpdumpRatio.toFixed(1)}x tcpdump's time on ${MAIN_INPUT}: ${ratio.toFixed(2)}x: ${verdict(ratio <= TARGET.maxTcpdumpRatio)}`,
+      );
     const rate = main.frames / main.m.medianS / 1e6;
     out.push(`- >= ${TARGET.minMFramesPerS} M frames/s on ${MAIN_INPUT}: ${rate.toFixed(2)}: ${verdict(rate >= TARGET.minMFramesPerS)}`);
     const pipe = find(MAIN_INPUT, 'cat F | netgap');
@@ -256,16 +286,23 @@ function targets(rows: readonly Row[]): string[] {
       );
       if (main.m.peakRssKiB !== null && long.m.peakRssKiB !== null) {
         const growth = long.m.peakRssKiB / main.m.peakRssKiB - 1;
-        out.push(`- 10x file, memory flat (peak RSS <= +${TARGET.maxRssGrowthPct} % for 10x the frames): ${mib(main.m.peakRssKiB)} -> ${mib(long.m.peakRssKiB)}: ${verdict(growth * 100 <= TARGET.maxRssGrowthPct)}`);
+        out.push(
+          `- 10x file, memory flat (peak RSS <= +${TARGET.maxRssGrowthPct} % for 10x the frames): ${mib(main.m.peakRssKiB)} -> ${mib(long.m.peakRssKiB)}: ${verdict(growth * 100 <= TARGET.maxRssGrowthPct)}`,
+        );
       }
       const longTcpdump = long.tcpdumpS === undefined ? NaN : long.m.medianS / long.tcpdumpS;
-      if (!Number.isNaN(longTcpdump)) out.push(`- (for comparison) time vs tcpdump on ${LONG_INPUT}: ${longTcpdump.toFixed(2)}x, ${(long.frames / long.m.medianS / 1e6).toFixed(2)} M frames/s`);
+      if (!Number.isNaN(longTcpdump))
+        out.push(
+          `- (for comparison) time vs tcpdump on ${LONG_INPUT}: ${longTcpdump.toFixed(2)}x, ${(long.frames / long.m.medianS / 1e6).toFixed(2)} M frames/s`,
+        );
     }
   }
   const netgapRss = rows.filter((r) => r.command.includes('netgap') && r.m.peakRssKiB !== null);
   if (netgapRss.length > 0) {
     const worst = netgapRss.reduce((a, b) => (b.m.peakRssKiB! > a.m.peakRssKiB! ? b : a));
-    out.push(`- peak RSS <= ${TARGET.maxRssMiB} MiB on every input, floods included: largest ${mib(worst.m.peakRssKiB!)} (${worst.input}): ${verdict(worst.m.peakRssKiB! / 1024 <= TARGET.maxRssMiB)}`);
+    out.push(
+      `- peak RSS <= ${TARGET.maxRssMiB} MiB on every input, floods included: largest ${mib(worst.m.peakRssKiB!)} (${worst.input}): ${verdict(worst.m.peakRssKiB! / 1024 <= TARGET.maxRssMiB)}`,
+    );
   }
   return out;
 }
@@ -274,7 +311,9 @@ async function main(): Promise<void> {
   if (opts['live-only']) {
     const live = await measureLive(Number(opts['live-rounds']), log, opts['live-offloads']);
     const load = loadavg()[0]!.toFixed(2);
-    process.stdout.write(`${[`netgap bench (live only): ${cpus().length} cores; node ${process.version}; ${firstLine('tcpdump', ['--version'])}; load average ${load} at the end`, '', ...liveTable(live), '', liveTarget(live)].join('\n')}\n`);
+    process.stdout.write(
+      `${[`netgap bench (live only): ${cpus().length} cores; node ${process.version}; ${firstLine('tcpdump', ['--version'])}; load average ${load} at the end`, '', ...liveTable(live), '', liveTarget(live)].join('\n')}\n`,
+    );
     return;
   }
   const peers = { tcpdump: installed('tcpdump'), arpwatch: arpwatchUsable() };

@@ -106,14 +106,7 @@ export class PcapngBuilder {
   epb(ifId: number, ticks: bigint, data: Buffer, origLen = data.length, capLen = data.length): this {
     return this.block(
       BT.EPB,
-      Buffer.concat([
-        this.u32(ifId),
-        this.u32(Number(ticks >> 32n)),
-        this.u32(Number(ticks & 0xffffffffn)),
-        this.u32(capLen),
-        this.u32(origLen),
-        data,
-      ]),
+      Buffer.concat([this.u32(ifId), this.u32(Number(ticks >> 32n)), this.u32(Number(ticks & 0xffffffffn)), this.u32(capLen), this.u32(origLen), data]),
     );
   }
 

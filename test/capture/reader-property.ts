@@ -36,7 +36,8 @@ function run(make: MakeParser, bytes: Buffer, cuts: readonly number[] = []): Run
   let frames = 0;
   const parser = make((f) => {
     // A frame lies inside the buffer it is handed in.
-    if (!(f.off >= 0 && f.capLen >= 0 && f.off + f.capLen <= f.buf.length)) throw new Error(`frame [${f.off}, ${f.off + f.capLen}) outside its ${f.buf.length}-byte buffer`);
+    if (!(f.off >= 0 && f.capLen >= 0 && f.off + f.capLen <= f.buf.length))
+      throw new Error(`frame [${f.off}, ${f.off + f.capLen}) outside its ${f.buf.length}-byte buffer`);
     frames++;
     engine.handleFrame(f);
   });
@@ -75,11 +76,13 @@ function damaged(files: readonly Buffer[]): fc.Arbitrary<Buffer> {
       if (b.length >= 4) b.writeUInt32LE(v >>> 0, (pos % (b.length - 3)) & ~3);
     }),
   );
-  return fc.tuple(fc.constantFrom(...files), fc.array(edit, { minLength: 1, maxLength: 4 }), fc.option(fc.nat(), { nil: undefined })).map(([file, edits, cut]) => {
-    const b = Buffer.from(file);
-    for (const e of edits) e(b);
-    return cut === undefined ? b : b.subarray(0, cut % (b.length + 1));
-  });
+  return fc
+    .tuple(fc.constantFrom(...files), fc.array(edit, { minLength: 1, maxLength: 4 }), fc.option(fc.nat(), { nil: undefined }))
+    .map(([file, edits, cut]) => {
+      const b = Buffer.from(file);
+      for (const e of edits) e(b);
+      return cut === undefined ? b : b.subarray(0, cut % (b.length + 1));
+    });
 }
 
 /** Sorted chunk boundaries for an input of up to `max` bytes. */

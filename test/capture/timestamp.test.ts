@@ -54,10 +54,7 @@ describe('timestamps', () => {
   });
 
   it('matches exact BigInt arithmetic for every unit up to 2^32 ticks/s, on edge and random counts', () => {
-    const units = [
-      ...Array.from({ length: 10 }, (_, e) => tsUnitFromResol(e)),
-      ...Array.from({ length: 33 }, (_, e) => tsUnitFromResol(0x80 | e)),
-    ];
+    const units = [...Array.from({ length: 10 }, (_, e) => tsUnitFromResol(e)), ...Array.from({ length: 33 }, (_, e) => tsUnitFromResol(0x80 | e))];
     const counts = [...EDGE_TICKS, ...random64(0x9e3779b97f4a7c15n, 300)];
     for (const unit of units) {
       expect(unit.perSecBig).toBeNull(); // all on the fast path

@@ -17,7 +17,13 @@ describe('interfaceLines', () => {
   it('numbers the devices and shows addresses, description and loopback flag, escaping control characters', () => {
     expect(
       interfaceLines([
-        { name: 'eth0', addresses: [{ addr: '192.0.2.5', netmask: '255.255.255.0' }, { addr: 'fe80::1', netmask: 'ffff:ffff:ffff:ffff::' }] },
+        {
+          name: 'eth0',
+          addresses: [
+            { addr: '192.0.2.5', netmask: '255.255.255.0' },
+            { addr: 'fe80::1', netmask: 'ffff:ffff:ffff:ffff::' },
+          ],
+        },
         { name: 'any', description: 'Pseudo-device that captures on all interfaces', addresses: [] },
         { name: 'lo', addresses: [{ addr: '127.0.0.1', netmask: '255.0.0.0' }], flags: 'PCAP_IF_LOOPBACK' },
         { name: 'evil\u001b[2J', addresses: [] },

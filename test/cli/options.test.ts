@@ -44,12 +44,43 @@ describe('the detector options', () => {
     const fromLive = engineOptions(parseLive(['-i', 'eth0']).opts);
     expect(fromLive).toStrictEqual(fromRead);
     for (const [key, value] of Object.entries(fromRead)) expect(value, key).toBe(engine[key as keyof typeof engine]);
-    expect(Object.keys(fromRead).sort()).toStrictEqual(['arpThresholdS', 'arpWarnS', 'blackoutMinS', 'maxHosts', 'maxRequests', 'maxStations', 'responseTimeoutS']);
+    expect(Object.keys(fromRead).sort()).toStrictEqual([
+      'arpThresholdS',
+      'arpWarnS',
+      'blackoutMinS',
+      'maxHosts',
+      'maxRequests',
+      'maxStations',
+      'responseTimeoutS',
+    ]);
   });
 
   it('set the engine options they name', () => {
-    const { opts } = parseRead(['--arp-threshold', '700', '--arp-warn', '650', '--max-stations', '10', '--response-timeout', '2', '--blackout-min', '3', '--max-hosts', '4', '--max-requests', '5']);
-    expect(engineOptions(opts)).toStrictEqual({ arpThresholdS: 700, arpWarnS: 650, maxStations: 10, responseTimeoutS: 2, blackoutMinS: 3, maxHosts: 4, maxRequests: 5 });
+    const { opts } = parseRead([
+      '--arp-threshold',
+      '700',
+      '--arp-warn',
+      '650',
+      '--max-stations',
+      '10',
+      '--response-timeout',
+      '2',
+      '--blackout-min',
+      '3',
+      '--max-hosts',
+      '4',
+      '--max-requests',
+      '5',
+    ]);
+    expect(engineOptions(opts)).toStrictEqual({
+      arpThresholdS: 700,
+      arpWarnS: 650,
+      maxStations: 10,
+      responseTimeoutS: 2,
+      blackoutMinS: 3,
+      maxHosts: 4,
+      maxRequests: 5,
+    });
   });
 });
 
@@ -119,14 +150,16 @@ describe('usage errors on the command line', () => {
   const netgap = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000 });
 
   it('print one line naming what was typed, and exit 2 before reading anything', { timeout: 60_000 }, () => {
-    expect([
-      netgap('read', '--arp-threshold', '100', XP),
-      netgap('read', '--json', '--arp-warn', '300', XP),
-      netgap('read', '--arp-threshold', '200', '--arp-warn', '250', XP),
-      netgap('live', '-i', 'eth0', '--arp-threshold', '100'),
-      netgap('live', '-i', 'eth0', '--tui', '--json'),
-      netgap('live', '-i', 'lo', '-i', 'lo'),
-    ].map((r) => [r.status, r.stdout, r.stderr])).toStrictEqual([
+    expect(
+      [
+        netgap('read', '--arp-threshold', '100', XP),
+        netgap('read', '--json', '--arp-warn', '300', XP),
+        netgap('read', '--arp-threshold', '200', '--arp-warn', '250', XP),
+        netgap('live', '-i', 'eth0', '--arp-threshold', '100'),
+        netgap('live', '-i', 'eth0', '--tui', '--json'),
+        netgap('live', '-i', 'lo', '-i', 'lo'),
+      ].map((r) => [r.status, r.stdout, r.stderr]),
+    ).toStrictEqual([
       [2, '', 'netgap: error: --arp-threshold 100 needs --arp-warn below it; --arp-warn is 240 by default\n'],
       [2, '', 'netgap: error: --arp-warn 300 must be below --arp-threshold; --arp-threshold is 300 by default\n'],
       [2, '', 'netgap: error: --arp-warn 250 must be below --arp-threshold 200\n'],

@@ -85,7 +85,12 @@ describe('netgap read', () => {
     const dir = mkdtempSync(join(tmpdir(), 'netgap-name-'));
     const hostile = join(dir, 'evil\u001b[2J\u0007.pcap');
     writeFileSync(hostile, readFileSync(XP).subarray(0, 90)); // cut inside its first record
-    for (const args of [['read', hostile], ['read', '--json', hostile], ['read', join(dir, 'missing\u001b]0;title\u0007.pcap')], ['read', '--bogus\u001b[2J', XP]]) {
+    for (const args of [
+      ['read', hostile],
+      ['read', '--json', hostile],
+      ['read', join(dir, 'missing\u001b]0;title\u0007.pcap')],
+      ['read', '--bogus\u001b[2J', XP],
+    ]) {
       const r = netgap(args);
       expect(r.status, args.join(' ')).toBe(2);
       // Nothing printed holds a control byte: every line is its own sanitized form.
@@ -98,7 +103,12 @@ describe('netgap read', () => {
     for (const args of [['read'], ['read', '--arp-warn', '300', XP], ['read', '--arp-threshold', 'x', XP], ['read', '--fail-on', 'info', XP], ['frobnicate']]) {
       const r = netgap(args);
       expect(r.status, args.join(' ')).toBe(2);
-      expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('netgap: ') || l.startsWith('error:'))).not.toHaveLength(0);
+      expect(
+        r.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => l.startsWith('netgap: ') || l.startsWith('error:')),
+      ).not.toHaveLength(0);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
     expect(netgap(['--help']).status).toBe(0);

@@ -54,7 +54,7 @@ function replay(files: string[], speed: number): Replay {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a paced replay', () => {
-  it('takes the capture\'s duration divided by the speed, and raises exactly the alerts of reading it straight through', { timeout: 20_000 }, async () => {
+  it("takes the capture's duration divided by the speed, and raises exactly the alerts of reading it straight through", { timeout: 20_000 }, async () => {
     // xp-600s spans 1,469 s of packet time: about 0.73 s at 2000x.
     const started = performance.now();
     const events = await replay([fixture('xp-600s.pcap')], 2000).events;
@@ -179,13 +179,12 @@ describe('netgap read --tui on the command line', () => {
 
   it('refuses, with exit 2 and one line, what it cannot do: --speed alone, --json, stdin, no terminal, a negative speed', () => {
     const xp = fixture('xp-600s.pcap');
-    expect([
-      netgap(xp, '--speed', '2'),
-      netgap(xp, '--tui', '--json'),
-      netgap('-', '--tui'),
-      netgap(xp, '--tui'),
-      netgap(xp, '--tui', '--speed', '-1'),
-    ].map((r) => [r.status, r.stderr])).toStrictEqual([
+    expect(
+      [netgap(xp, '--speed', '2'), netgap(xp, '--tui', '--json'), netgap('-', '--tui'), netgap(xp, '--tui'), netgap(xp, '--tui', '--speed', '-1')].map((r) => [
+        r.status,
+        r.stderr,
+      ]),
+    ).toStrictEqual([
       [2, 'netgap: error: --speed 2 needs --tui\n'],
       [2, 'netgap: error: --tui and --json exclude each other\n'],
       [2, 'netgap: error: --tui reads its keys from the terminal: give capture files, not -\n'],

@@ -39,7 +39,10 @@ describe('netgap read with service options', () => {
     try {
       for (const [args, line] of [
         [['--metrics', `127.0.0.1:${port}`], `netgap: --metrics 127.0.0.1:${port}: address already in use`],
-        [['--metrics', 'localhost'], "netgap: error: option '--metrics <[host:]port>' argument 'localhost' is invalid. expected [HOST:]PORT, e.g. 9473 or 0.0.0.0:9473"],
+        [
+          ['--metrics', 'localhost'],
+          "netgap: error: option '--metrics <[host:]port>' argument 'localhost' is invalid. expected [HOST:]PORT, e.g. 9473 or 0.0.0.0:9473",
+        ],
         [['--metrics', '192.0.2.1:9473'], 'netgap: --metrics 192.0.2.1:9473: no such local address'],
         [['--metrics-textfile', join(dir, 'gone', 'x.prom')], `netgap: --metrics-textfile ${join(dir, 'gone', 'x.prom')}: no such directory`],
         [['--metrics-stations', '3'], 'netgap: error: --metrics-stations needs --metrics or --metrics-textfile'],

@@ -46,7 +46,10 @@ describe.skipIf(!present)('shared corpus', () => {
       const r = run(join(CORPUS, 'good', name));
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       const summary = lines.at(-1) as { type: string; packets: number; stations: SummaryStation[] };
       expect(summary.type).toBe('summary');
       const want = oracle(name);

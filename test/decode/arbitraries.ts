@@ -55,13 +55,7 @@ export const transportArb: fc.Arbitrary<{ proto: number; payload: Buffer }> = fc
 );
 
 export const ipv4Arb: fc.Arbitrary<Buffer> = fc
-  .tuple(
-    transportArb,
-    fc.integer({ min: 0, max: 10 }),
-    fc.constantFrom(0, 0x2000, 0x4000, 0x2003, 0x0001),
-    fc.option(u16Arb, { nil: undefined }),
-    byte,
-  )
+  .tuple(transportArb, fc.integer({ min: 0, max: 10 }), fc.constantFrom(0, 0x2000, 0x4000, 0x2003, 0x0001), fc.option(u16Arb, { nil: undefined }), byte)
   .map(([t, optionWords, flagsOffset, totalLength, ttl]) =>
     ipv4({ proto: t.proto, payload: t.payload, options: new Array<number>(optionWords * 4).fill(1), flagsOffset, totalLength, ttl }),
   );
@@ -73,7 +67,9 @@ const extHeaderArb: fc.Arbitrary<{ kind: number; make: (next: number) => Buffer 
     make: (next: number) => bytes([next, len], new Array<number>(6 + len * 8).fill(0)),
   })),
   fc.tuple(u16Arb).map(([offsetFlags]) => ({ kind: IPV6_NEXT.FRAGMENT as number, make: (next: number) => bytes([next, 0], u16(offsetFlags), [0, 0, 0, 1]) })),
-  fc.integer({ min: 1, max: 4 }).map((len) => ({ kind: IPV6_NEXT.AH as number, make: (next: number) => bytes([next, len], new Array<number>(2 + len * 4).fill(0)) })),
+  fc
+    .integer({ min: 1, max: 4 })
+    .map((len) => ({ kind: IPV6_NEXT.AH as number, make: (next: number) => bytes([next, len], new Array<number>(2 + len * 4).fill(0)) })),
 );
 
 export const ipv6Arb: fc.Arbitrary<Buffer> = fc
@@ -89,7 +85,13 @@ export const ipv6Arb: fc.Arbitrary<Buffer> = fc
   });
 
 export const arpArb: fc.Arbitrary<Buffer> = fc
-  .tuple(fc.constantFrom(1, 6, 0x0f), fc.constantFrom(0x0800, 0x86dd), fc.integer({ min: 0, max: 5 }), fc.option(byte, { nil: undefined, freq: 1 }), fc.option(byte, { nil: undefined, freq: 1 }))
+  .tuple(
+    fc.constantFrom(1, 6, 0x0f),
+    fc.constantFrom(0x0800, 0x86dd),
+    fc.integer({ min: 0, max: 5 }),
+    fc.option(byte, { nil: undefined, freq: 1 }),
+    fc.option(byte, { nil: undefined, freq: 1 }),
+  )
   .map(([htype, ptype, op, hlen, plen]) => arp({ htype, ptype, op, hlen, plen }));
 
 /** An EtherType and the payload it names, VLAN stacks of any depth included. */

@@ -67,11 +67,19 @@ describe('decodeArp', () => {
     const probe = run(decodeArp, arp({ op: 1, spa: ip4('0.0.0.0'), tpa: ip4('192.0.2.10') })).out;
     expect([probe.arpSpa, probe.arpTpa]).toEqual([0, ip4Number('192.0.2.10')]);
     const announcement = run(decodeArp, arp({ op: 1, spa: ip4('192.0.2.10'), tha: mac(ZERO_MAC), tpa: ip4('192.0.2.10') })).out;
-    expect([announcement.arpOp, announcement.arpSpa, announcement.arpTpa, announcement.arpTha]).toEqual([1, ip4Number('192.0.2.10'), ip4Number('192.0.2.10'), 0]);
+    expect([announcement.arpOp, announcement.arpSpa, announcement.arpTpa, announcement.arpTha]).toEqual([
+      1,
+      ip4Number('192.0.2.10'),
+      ip4Number('192.0.2.10'),
+      0,
+    ]);
   });
 
   test('RARP (EtherType 0x8035, RFC 903) has the same layout and is flagged isRarp', () => {
-    const request = decodeBytes(LINKTYPE.ETHERNET, ethernet(ETHERTYPE.RARP, arp({ op: 3, sha: mac(MAC_A), tha: mac(MAC_A), spa: ip4('0.0.0.0'), tpa: ip4('0.0.0.0') }), BROADCAST));
+    const request = decodeBytes(
+      LINKTYPE.ETHERNET,
+      ethernet(ETHERTYPE.RARP, arp({ op: 3, sha: mac(MAC_A), tha: mac(MAC_A), spa: ip4('0.0.0.0'), tpa: ip4('0.0.0.0') }), BROADCAST),
+    );
     expect(request).toMatchObject({ reason: -1, isArp: true, isRarp: true, arpOp: 3, arpSha: macNumber(MAC_A), arpSpa: 0 });
     const reply = run(decodeRarp, arp({ op: 4, sha: mac(MAC_B), tha: mac(MAC_A), tpa: ip4('192.0.2.10') })).out;
     expect(reply).toMatchObject({ isRarp: true, arpOp: 4, arpTha: macNumber(MAC_A), arpTpa: ip4Number('192.0.2.10') });
@@ -124,15 +132,18 @@ describe('decodeArp', () => {
     expect([out.arpShaOff, out.arpSha, out.arpSpa]).toEqual([0, -1, -1]);
   });
 
-  test.each([2, 16, 0])('IPv4 with a %i-octet address is arp-bad-length, but its 6-octet sender MAC is read as tshark reads it; the IPv4 fields stay unknown', (plen) => {
-    const addr = new Array<number>(plen).fill(0xc0);
-    const { next, out } = run(decodeArp, arp({ op: 2, ptype: 0x0800, plen, spa: addr, tpa: addr }));
-    expect(next).toBeLessThan(0);
-    expect(reasonOf(out)).toBe('arp-bad-length');
-    expect([out.arpShaOff, out.arpHlen, out.arpOp]).toEqual([8, 6, 2]);
-    expect(out.arpSha).toBeGreaterThanOrEqual(0);
-    expect([out.arpSpa, out.arpTpa]).toEqual([-1, -1]);
-  });
+  test.each([2, 16, 0])(
+    'IPv4 with a %i-octet address is arp-bad-length, but its 6-octet sender MAC is read as tshark reads it; the IPv4 fields stay unknown',
+    (plen) => {
+      const addr = new Array<number>(plen).fill(0xc0);
+      const { next, out } = run(decodeArp, arp({ op: 2, ptype: 0x0800, plen, spa: addr, tpa: addr }));
+      expect(next).toBeLessThan(0);
+      expect(reasonOf(out)).toBe('arp-bad-length');
+      expect([out.arpShaOff, out.arpHlen, out.arpOp]).toEqual([8, 6, 2]);
+      expect(out.arpSha).toBeGreaterThanOrEqual(0);
+      expect([out.arpSpa, out.arpTpa]).toEqual([-1, -1]);
+    },
+  );
 });
 
 /** Crashers stay forever, each named after what broke (tcpdump's arp-oobr). */

@@ -77,16 +77,7 @@ export function arp(f: ArpFields): Buffer {
   const spa = f.spa ?? ip4('192.0.2.10');
   const tha = f.tha ?? mac('00:00:00:00:00:00');
   const tpa = f.tpa ?? ip4('192.0.2.11');
-  return bytes(
-    u16(f.htype ?? 1),
-    u16(f.ptype ?? 0x0800),
-    [f.hlen ?? sha.length, f.plen ?? spa.length],
-    u16(f.op),
-    sha,
-    spa,
-    tha,
-    tpa,
-  );
+  return bytes(u16(f.htype ?? 1), u16(f.ptype ?? 0x0800), [f.hlen ?? sha.length, f.plen ?? spa.length], u16(f.op), sha, spa, tha, tpa);
 }
 
 export interface Ipv4Fields {
@@ -135,14 +126,7 @@ export interface Ipv6Fields {
 
 export function ipv6(f: Ipv6Fields): Buffer {
   const payload = bytes(f.payload ?? []);
-  return bytes(
-    [(f.version ?? 6) << 4, 0, 0, 0],
-    u16(f.payloadLength ?? payload.length),
-    [f.next, f.hopLimit ?? 255],
-    ip6(1),
-    ip6(2),
-    payload,
-  );
+  return bytes([(f.version ?? 6) << 4, 0, 0, 0], u16(f.payloadLength ?? payload.length), [f.next, f.hopLimit ?? 255], ip6(1), ip6(2), payload);
 }
 
 export function tcp(srcPort: number, dstPort: number, flags: number, dataOffset = 5): Buffer {

@@ -2,20 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { LINKTYPE } from '../../src/frame';
 import { L4 } from '../../src/decode/decoded-frame';
 import { decodeEthernet, ETH_HLEN } from '../../src/decode/ethernet';
-import {
-  BROADCAST,
-  MAC_A,
-  bytes,
-  decodeBytes,
-  ethernet,
-  expectTruncatedAtEveryLength,
-  ipv4,
-  macNumber,
-  reasonOf,
-  run,
-  u16,
-  udp,
-} from './build';
+import { BROADCAST, MAC_A, bytes, decodeBytes, ethernet, expectTruncatedAtEveryLength, ipv4, macNumber, reasonOf, run, u16, udp } from './build';
 
 /** IEEE 802.3 local experimental EtherType: no decoder, ever. */
 const LOCAL_EXPERIMENTAL = 0x88b5;

@@ -14,7 +14,9 @@ const linkFrameArb = fc.oneof(
   hostile(sll2Arb).map((bytes) => ({ linkType: LINKTYPE.LINUX_SLL2 as number, bytes })),
   hostile(nullArb).map((bytes) => ({ linkType: LINKTYPE.NULL as number, bytes })),
   hostile(nullArb).map((bytes) => ({ linkType: LINKTYPE.LOOP as number, bytes })),
-  fc.tuple(fc.constantFrom(LINKTYPE.RAW, LINKTYPE.IPV4, LINKTYPE.IPV6), hostile(rawIpArb)).map(([linkType, bytes]) => ({ linkType: linkType as number, bytes })),
+  fc
+    .tuple(fc.constantFrom(LINKTYPE.RAW, LINKTYPE.IPV4, LINKTYPE.IPV6), hostile(rawIpArb))
+    .map(([linkType, bytes]) => ({ linkType: linkType as number, bytes })),
   fc.tuple(fc.integer({ min: 0, max: 0xffff }), hostile(ethernetArb)).map(([linkType, bytes]) => ({ linkType, bytes })),
 );
 

@@ -84,7 +84,7 @@ describe('decodeIpv4', () => {
     expect(out).toMatchObject({ reason: -1, ipFragment: true, ipLaterFragment: true, ipProto: IPPROTO.UDP, l4: L4.NONE, srcPort: -1 });
   });
 
-  test('the Don\'t Fragment bit alone is not a fragment', () => {
+  test("the Don't Fragment bit alone is not a fragment", () => {
     expect(run(decodeIpv4, ipv4({ proto: IPPROTO.UDP, flagsOffset: 0x4000, payload: udp(1, 2) })).out.ipFragment).toBe(false);
   });
 

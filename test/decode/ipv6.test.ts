@@ -58,7 +58,13 @@ describe('decodeIpv6', () => {
   });
 
   test('every header of a long valid chain is walked in order', () => {
-    const chain = bytes(options(IPV6_NEXT.ROUTING), routing(IPV6_NEXT.FRAGMENT), fragment(IPV6_NEXT.AH, 0, true), ah(IPV6_NEXT.DESTINATION_OPTIONS), options(IPPROTO.ICMPV6));
+    const chain = bytes(
+      options(IPV6_NEXT.ROUTING),
+      routing(IPV6_NEXT.FRAGMENT),
+      fragment(IPV6_NEXT.AH, 0, true),
+      ah(IPV6_NEXT.DESTINATION_OPTIONS),
+      options(IPPROTO.ICMPV6),
+    );
     const { out } = run(decodeIpv6, ipv6({ next: IPV6_NEXT.HOP_BY_HOP, payload: bytes(chain, echo(128, 7, 9)) }));
     expect(out).toMatchObject({ reason: -1, ipProto: IPPROTO.ICMPV6, ipFragment: true, icmpType: 128, icmpEchoId: 7, icmpEchoSeq: 9 });
   });

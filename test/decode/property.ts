@@ -48,7 +48,13 @@ export function expectOffsetsInside(out: DecodedFrame, off: number, end: number)
  * checks the result: no throw, every offset inside [off, end), and a return that is either an
  * offset in [off, end] with no reason, or negative with one of the documented reasons.
  */
-function decodeIn(decoder: Decoder, input: Buffer, before: Buffer, after: Buffer, prepare: Prepare | undefined): { next: number; facts: Record<string, unknown> } {
+function decodeIn(
+  decoder: Decoder,
+  input: Buffer,
+  before: Buffer,
+  after: Buffer,
+  prepare: Prepare | undefined,
+): { next: number; facts: Record<string, unknown> } {
   const buf = Buffer.concat([before, input, after]);
   const off = before.length;
   const end = off + input.length;
@@ -73,7 +79,12 @@ function decodeIn(decoder: Decoder, input: Buffer, before: Buffer, after: Buffer
  * state from `prepares`), decoding it inside two buffers poisoned differently gives the same
  * result, so nothing outside [off, end) influences it, and each decode ends in a frame or a reason.
  */
-export function checkDecoder(decoder: Decoder, inputs: fc.Arbitrary<Buffer>, prepares: fc.Arbitrary<Prepare | undefined> = fc.constant(undefined), examples: [Buffer, Prepare | undefined][] = []): void {
+export function checkDecoder(
+  decoder: Decoder,
+  inputs: fc.Arbitrary<Buffer>,
+  prepares: fc.Arbitrary<Prepare | undefined> = fc.constant(undefined),
+  examples: [Buffer, Prepare | undefined][] = [],
+): void {
   fc.assert(
     fc.property(inputs, prepares, poisonArb, poisonArb, poisonArb, poisonArb, (input, prepare, b1, a1, b2, a2) => {
       const one = decodeIn(decoder, input, b1, a1, prepare);
@@ -81,6 +92,8 @@ export function checkDecoder(decoder: Decoder, inputs: fc.Arbitrary<Buffer>, pre
       const two = decodeIn(decoder, input, Buffer.concat([b2, b1.map((b) => b ^ 0xff)]), Buffer.concat([a1.map((b) => b ^ 0xff), a2]), prepare);
       expect(two).toEqual(one);
     }),
-    fuzzParams(1, { examples: examples.map(([input, prepare]) => [input, prepare, Buffer.from([0]), Buffer.from([0]), Buffer.from([0xff]), Buffer.from([0xff])]) }),
+    fuzzParams(1, {
+      examples: examples.map(([input, prepare]) => [input, prepare, Buffer.from([0]), Buffer.from([0]), Buffer.from([0xff]), Buffer.from([0xff])]),
+    }),
   );
 }

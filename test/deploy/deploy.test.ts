@@ -11,7 +11,6 @@ import { rsyslogConfig } from '../../src/deploy/rsyslog';
 import { systemdUnit } from '../../src/deploy/systemd';
 import { CLI } from '../cli-run';
 
-
 /** Why a tool is missing, printed once, or null. */
 function missing(tool: string, pkg: string): string | null {
   if (spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0) return null;

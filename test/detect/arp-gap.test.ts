@@ -108,7 +108,14 @@ describe('ARP-gap detector', () => {
     }
     e.handleDecoded(syn(GUEST, ip('192.0.2.50'), 33_333, { dst: OTHER }), T0 + 200);
     e.handleDecoded(arp(GUEST, GUEST_IP), T0 + 560);
-    const syns = { cause: 'tcp-syn-refresh', syn_peer: '203.0.113.7', syn_interval_s: 60, syn_next_hop: '00:00:5e:00:01:01', syn_peers: ['203.0.113.7:443'], base_reachable_time_ms: 36000 };
+    const syns = {
+      cause: 'tcp-syn-refresh',
+      syn_peer: '203.0.113.7',
+      syn_interval_s: 60,
+      syn_next_hop: '00:00:5e:00:01:01',
+      syn_peers: ['203.0.113.7:443'],
+      base_reachable_time_ms: 36000,
+    };
     expect(kinds(alerts)).toEqual([
       ['arp-gap-warning', T0 + 240],
       ['arp-gap-expired', T0 + 305],
@@ -421,7 +428,7 @@ describe('ARP-gap detector', () => {
   });
 });
 
-describe('ARP-gap entries beyond a station\'s first VLAN', () => {
+describe("ARP-gap entries beyond a station's first VLAN", () => {
   it('with perVlan, share one pool sized from the station cap; an ARP on a further VLAN past it is not tracked, and table-full says so once', () => {
     const { engine, alerts, send } = network({ maxStations: 16, perVlan: true });
     const pool = engine.arpGap.maxExtraEntries;
@@ -432,7 +439,9 @@ describe('ARP-gap entries beyond a station\'s first VLAN', () => {
     // Station B: its first VLAN is always tracked, one more fits the pool, the next does not.
     const b = { mac: '00:15:5d:05:09:02', ip: '198.51.100.92' };
     for (let v = 1; v <= 3; v++) send(100 + v, arpGratuitous({ ...b, vlans: [v] }));
-    expect(alerts.filter((x) => x.kind === 'table-full')).toEqual([{ ts: expect.any(Number), severity: 'warning', kind: 'table-full', table: 'station-vlans', limit: pool }]);
+    expect(alerts.filter((x) => x.kind === 'table-full')).toEqual([
+      { ts: expect.any(Number), severity: 'warning', kind: 'table-full', table: 'station-vlans', limit: pool },
+    ]);
     expect(engine.arpGap.refused).toBe(1);
     const rows = [...engine.stationRows()];
     expect(rows.map((r) => [r.mac, r.vlans.length])).toEqual([

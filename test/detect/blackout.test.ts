@@ -3,7 +3,29 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/detect/alerts';
 import { MARKER_WINDOW_S, MAX_BLACKOUT_ROWS } from '../../src/detect/blackout';
-import { arpGratuitous, arpReply, arpRequest, CLIENT, CLIENT6, echo6, echoReply, echoRequest, ipv6UnsolicitedNa, network, OTHER, pings, rarp, rst, syn, synAck, T0, timeline, udp, VM, VM6 } from './traffic';
+import {
+  arpGratuitous,
+  arpReply,
+  arpRequest,
+  CLIENT,
+  CLIENT6,
+  echo6,
+  echoReply,
+  echoRequest,
+  ipv6UnsolicitedNa,
+  network,
+  OTHER,
+  pings,
+  rarp,
+  rst,
+  syn,
+  synAck,
+  T0,
+  timeline,
+  udp,
+  VM,
+  VM6,
+} from './traffic';
 
 /** Numbers relative to T0 for times, all rounded to the microsecond, so that alerts compare exactly. */
 function plain(a: object): Record<string, unknown> {
@@ -24,13 +46,16 @@ function outage(o: { lostFrom: number; lostTo: number; toS?: number; marker?: [n
   const net = network(o.options);
   net.send(0, arpRequest(CLIENT, VM.ip), arpReply(VM, CLIENT));
   let sentMarker = o.marker === undefined;
-  pings((t, ...f) => {
-    if (!sentMarker && t >= o.marker![0]) {
-      net.send(o.marker![0], o.marker![1]);
-      sentMarker = true;
-    }
-    net.send(t, ...f);
-  }, { fromS: 0.25, toS: o.toS ?? 20, everyS: 0.25, lost: (t) => t >= o.lostFrom && t < o.lostTo });
+  pings(
+    (t, ...f) => {
+      if (!sentMarker && t >= o.marker![0]) {
+        net.send(o.marker![0], o.marker![1]);
+        sentMarker = true;
+      }
+      net.send(t, ...f);
+    },
+    { fromS: 0.25, toS: o.toS ?? 20, everyS: 0.25, lost: (t) => t >= o.lostFrom && t < o.lostTo },
+  );
   return net;
 }
 
@@ -150,7 +175,15 @@ describe('inbound blackout', () => {
   it('reports the outage of an ordinary migration that lost three pings, which is no inbound blackout', () => {
     const { alerts } = outage({ lostFrom: 5, lostTo: 5.6, marker: [5.3, rarp(VM.mac)] });
     expect(alerts.map((a) => a.kind)).toEqual(['network-change', 'network-change-outage']);
-    expect(plain(alerts[1]!)).toMatchObject({ marker: 'rarp', marker_ts: 5.3, start_ts: 5, outage_s: 0.75, lost: { icmp: 3, udp: 0, tcp_syn: 0 }, after_marker_s: 0.45, inbound_blackout: false });
+    expect(plain(alerts[1]!)).toMatchObject({
+      marker: 'rarp',
+      marker_ts: 5.3,
+      start_ts: 5,
+      outage_s: 0.75,
+      lost: { icmp: 3, udp: 0, tcp_syn: 0 },
+      after_marker_s: 0.45,
+      inbound_blackout: false,
+    });
   });
 
   it('reports an outage of 0 when nothing was lost across the change, once its settle window has passed', () => {
@@ -182,7 +215,9 @@ describe('inbound blackout', () => {
       ['inbound-blackout-start', 7],
       ['inbound-blackout', 13],
     ]);
-    expect(blackouts(alerts).map((b) => [b.ip, b.mac, b.duration_s, b.marker, b.cause])).toEqual([['2001:db8::a', VM.mac, 7, 'unsolicited-na', 'interface-quarantine']]);
+    expect(blackouts(alerts).map((b) => [b.ip, b.mac, b.duration_s, b.marker, b.cause])).toEqual([
+      ['2001:db8::a', VM.mac, 7, 'unsolicited-na', 'interface-quarantine'],
+    ]);
   });
 });
 

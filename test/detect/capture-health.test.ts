@@ -89,7 +89,15 @@ describe('CaptureHealthDetector', () => {
     d.onFact(at(10, { kind: 'stopped', reason: 'interface-gone', detail: 'the interface went away', retry: true }));
     d.onFact(at(16, { kind: 'opened' }));
     expect(alerts).toEqual([
-      { ts: T0 + 10, severity: 'critical', kind: 'capture-stopped', interface: 'eth0', reason: 'interface-gone', detail: 'the interface went away', retry: true },
+      {
+        ts: T0 + 10,
+        severity: 'critical',
+        kind: 'capture-stopped',
+        interface: 'eth0',
+        reason: 'interface-gone',
+        detail: 'the interface went away',
+        retry: true,
+      },
       { ts: T0 + 16, severity: 'info', kind: 'capture-resumed', interface: 'eth0', down_s: 6 },
     ]);
   });

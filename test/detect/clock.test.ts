@@ -86,10 +86,7 @@ describe('PacketClock', () => {
     const log: [string, number, number][] = [];
     c.advance(0);
     const late = new Probe('late', log, c);
-    c.timers.arm(
-      new Probe('first', log, c, () => c.timers.arm(late, 5)),
-      10,
-    );
+    c.timers.arm(new Probe('first', log, c, () => c.timers.arm(late, 5)), 10);
     c.advance(20);
     expect(log).toEqual([
       ['first', 10, 10],

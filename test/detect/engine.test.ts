@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/frame';
 import { LINKTYPE, MAX_INTERFACES_PER_INPUT } from '../../src/frame';
-import { DECODE_REASONS, DecodedFrame } from '../../src/decode/decoded-frame';
+import { DECODE_REASONS, type DecodedFrame } from '../../src/decode/decoded-frame';
 import { Engine } from '../../src/detect/engine';
 import { arp, engine, GUEST, GUEST_IP, GUEST_TEXT, udp } from './facts';
 import { frameAt } from './traffic';
@@ -120,7 +120,7 @@ describe('Engine', () => {
     expect(Object.keys(s.reasons)).toEqual([...DECODE_REASONS]);
   });
 
-  it('counts frames of interfaces past the readers\' cap under interface-over-cap, with one table-full alert', () => {
+  it("counts frames of interfaces past the readers' cap under interface-over-cap, with one table-full alert", () => {
     const { engine: e, alerts } = engine();
     for (let i = 0; i < 3; i++) e.handleFrame(frameOf(ARP_REQUEST, T0 + i, { linkType: LINKTYPE.OVER_CAP }));
     const s = e.finish();

@@ -11,7 +11,7 @@ describe('ipv6Key', () => {
     const buf = Buffer.alloc(16);
     for (let i = 0; i < 20_000; i++) {
       buf.writeUInt32BE(0x20010db8, 0);
-      buf.writeUInt32BE(i * 2654435761 >>> 0, 12);
+      buf.writeUInt32BE((i * 2654435761) >>> 0, 12);
       const k = ipv6Key(buf, 0);
       expect(Number.isSafeInteger(k) && k >= IPV6_KEY_BASE && k < 2 ** 53).toBe(true);
       expect(isIpv6Key(k)).toBe(true);
@@ -47,7 +47,7 @@ describe('formatIpv6', () => {
 
   it('agrees with the URL serializer on random addresses with runs of zero groups', () => {
     let seed = 9;
-    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
     for (let i = 0; i < 2000; i++) {
       const b = Buffer.alloc(16);
       for (let g = 0; g < 8; g++) if (rnd() < 0.5) b.writeUInt16BE(Math.floor(rnd() * 65536), 2 * g);

@@ -4,7 +4,22 @@ import { describe, expect, it } from 'vitest';
 import type { Alert, NetworkChangeAlert } from '../../src/detect/alerts';
 import { MARKER_BURST_GAP_S } from '../../src/detect/network-change';
 import { arp as arpFrame } from '../../fixtures/frames';
-import { arpAnnouncement, arpGratuitous, arpProbe, arpReply, arpRequest, CLIENT, echoReply, echoRequest, ipv6UnsolicitedNa, network, rarp, T0, timeline, VM } from './traffic';
+import {
+  arpAnnouncement,
+  arpGratuitous,
+  arpProbe,
+  arpReply,
+  arpRequest,
+  CLIENT,
+  echoReply,
+  echoRequest,
+  ipv6UnsolicitedNa,
+  network,
+  rarp,
+  T0,
+  timeline,
+  VM,
+} from './traffic';
 
 const changes = (alerts: Alert[]) => alerts.filter((a): a is NetworkChangeAlert => a.kind === 'network-change');
 
@@ -38,7 +53,10 @@ describe('network-change markers', () => {
     ['an ordinary ARP request', arpRequest(VM, CLIENT.ip)],
     ['an ARP reply', arpReply(VM, CLIENT)],
     ['a RARP reply (op 4)', Buffer.from(rarp(VM.mac).fill(4, 21, 22))],
-    ['an ARP request from 0.0.0.0 for 0.0.0.0', arpFrame({ src: VM.mac, dst: 'ff:ff:ff:ff:ff:ff' }, { op: 1, sha: VM.mac, spa: '0.0.0.0', tha: '00:00:00:00:00:00', tpa: '0.0.0.0' })],
+    [
+      'an ARP request from 0.0.0.0 for 0.0.0.0',
+      arpFrame({ src: VM.mac, dst: 'ff:ff:ff:ff:ff:ff' }, { op: 1, sha: VM.mac, spa: '0.0.0.0', tha: '00:00:00:00:00:00', tpa: '0.0.0.0' }),
+    ],
   ])('does not count %s', (_name, frame) => {
     const { alerts, send } = knownVm();
     send(10, frame);
@@ -102,7 +120,9 @@ describe('network-change alerts', () => {
   it('evict the MAC that announced least recently when the announcer table is full, and say so once', () => {
     const { engine, alerts, send } = network({ maxHosts: 2 });
     for (let i = 0; i < 5; i++) send(i, arpGratuitous({ mac: `00:15:5d:05:01:0${i}`, ip: `198.51.100.${100 + i}` }));
-    expect(alerts.filter((a) => a.kind === 'table-full' && a.table === 'announcers')).toEqual([{ ts: T0 + 2, severity: 'warning', kind: 'table-full', table: 'announcers', limit: 2 }]);
+    expect(alerts.filter((a) => a.kind === 'table-full' && a.table === 'announcers')).toEqual([
+      { ts: T0 + 2, severity: 'warning', kind: 'table-full', table: 'announcers', limit: 2 },
+    ]);
     expect(engine.finish().evicted.announcers).toBe(3);
   });
 });

@@ -206,4 +206,3 @@ describe('ResponseMatcher: bounded memory', () => {
     expect(events.filter((e) => e[0] === 'answered')).toEqual([['answered', 'tcp', 0.2, 0.5, 1]]);
   });
 });
-

@@ -65,7 +65,9 @@ describe('station events', () => {
     const { engine: e, alerts } = engine();
     e.handleDecoded(arp(GUEST, GUEST_IP, { linkSrc: ROUTER }), T0);
     e.handleDecoded(arp(GUEST, GUEST_IP, { linkSrc: ROUTER }), T0 + 1);
-    expect(alerts).toStrictEqual([{ ts: T0, severity: 'info', kind: 'mac-mismatch', mac: GUEST_TEXT, ip: '198.51.100.11', eth_src: '00:00:5e:00:01:01', suppressed: 0 }]);
+    expect(alerts).toStrictEqual([
+      { ts: T0, severity: 'info', kind: 'mac-mismatch', mac: GUEST_TEXT, ip: '198.51.100.11', eth_src: '00:00:5e:00:01:01', suppressed: 0 },
+    ]);
   });
 
   it('drops every alert about an ignored MAC, address or network', () => {

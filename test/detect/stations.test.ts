@@ -96,7 +96,12 @@ describe('StationTable', () => {
     const alerts: Alert[] = [];
     const evicted: number[] = [];
     const clock = new PacketClock();
-    const t = new StationTable(max, clock, (a) => alerts.push(a), (s) => evicted.push(s.mac));
+    const t = new StationTable(
+      max,
+      clock,
+      (a) => alerts.push(a),
+      (s) => evicted.push(s.mac),
+    );
     clocks.set(t, clock);
     return { t, alerts, evicted };
   }

@@ -98,7 +98,7 @@ describe('TimerQueue', () => {
   it('agrees with a sorted list under random arming, re-arming, disarming and removal', () => {
     // A small linear congruential generator keeps the test deterministic.
     let seed = 12345;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const q = new TimerQueue();
     const owners = Array.from({ length: 50 }, (_, i) => new Owner(String(i)));
     const due = new Map<Owner, number>();

@@ -5,7 +5,21 @@ import { LINKTYPE, newFrame } from '../../src/frame';
 import type { Alert } from '../../src/detect/alerts';
 import { Engine, type EngineOptions } from '../../src/detect/engine';
 import type { Host } from '../../fixtures/frames';
-import { arpAnnouncement, arpGratuitous, arpProbe, arpReply, arpRequest, ethernet, ETHERTYPE, internetChecksum, ipv4IcmpEcho, ipv4Tcp, ipv4Udp, ipv6UnsolicitedNa, TCP } from '../../fixtures/frames';
+import {
+  arpAnnouncement,
+  arpGratuitous,
+  arpProbe,
+  arpReply,
+  arpRequest,
+  ethernet,
+  ETHERTYPE,
+  internetChecksum,
+  ipv4IcmpEcho,
+  ipv4Tcp,
+  ipv4Udp,
+  ipv6UnsolicitedNa,
+  TCP,
+} from '../../fixtures/frames';
 
 export const T0 = 1_700_000_000;
 
@@ -110,7 +124,10 @@ export function network(options: Partial<EngineOptions> = {}) {
  * `client` pings `host` every `everyS` from `fromS` to `toS` (excluded), sequence numbers from
  * `seq0`; each reply follows 1 ms later unless `lost(t)` says the request was dropped.
  */
-export function pings(send: (t: number, ...f: Buffer[]) => void, o: { client?: Host; host?: Host; fromS: number; toS: number; everyS?: number; seq0?: number; lost?: (t: number) => boolean }): number {
+export function pings(
+  send: (t: number, ...f: Buffer[]) => void,
+  o: { client?: Host; host?: Host; fromS: number; toS: number; everyS?: number; seq0?: number; lost?: (t: number) => boolean },
+): number {
   const client = o.client ?? CLIENT;
   const host = o.host ?? VM;
   const every = o.everyS ?? 0.2;

@@ -28,5 +28,6 @@ const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vitest', 'vit
   stdio: 'inherit',
   env: { ...process.env, NETGAP_FUZZ_SEED: seed, NETGAP_FUZZ_RUNS: runs },
 });
-if (r.status !== 0) process.stdout.write(`fuzz: failed with NETGAP_FUZZ_SEED=${seed}: replay with NETGAP_FUZZ_SEED=${seed} NETGAP_FUZZ_RUNS=${runs} npx vitest run FILE\n`);
+if (r.status !== 0)
+  process.stdout.write(`fuzz: failed with NETGAP_FUZZ_SEED=${seed}: replay with NETGAP_FUZZ_SEED=${seed} NETGAP_FUZZ_RUNS=${runs} npx vitest run FILE\n`);
 process.exitCode = r.status ?? 1;

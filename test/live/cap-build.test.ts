@@ -9,7 +9,8 @@ import { CAP_MISSING_HINT } from '../../src/capture/live/cap';
 import { ROOT } from '../repo';
 
 const HEADERS = ['/usr/include/pcap.h', '/usr/include/pcap'];
-const canHide = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0 && HEADERS.every((h) => existsSync(h));
+const canHide =
+  process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0 && HEADERS.every((h) => existsSync(h));
 if (!canHide) console.log('skipped: hiding the libpcap headers needs root, unshare -m and libpcap-dev installed (apt-get install libpcap-dev)');
 
 /** The version of cap netgap declares, installed into a project of its own as npm installs netgap's optional dependency. */
@@ -30,8 +31,13 @@ function npm(args: string, hidden: boolean): { status: number | null; out: strin
 const capBuilt = (): boolean => existsSync(join(dir, 'node_modules', 'cap', 'build', 'Release', 'cap.node'));
 
 describe.skipIf(!canHide)('installing without libpcap headers (a private mount namespace hides them)', () => {
-  it('npm install succeeds without cap; npm rebuild cap restores nothing; npm install again with the headers does, as netgap says', { timeout: 600_000 }, () => {
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'netgap-capbuild', version: '1.0.0', private: true, optionalDependencies: { cap: CAP_RANGE } }));
+  it('npm install succeeds without cap; npm rebuild cap restores nothing; npm install again with the headers does, as netgap says', {
+    timeout: 600_000,
+  }, () => {
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'netgap-capbuild', version: '1.0.0', private: true, optionalDependencies: { cap: CAP_RANGE } }),
+    );
 
     const first = npm('install', true);
     expect(first.status, first.out).toBe(0);

@@ -166,7 +166,10 @@ export class NetgapRun {
     const node = cliCommand(['live', ...args]);
     const caps = opts.caps === undefined ? undefined : ['-all', ...opts.caps.map((c) => `+${c}`)].join(',');
     const keep = caps === undefined ? [] : [`--inh-caps=${caps}`, `--ambient-caps=${caps}`, `--bounding-set=${caps}`, '--no-new-privs'];
-    const cmd = opts.user === undefined ? node : ['setpriv', `--reuid=${opts.user}`, `--regid=${opts.user === 'nobody' ? 'nogroup' : opts.user}`, '--clear-groups', ...keep, ...node];
+    const cmd =
+      opts.user === undefined
+        ? node
+        : ['setpriv', `--reuid=${opts.user}`, `--regid=${opts.user === 'nobody' ? 'nogroup' : opts.user}`, '--clear-groups', ...keep, ...node];
     // `ip netns exec` execs the command: signals to this pid reach netgap itself.
     this.child = lab.spawn(ns, cmd);
     let rest = '';

@@ -35,83 +35,83 @@ describe.skipIf(skip !== null).each(ENGINES)('netgap live in a namespace lab (%s
   });
   afterAll(() => lab?.destroy());
 
-  it(
-    'raises the same alerts as `netgap read` on its --write copy, each within a second of its time',
-    { skip: lacks('arping', 'ping', 'nft', 'tcpreplay'), timeout: 60_000 },
-    async () => {
-      const copy = join(lab.dir, 'copy.pcapng');
-      const run = new NetgapRun(lab, lab.sw, ['-i', 'sw-a', '-i', 'sw-b', '--json', '--write', copy, ...GAP, ...SMALL_RING, ...E]);
-      await run.listening(2);
+  it('raises the same alerts as `netgap read` on its --write copy, each within a second of its time', {
+    skip: lacks('arping', 'ping', 'nft', 'tcpreplay'),
+    timeout: 60_000,
+  }, async () => {
+    const copy = join(lab.dir, 'copy.pcapng');
+    const run = new NetgapRun(lab, lab.sw, ['-i', 'sw-a', '-i', 'sw-b', '--json', '--write', copy, ...GAP, ...SMALL_RING, ...E]);
+    await run.listening(2);
 
-      // Host a announces itself, then pings b every 0.2 s: warning at 1 s (a timer: raised by a
-      // tick between two pings), expiry past 2 s. Meanwhile b drops the echo requests for 1.5 s
-      // (nftables), and a VLAN-tagged fixture is replayed onto a's link. A second announcement
-      // ends the gap (recovered).
-      const announce = lab.announceA();
-      await sleep(100);
-      const ping = lab.spawn(lab.a, ['ping', '-q', '-c', '20', '-i', '0.2', HOST_B]);
-      await sleep(1500);
-      lab.run(lab.b, ['nft', 'add table inet ngdrop { chain input { type filter hook input priority 0; icmp type echo-request drop; }; }']);
-      lab.run(lab.a, ['tcpreplay', '-q', '-i', 'eth0', '--topspeed', join(FIXTURES, 'vlan-tagged.pcap')]);
-      await sleep(1500);
-      lab.run(lab.b, ['nft', 'delete table inet ngdrop']);
-      await finished(ping);
-      await finished(announce);
-      await finished(lab.announceA());
-      await sleep(300);
-      const exit = await run.stop('SIGTERM');
-      expect(exit.code, run.stderr).toBe(0);
+    // Host a announces itself, then pings b every 0.2 s: warning at 1 s (a timer: raised by a
+    // tick between two pings), expiry past 2 s. Meanwhile b drops the echo requests for 1.5 s
+    // (nftables), and a VLAN-tagged fixture is replayed onto a's link. A second announcement
+    // ends the gap (recovered).
+    const announce = lab.announceA();
+    await sleep(100);
+    const ping = lab.spawn(lab.a, ['ping', '-q', '-c', '20', '-i', '0.2', HOST_B]);
+    await sleep(1500);
+    lab.run(lab.b, ['nft', 'add table inet ngdrop { chain input { type filter hook input priority 0; icmp type echo-request drop; }; }']);
+    lab.run(lab.a, ['tcpreplay', '-q', '-i', 'eth0', '--topspeed', join(FIXTURES, 'vlan-tagged.pcap')]);
+    await sleep(1500);
+    lab.run(lab.b, ['nft', 'delete table inet ngdrop']);
+    await finished(ping);
+    await finished(announce);
+    await finished(lab.announceA());
+    await sleep(300);
+    const exit = await run.stop('SIGTERM');
+    expect(exit.code, run.stderr).toBe(0);
 
-      const live = run.alerts();
-      const offline = readJson(copy, GAP);
-      const summary = offline.find((r) => r.type === 'summary')!;
-      const lastFrame = summary.last_ts as number;
-      expect(run.summary().packets).toBe(summary.packets);
-      expect(run.summary().packets).toBeGreaterThan(100);
-      // Alerts up to the last captured frame are identical. After it, only the live run can see time
-      // pass (its ticks): timers due before the stop fire there and nowhere else.
-      expect(live.filter((a) => !isCapture(a) && a.ts <= lastFrame)).toEqual(offline.filter((r) => r.type === 'alert'));
-      const afterLast = live.filter((a) => !isCapture(a) && a.ts > lastFrame);
-      if (afterLast.length > 0) console.log(`timers that fired after the last frame: ${afterLast.map((a) => a.kind).join(', ')}`);
-      expect(live.filter(isCapture)).toEqual([]);
+    const live = run.alerts();
+    const offline = readJson(copy, GAP);
+    const summary = offline.find((r) => r.type === 'summary')!;
+    const lastFrame = summary.last_ts as number;
+    expect(run.summary().packets).toBe(summary.packets);
+    expect(run.summary().packets).toBeGreaterThan(100);
+    // Alerts up to the last captured frame are identical. After it, only the live run can see time
+    // pass (its ticks): timers due before the stop fire there and nowhere else.
+    expect(live.filter((a) => !isCapture(a) && a.ts <= lastFrame)).toEqual(offline.filter((r) => r.type === 'alert'));
+    const afterLast = live.filter((a) => !isCapture(a) && a.ts > lastFrame);
+    if (afterLast.length > 0) console.log(`timers that fired after the last frame: ${afterLast.map((a) => a.kind).join(', ')}`);
+    expect(live.filter(isCapture)).toEqual([]);
 
-      const macA = live.find((a) => a.ip === HOST_A)?.mac;
-      const kindsA = live.filter((a) => a.mac === macA).map((a) => a.kind);
-      expect(kindsA).toEqual(expect.arrayContaining(['arp-gap-warning', 'arp-gap-expired', 'arp-gap-recovered']));
-      const warning = live.find((a) => a.mac === macA && a.kind === 'arp-gap-warning')!;
-      expect(warning.ts).toBeCloseTo((warning.last_arp_ts as number) + 1, 6);
+    const macA = live.find((a) => a.ip === HOST_A)?.mac;
+    const kindsA = live.filter((a) => a.mac === macA).map((a) => a.kind);
+    expect(kindsA).toEqual(expect.arrayContaining(['arp-gap-warning', 'arp-gap-expired', 'arp-gap-recovered']));
+    const warning = live.find((a) => a.mac === macA && a.kind === 'arp-gap-warning')!;
+    expect(warning.ts).toBeCloseTo((warning.last_arp_ts as number) + 1, 6);
 
-      const delays = run.lines.map((l) => {
-        const r = JSON.parse(l.text) as NdjsonRecord;
-        return r.type === 'alert' ? l.at - r.ts : 0;
-      });
-      console.log(`alerts: ${live.map((a) => a.kind).join(', ')}; latency max ${(Math.max(...delays) * 1000).toFixed(0)} ms`);
-      expect(Math.max(...delays)).toBeLessThan(1);
-    },
-  );
+    const delays = run.lines.map((l) => {
+      const r = JSON.parse(l.text) as NdjsonRecord;
+      return r.type === 'alert' ? l.at - r.ts : 0;
+    });
+    console.log(`alerts: ${live.map((a) => a.kind).join(', ')}; latency max ${(Math.max(...delays) * 1000).toFixed(0)} ms`);
+    expect(Math.max(...delays)).toBeLessThan(1);
+  });
 
-  it(
-    'keeps every ARP frame, 802.1Q-tagged or not, with a --filter that matches none of them',
-    { skip: lacks('tcpreplay', 'tcpdump'), timeout: 30_000 },
-    async () => {
-      const copy = join(lab.dir, 'filtered.pcap');
-      const run = new NetgapRun(lab, lab.sw, ['-i', 'sw-a', '--json', '--filter', 'icmp', '--write', copy, ...SMALL_RING, ...E]);
-      await run.listening(1);
-      lab.run(lab.a, ['tcpreplay', '-q', '-i', 'eth0', '--topspeed', join(FIXTURES, 'vlan-tagged.pcap')]);
-      await sleep(300);
-      expect((await run.stop()).code).toBe(0);
-      const count = (file: string, filter: string): number =>
-        spawnSync('tcpdump', ['-nn', '-r', file, filter], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l !== '').length;
-      // The fixture: 29 ARP frames, 16 of them on VLAN 42, among 127 frames (the rest DNS on VLAN 42).
-      expect(count(copy, 'arp or (vlan and arp)')).toBe(29);
-      expect(count(copy, 'vlan and arp')).toBe(16);
-      expect(count(copy, 'vlan and udp')).toBe(0);
-      const capture = run.summary().capture as { interfaces: { loss_method: string }[]; filter: string };
-      expect(capture.filter).toBe('icmp');
-      // dumpcap's kernel counts cover what the filter accepted; the interface counters (cap) cannot.
-      expect(capture.interfaces[0]!.loss_method).toBe(engine === 'dumpcap' ? 'pcap-stats' : 'not-measured-filter');
-    },
-  );
+  it('keeps every ARP frame, 802.1Q-tagged or not, with a --filter that matches none of them', {
+    skip: lacks('tcpreplay', 'tcpdump'),
+    timeout: 30_000,
+  }, async () => {
+    const copy = join(lab.dir, 'filtered.pcap');
+    const run = new NetgapRun(lab, lab.sw, ['-i', 'sw-a', '--json', '--filter', 'icmp', '--write', copy, ...SMALL_RING, ...E]);
+    await run.listening(1);
+    lab.run(lab.a, ['tcpreplay', '-q', '-i', 'eth0', '--topspeed', join(FIXTURES, 'vlan-tagged.pcap')]);
+    await sleep(300);
+    expect((await run.stop()).code).toBe(0);
+    const count = (file: string, filter: string): number =>
+      spawnSync('tcpdump', ['-nn', '-r', file, filter], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter((l) => l !== '').length;
+    // The fixture: 29 ARP frames, 16 of them on VLAN 42, among 127 frames (the rest DNS on VLAN 42).
+    expect(count(copy, 'arp or (vlan and arp)')).toBe(29);
+    expect(count(copy, 'vlan and arp')).toBe(16);
+    expect(count(copy, 'vlan and udp')).toBe(0);
+    const capture = run.summary().capture as { interfaces: { loss_method: string }[]; filter: string };
+    expect(capture.filter).toBe('icmp');
+    // dumpcap's kernel counts cover what the filter accepted; the interface counters (cap) cannot.
+    expect(capture.interfaces[0]!.loss_method).toBe(engine === 'dumpcap' ? 'pcap-stats' : 'not-measured-filter');
+  });
 
   it('raises capture-stopped when an interface goes away, and capture-resumed when it is back', { timeout: 40_000 }, async () => {
     lab.ip('-n', lab.sw, 'link', 'add', 'tmp0', 'type', 'veth', 'peer', 'name', 'tmp1');
@@ -173,7 +173,8 @@ describe.skipIf(skip !== null).each(ENGINES)('netgap live in a namespace lab (%s
     lab.run(lab.a, ['ping', '-q', '-c', '5', '-i', '0.2', '127.0.0.1']);
     await sleep(1200);
     expect((await run.stop()).code).toBe(0);
-    const iface = (run.summary().capture as { interfaces: { frames: number; packets_counted: number; packets_lost: number; loss_method: string }[] }).interfaces[0]!;
+    const iface = (run.summary().capture as { interfaces: { frames: number; packets_counted: number; packets_lost: number; loss_method: string }[] })
+      .interfaces[0]!;
     expect(iface).toMatchObject({ frames: 10, packets_counted: 10, packets_lost: 0, loss_method: engine === 'dumpcap' ? 'pcap-stats' : 'kernel-counters' });
     expect(run.alerts().filter((a) => a.kind === 'capture-loss')).toEqual([]);
   });
@@ -199,7 +200,12 @@ describe.skipIf(skip !== null).each(ENGINES)('netgap live under a 100 kpps burst
     await run.listening(1);
     while (!tcpdumpErr.includes('listening')) await sleep(50);
     const replay = lab.run(lab.a, ['tcpreplay', '-i', 'eth0', '--pps', '100000', burst]);
-    console.log(replay.stdout.split('\n').find((l) => l.includes('Rated'))?.trim());
+    console.log(
+      replay.stdout
+        .split('\n')
+        .find((l) => l.includes('Rated'))
+        ?.trim(),
+    );
     await sleep(1500);
     expect((await run.stop()).code, run.stderr).toBe(0);
     tcpdump.kill('SIGINT');
@@ -215,33 +221,31 @@ describe.skipIf(skip !== null).each(ENGINES)('netgap live under a 100 kpps burst
     return { real: captured, frames: iface.frames, lost: iface.packets_lost, alerted };
   }
 
-  it(
-    'reports exactly the loss a small buffer really caused, as tcpdump on the same interface shows it',
-    { skip: lacks('tcpreplay', 'tcpdump'), timeout: 60_000 },
-    async () => {
-      // dumpcap's ring packs small frames, so its smallest buffer (1 MiB) still holds about 10,000 of them.
-      const mib = engine === 'dumpcap' ? '1' : '2';
-      const m = await measure(['--buffer-size', mib]);
-      console.log(`--buffer-size ${mib}: tcpdump ${m.real}, netgap ${m.frames}, reported lost ${m.lost}`);
-      expect(m.real).toBeGreaterThanOrEqual(FRAMES);
-      // cap's ring of 64 KiB slots always overflows here; dumpcap's may keep up on a quiet machine, and then reports none.
-      if (engine === 'cap') expect(m.lost).toBeGreaterThan(0);
-      else if (m.lost === 0) console.log('dumpcap kept up with a 1 MiB buffer: no loss to compare');
-      expect(m.lost).toBe(m.real - m.frames);
-      expect(m.alerted).toBe(m.lost);
-    },
-  );
+  it('reports exactly the loss a small buffer really caused, as tcpdump on the same interface shows it', {
+    skip: lacks('tcpreplay', 'tcpdump'),
+    timeout: 60_000,
+  }, async () => {
+    // dumpcap's ring packs small frames, so its smallest buffer (1 MiB) still holds about 10,000 of them.
+    const mib = engine === 'dumpcap' ? '1' : '2';
+    const m = await measure(['--buffer-size', mib]);
+    console.log(`--buffer-size ${mib}: tcpdump ${m.real}, netgap ${m.frames}, reported lost ${m.lost}`);
+    expect(m.real).toBeGreaterThanOrEqual(FRAMES);
+    // cap's ring of 64 KiB slots always overflows here; dumpcap's may keep up on a quiet machine, and then reports none.
+    if (engine === 'cap') expect(m.lost).toBeGreaterThan(0);
+    else if (m.lost === 0) console.log('dumpcap kept up with a 1 MiB buffer: no loss to compare');
+    expect(m.lost).toBe(m.real - m.frames);
+    expect(m.alerted).toBe(m.lost);
+  });
 
-  it(
-    'reports exactly the loss at the default buffer size (none on a machine that keeps up)',
-    { skip: lacks('tcpreplay', 'tcpdump'), timeout: 60_000 },
-    async () => {
-      const m = await measure([]);
-      console.log(`default buffer: tcpdump ${m.real}, netgap ${m.frames}, reported lost ${m.lost}`);
-      expect(m.lost).toBe(m.real - m.frames);
-      expect(m.alerted).toBe(m.lost);
-    },
-  );
+  it('reports exactly the loss at the default buffer size (none on a machine that keeps up)', {
+    skip: lacks('tcpreplay', 'tcpdump'),
+    timeout: 60_000,
+  }, async () => {
+    const m = await measure([]);
+    console.log(`default buffer: tcpdump ${m.real}, netgap ${m.frames}, reported lost ${m.lost}`);
+    expect(m.lost).toBe(m.real - m.frames);
+    expect(m.alerted).toBe(m.lost);
+  });
 });
 
 /** Pids whose parent is `pid` (from /proc, as pgrep -P would list them). */

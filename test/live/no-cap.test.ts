@@ -42,6 +42,8 @@ describe('netgap without cap', () => {
     expect(r.stdout).toBe('');
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^netgap: live capture needs the optional module `cap`.*libpcap-dev.*then run `npm install` again in the netgap directory; or install dumpcap .*which needs no build$/);
+    expect(lines[0]).toMatch(
+      /^netgap: live capture needs the optional module `cap`.*libpcap-dev.*then run `npm install` again in the netgap directory; or install dumpcap .*which needs no build$/,
+    );
   });
 });

@@ -49,7 +49,17 @@ group('describe: blackouts and network changes', () => {
   });
 
   it('says at the start what is lost so far, and what a marker near it would mean', () => {
-    const start: InboundBlackoutStartAlert = { ts: START + 2, severity: 'warning', kind: 'inbound-blackout-start', ip: '2001:db8::a', start_ts: START, lost: { icmp: 6, udp: 0, tcp_syn: 1 }, syn_retransmissions: 0, marker: 'unsolicited-na', marker_offset_s: 0.3 };
+    const start: InboundBlackoutStartAlert = {
+      ts: START + 2,
+      severity: 'warning',
+      kind: 'inbound-blackout-start',
+      ip: '2001:db8::a',
+      start_ts: START,
+      lost: { icmp: 6, udp: 0, tcp_syn: 1 },
+      syn_retransmissions: 0,
+      marker: 'unsolicited-na',
+      marker_offset_s: 0.3,
+    };
     const { message, advice } = describe(start);
     expect(message).toBe(
       "unknown station (2001:db8::a) has answered no new request since 2025-11-22T08:00:00.250Z (6 echo requests and 1 TCP SYN unanswered so far): its inbound traffic is being dropped. It announced a network change 0.3 s after the first lost request: if this lasts about 7 s, it is Windows Firewall's interface quarantine after a live migration.",
@@ -60,7 +70,8 @@ group('describe: blackouts and network changes', () => {
   it('names the marker of a network change, with no advice', () => {
     const change: NetworkChangeAlert = { ts: START, severity: 'info', kind: 'network-change', mac: '52:54:00:12:34:56', marker: 'rarp', vlan: 42 };
     expect(describe(change)).toEqual({
-      message: '52:54:00:12:34:56 on VLAN 42 announced itself with a RARP, which QEMU and VMware send for a guest they moved: a network change, such as a live migration, a reconnected link or a new address.',
+      message:
+        '52:54:00:12:34:56 on VLAN 42 announced itself with a RARP, which QEMU and VMware send for a guest they moved: a network change, such as a live migration, a reconnected link or a new address.',
       advice: '',
     });
   });
@@ -120,7 +131,14 @@ group('summaryText: blackouts', () => {
   });
 
   it('lists each blackout, then the fix once per host', () => {
-    const text = summaryText(summary([row, { ...row, start_ts: START + 60 }, { ...row, ip: '198.51.100.11', start_ts: START + 90, duration_s: 2.5, marker: null, marker_offset_s: null, cause: 'unknown' }]), new Map());
+    const text = summaryText(
+      summary([
+        row,
+        { ...row, start_ts: START + 60 },
+        { ...row, ip: '198.51.100.11', start_ts: START + 90, duration_s: 2.5, marker: null, marker_offset_s: null, cause: 'unknown' },
+      ]),
+      new Map(),
+    );
     const from = text.indexOf('Inbound blackouts (LOST: echo requests/UDP datagrams/TCP SYNs):');
     expect(text.slice(from + 1, from + 5)).toEqual([
       'IP               MAC                START                     DURATION  LOST          CAUSE',

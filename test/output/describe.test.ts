@@ -28,7 +28,14 @@ group('describe', () => {
   });
 
   it('advises stopping the SYNs or a netsh basereachabletime below the SYN interval for tcp-syn-refresh', () => {
-    const { advice } = describe({ ...expired, cause: 'tcp-syn-refresh', syn_peer: '192.0.2.20', syn_interval_s: 40, syn_peers: ['192.0.2.20:10051'], base_reachable_time_ms: 24000 });
+    const { advice } = describe({
+      ...expired,
+      cause: 'tcp-syn-refresh',
+      syn_peer: '192.0.2.20',
+      syn_interval_s: 40,
+      syn_peers: ['192.0.2.20:10051'],
+      base_reachable_time_ms: 24000,
+    });
     expect(advice).toContain('192.0.2.20:10051');
     expect(advice).toContain('netsh interface ipv4 set interface <idx> basereachabletime=24000');
     expect(advice).toContain('Set-NetIPInterface -InterfaceIndex <idx> -AddressFamily IPv4 -BaseReachableTimeMs 24000');
@@ -68,7 +75,9 @@ group('describe table-full', () => {
     expect(full('stations', 16384).message).toContain('oldest entries are evicted');
     expect(full('stations', 16384).advice).toContain('--max-stations');
     expect(full('announcers', 16384).advice).toContain('--max-hosts');
-    expect(full('interfaces', 1024).message).toBe('An input described more than 1024 interfaces; the frames of those past the cap are counted under interface-over-cap, not analysed.');
+    expect(full('interfaces', 1024).message).toBe(
+      'An input described more than 1024 interfaces; the frames of those past the cap are counted under interface-over-cap, not analysed.',
+    );
     expect(full('station-vlans', 4096).message).toContain('no longer tracked');
     expect(full('station-vlans', 4096).advice).toContain('--max-stations');
   });

@@ -19,7 +19,21 @@ it('writes type, ts, time, severity, kind, mac first and message, advice last, w
     cause: 'long-arp-cache',
   };
   const record = JSON.parse(alertLine(alert)) as Record<string, unknown>;
-  expect(Object.keys(record)).toEqual(['type', 'ts', 'time', 'severity', 'kind', 'mac', 'gap_s', 'last_arp_ts', 'threshold_s', 'frames_since_arp', 'cause', 'message', 'advice']);
+  expect(Object.keys(record)).toEqual([
+    'type',
+    'ts',
+    'time',
+    'severity',
+    'kind',
+    'mac',
+    'gap_s',
+    'last_arp_ts',
+    'threshold_s',
+    'frames_since_arp',
+    'cause',
+    'message',
+    'advice',
+  ]);
   expect(record).toMatchObject({ type: 'alert', time: '2025-11-22T08:04:02.192Z', gap_s: 240, threshold_s: 300 });
 });
 

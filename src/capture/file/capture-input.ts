@@ -2,7 +2,18 @@
 
 import type { FrameSink } from '../../frame';
 import { InputError } from '../input-error';
-import { GUNZIP_CHUNK_BYTES, GUNZIP_STEP_BYTES, GZIP_ID1, GZIP_ID2, GZIP_SNIFF_LEN, Gunzipper, isZlibError, NOT_GZIP_AFTER_MEMBER, SMALL_GUNZIP_CHUNK_BYTES, Z_BUF_ERROR } from './gunzip';
+import {
+  GUNZIP_CHUNK_BYTES,
+  GUNZIP_STEP_BYTES,
+  GZIP_ID1,
+  GZIP_ID2,
+  GZIP_SNIFF_LEN,
+  Gunzipper,
+  isZlibError,
+  NOT_GZIP_AFTER_MEMBER,
+  SMALL_GUNZIP_CHUNK_BYTES,
+  Z_BUF_ERROR,
+} from './gunzip';
 import type { CaptureFormat, CaptureParser } from './sniff';
 import { Head, MAGIC_LEN, openParser } from './sniff';
 
@@ -234,4 +245,3 @@ export class CaptureInput {
     }
   }
 }
-

@@ -57,12 +57,7 @@ function maxCapLenFor(linkType: number): number {
 export function isPcapMagic(buf: Buffer, off: number): boolean {
   if (buf.length - off < 4) return false;
   const magic = buf.readUInt32BE(off);
-  return (
-    magic === PCAP_MAGIC.USEC_BE ||
-    magic === PCAP_MAGIC.USEC_LE ||
-    magic === PCAP_MAGIC.NSEC_BE ||
-    magic === PCAP_MAGIC.NSEC_LE
-  );
+  return magic === PCAP_MAGIC.USEC_BE || magic === PCAP_MAGIC.USEC_LE || magic === PCAP_MAGIC.NSEC_BE || magic === PCAP_MAGIC.NSEC_LE;
 }
 
 /**

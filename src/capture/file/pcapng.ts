@@ -124,7 +124,15 @@ interface Interface {
  * are delivered with no link type (decoded as `interface-over-cap`) and, since its time
  * resolution and offset are unknown, the previous packet time of its section (as a Simple Packet Block).
  */
-const OVER_CAP: Interface = { linkType: LINKTYPE.OVER_CAP, snapLen: 0, unit: TS_UNIT_USEC, offsetSec: 0, ifIndex: MAX_INTERFACES_PER_INPUT, name: '', selected: true };
+const OVER_CAP: Interface = {
+  linkType: LINKTYPE.OVER_CAP,
+  snapLen: 0,
+  unit: TS_UNIT_USEC,
+  offsetSec: 0,
+  ifIndex: MAX_INTERFACES_PER_INPUT,
+  name: '',
+  selected: true,
+};
 
 /** True when `buf[off .. off + 4)` is the type of a Section Header Block (pcapng's magic). */
 export function isPcapngMagic(buf: Buffer, off: number): boolean {

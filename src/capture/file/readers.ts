@@ -165,4 +165,3 @@ function ioError(file: string, offset: number, err: unknown): InputError {
       return new InputError(file, offset, { reason: 'read-failed', detail: err instanceof Error ? err.message : String(err) });
   }
 }
-

@@ -238,4 +238,3 @@ export async function* pacedSlices(file: string, pacer: ReplayPacer, readBytes: 
     await fh.close();
   }
 }
-

@@ -35,7 +35,12 @@ export class Head {
 }
 
 /** The parser for the capture whose first MAGIC_LEN bytes are `magic`, or an InputError naming them. */
-export function openParser(file: string, magic: Buffer, sink: FrameSink, interfaceFilter: string | null = null): { format: CaptureFormat; parser: CaptureParser } {
+export function openParser(
+  file: string,
+  magic: Buffer,
+  sink: FrameSink,
+  interfaceFilter: string | null = null,
+): { format: CaptureFormat; parser: CaptureParser } {
   if (isPcapMagic(magic, 0)) return { format: 'pcap', parser: createPcapParser(file, sink) };
   if (isPcapngMagic(magic, 0)) return { format: 'pcapng', parser: createPcapngParser(file, sink, interfaceFilter) };
   throw new InputError(file, 0, { reason: 'unknown-format', magic: magic.readUInt32BE(0) });

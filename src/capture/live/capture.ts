@@ -171,7 +171,11 @@ export class LiveCapture {
     this.clock = new LiveClock(anchorClock());
     this.merge = new LiveMerge(options.interfaces.length);
     this.ifaces = options.interfaces.map((name, i) => {
-      const method: LossMethod = options.userFilter ? 'not-measured-filter' : this.counters && interfaceIndex(name) >= 0 ? 'kernel-counters' : 'not-measured-no-counters';
+      const method: LossMethod = options.userFilter
+        ? 'not-measured-filter'
+        : this.counters && interfaceIndex(name) >= 0
+          ? 'kernel-counters'
+          : 'not-measured-no-counters';
       return new Interface(i, name, method);
     });
   }
@@ -334,7 +338,10 @@ export class LiveCapture {
     if (process.platform !== 'win32') {
       try {
         // The end is handled at 'close', after a last drain.
-        pipe = new DumpcapPipe((chunk) => onData(chunk), () => undefined);
+        pipe = new DumpcapPipe(
+          (chunk) => onData(chunk),
+          () => undefined,
+        );
       } catch {
         pipe = null; // no mkfifo: dumpcap's stdout is read as a stream
       }
@@ -345,7 +352,20 @@ export class LiveCapture {
     const child =
       runAs === null
         ? spawn(path, args, options)
-        : spawn('setpriv', [`--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', `--inh-caps=${CAPTURE_CAPS}`, `--ambient-caps=${CAPTURE_CAPS}`, '--', path, ...args], options);
+        : spawn(
+            'setpriv',
+            [
+              `--reuid=${runAs.uid}`,
+              `--regid=${runAs.gid}`,
+              '--clear-groups',
+              `--inh-caps=${CAPTURE_CAPS}`,
+              `--ambient-caps=${CAPTURE_CAPS}`,
+              '--',
+              path,
+              ...args,
+            ],
+            options,
+          );
     pipe?.closeWriteEnd();
     raisePriority(child);
     f.child = child;
@@ -524,7 +544,16 @@ export class LiveCapture {
     const loss = f.loss;
     loss.sample(kernel, seen, seenAfter, oversize);
     if (f.lossMethod !== 'kernel-counters') return;
-    this.report({ kind: 'counters', ts: t, index: f.index, iface: f.name, measured: loss.measured, lost: loss.lost, counted: loss.counted, oversize: loss.oversize });
+    this.report({
+      kind: 'counters',
+      ts: t,
+      index: f.index,
+      iface: f.name,
+      measured: loss.measured,
+      lost: loss.lost,
+      counted: loss.counted,
+      oversize: loss.oversize,
+    });
   }
 
   /** Every stream has passed `t`: what each interface has captured by then, then the tick. */

@@ -71,7 +71,11 @@ function isFile(path: string): boolean {
 }
 
 /** The dumpcap to run, or null when none is installed. */
-export function locateDumpcap(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = isFile): string | null {
+export function locateDumpcap(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  exists: (path: string) => boolean = isFile,
+): string | null {
   return dumpcapCandidates(platform, env).find(exists) ?? null;
 }
 

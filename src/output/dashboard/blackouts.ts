@@ -76,7 +76,9 @@ export function blackoutLines(b: Blackouts, now: number, ended: boolean, width: 
     }
     const cause = a.cause === 'interface-quarantine' ? `{yellow-fg}${a.cause}{/yellow-fg}` : a.cause;
     const retry = a.tcp_through_on_retry > 0 ? `, ${a.tcp_through_on_retry} tcp through on retry` : '';
-    lines.push(`  ${safe(host(a, width))} ${isoTime(a.start_ts).slice(11, 19)} ${fit(`${a.duration_s.toFixed(1)}s`, 7, 'right')} ${cause}  ${safe(lostText(a.lost) + retry)}`);
+    lines.push(
+      `  ${safe(host(a, width))} ${isoTime(a.start_ts).slice(11, 19)} ${fit(`${a.duration_s.toFixed(1)}s`, 7, 'right')} ${cause}  ${safe(lostText(a.lost) + retry)}`,
+    );
   }
   return lines;
 }

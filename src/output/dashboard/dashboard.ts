@@ -85,9 +85,7 @@ export function colourCount(term: string, read: number): number {
 
 /** Tagged text without its colour tags; the selected row's background becomes inverse video. */
 export function withoutColours(tagged: string): string {
-  return tagged
-    .replace(/\{(\/?)blue-bg\}/g, '{$1inverse}')
-    .replace(/\{\/?(?:black|red|green|yellow|blue|magenta|cyan|white|gray|grey)-(?:fg|bg)\}/g, '');
+  return tagged.replace(/\{(\/?)blue-bg\}/g, '{$1inverse}').replace(/\{\/?(?:black|red|green|yellow|blue|magenta|cyan|white|gray|grey)-(?:fg|bg)\}/g, '');
 }
 
 const SORT_BY_KEY = new Map<string, SortKey>(Object.entries(SORTS).map(([sort, s]) => [s.key, sort as SortKey]));
@@ -295,7 +293,11 @@ export class Dashboard {
     this.overlay.hide();
     this.body.top = 0;
     this.body.height = Math.max(1, height);
-    this.body.setContent(wrap(need, Math.max(1, width)).map((l) => `{bold}${l}{/bold}`).join('\n'));
+    this.body.setContent(
+      wrap(need, Math.max(1, width))
+        .map((l) => `{bold}${l}{/bold}`)
+        .join('\n'),
+    );
     this.screen.render();
   }
 

@@ -279,7 +279,14 @@ function boldLead(head: string, text: string, width: number): string[] {
 }
 
 /** The detail view (Enter): the station's facts, its ARP intervals against the threshold, diagnosis and advice. */
-export function detailLines(row: StationRow, text: StationText, diagnosis: Diagnosis | undefined, opts: Readonly<EngineOptions>, width: number, height: number): string[] {
+export function detailLines(
+  row: StationRow,
+  text: StationText,
+  diagnosis: Diagnosis | undefined,
+  opts: Readonly<EngineOptions>,
+  width: number,
+  height: number,
+): string[] {
   const st = row.station;
   const g = row.gap;
   const [open, close] = STATE_STYLE[g.status];

@@ -212,7 +212,12 @@ describe('pcap reader', () => {
       expect(error).toBeNull();
       expect(frames).toHaveLength(3);
     }
-    for (const [major, minor] of [[1, 4], [2, 5], [3, 0], [0, 0]] as const) {
+    for (const [major, minor] of [
+      [1, 4],
+      [2, 5],
+      [3, 0],
+      [0, 0],
+    ] as const) {
       const result = parseInChunks(pcap, pcapFile({ major, minor }, THREE));
       const err = inputError(result);
       expect(result.frames).toEqual([]);

@@ -9,7 +9,7 @@ describe('pcapng reader under fast-check', () => {
   test('a damaged capture in any chunks gives frames inside their buffers, then ends or throws the one InputError, a clean line', () => {
     checkDamaged(make, files);
   });
-  test('a capture cut anywhere gives a prefix of the whole file\'s alerts, then the one InputError', () => {
+  test("a capture cut anywhere gives a prefix of the whole file's alerts, then the one InputError", () => {
     checkCutPrefix(make, files);
   });
 });

@@ -87,15 +87,7 @@ describe('pcapng reader', () => {
   });
 
   it('restarts interface ids in each section while Frame.ifIndex counts on across the input', () => {
-    const file = new PcapngBuilder()
-      .shb()
-      .idb(1, 0)
-      .idb(0, 0)
-      .epb(1, 1n, data(4, 0))
-      .shb()
-      .idb(113, 0)
-      .epb(0, 2n, data(4, 1))
-      .build();
+    const file = new PcapngBuilder().shb().idb(1, 0).idb(0, 0).epb(1, 1n, data(4, 0)).shb().idb(113, 0).epb(0, 2n, data(4, 1)).build();
     expect(parseInChunks(ng, file).frames.map((f) => [f.ifIndex, f.linkType])).toEqual([
       [1, 0],
       [2, 113],
@@ -112,7 +104,9 @@ describe('pcapng reader', () => {
     // The last one kept, with nanosecond stamps, then three past the cap (the second of them nanosecond too).
     b.idb(113, 0, { tsresol: 9 }).idb(1, 0).idb(0, 0, { tsresol: 9 }).idb(1, 0);
     const last = MAX_INTERFACES_PER_INPUT - 1;
-    b.epb(last, 5_000_000_000n, data(4, 0)).epb(last + 2, 7n, data(4, 1)).epb(0, 6_000_000n, data(4, 2));
+    b.epb(last, 5_000_000_000n, data(4, 0))
+      .epb(last + 2, 7n, data(4, 1))
+      .epb(0, 6_000_000n, data(4, 2));
     // A new section: interface ids restart, but the cap counts the whole input.
     b.shb().idb(1, 0).epb(0, 8_000_000n, data(4, 3)).spb(data(4, 4));
     const file = b.build();
@@ -140,7 +134,9 @@ describe('pcapng reader', () => {
     b.epb(MAX_INTERFACES_PER_INPUT + 2, 0n, data(4, 0));
     const err = inputError(parseInChunks(ng, b.build()));
     expect(err.reason).toBe('unknown-interface');
-    expect(err.description).toBe(`packet block names interface ${MAX_INTERFACES_PER_INPUT + 2}, but its section has ${MAX_INTERFACES_PER_INPUT + 2} interface(s)`);
+    expect(err.description).toBe(
+      `packet block names interface ${MAX_INTERFACES_PER_INPUT + 2}, but its section has ${MAX_INTERFACES_PER_INPUT + 2} interface(s)`,
+    );
   });
 
   it('an interface id of the previous section is an error in the next', () => {
@@ -193,7 +189,13 @@ describe('pcapng reader', () => {
     const file = new PcapngBuilder()
       .shb()
       .block(BT.CB, data(13, 0))
-      .idb(1, 0, { raw: [[2, Buffer.from('eth0')], [12, Buffer.from('Linux')]], tsresol: 9 })
+      .idb(1, 0, {
+        raw: [
+          [2, Buffer.from('eth0')],
+          [12, Buffer.from('Linux')],
+        ],
+        tsresol: 9,
+      })
       .block(BT.NRB, data(16, 1))
       .epb(0, 1n, data(10, 2))
       .block(BT.ISB, data(20, 3))
@@ -220,7 +222,9 @@ describe('pcapng reader', () => {
     const at = good().size; // the block after the good ones
 
     it('a block length that is not a multiple of 4', () => {
-      const file = good().block(BT.EPB, Buffer.concat([Buffer.alloc(20), data(8, 1)]), { total: 0x7ffffff6 }).build();
+      const file = good()
+        .block(BT.EPB, Buffer.concat([Buffer.alloc(20), data(8, 1)]), { total: 0x7ffffff6 })
+        .build();
       const result = parseInChunks(ng, file);
       expect(result.frames).toHaveLength(1);
       expect([inputError(result).offset, inputError(result).description]).toEqual([at, 'block (type 0x6) claims 2147483638 bytes, not a multiple of 4']);
@@ -236,7 +240,9 @@ describe('pcapng reader', () => {
     });
 
     it('a block longer than 128 MiB, as soon as its header is read', () => {
-      const file = good().block(BT.NRB, Buffer.alloc(4), { total: PCAPNG_MAX_BLOCK_LEN + 4 }).build();
+      const file = good()
+        .block(BT.NRB, Buffer.alloc(4), { total: PCAPNG_MAX_BLOCK_LEN + 4 })
+        .build();
       const err = inputError(parseInChunks(ng, file));
       expect([err.offset, err.description]).toEqual([at, `block (type 0x4) claims ${PCAPNG_MAX_BLOCK_LEN + 4} bytes, more than the 134217728-byte maximum`]);
       // The largest accepted length is only waited for, then reported as cut.
@@ -264,7 +270,10 @@ describe('pcapng reader', () => {
     });
 
     it('an interface option longer than its block', () => {
-      const file = new PcapngBuilder().shb().idb(1, 0, { raw: [[2, Buffer.from('eth0')]] }).build();
+      const file = new PcapngBuilder()
+        .shb()
+        .idb(1, 0, { raw: [[2, Buffer.from('eth0')]] })
+        .build();
       // Claim 200 bytes for if_name (option at block offset 16, its length 2 bytes further).
       file.writeUInt16LE(200, 28 + 16 + 2);
       const err = inputError(parseInChunks(ng, file));
@@ -272,7 +281,12 @@ describe('pcapng reader', () => {
     });
 
     it('a section version libpcap refuses (other than 1.0, and 1.2 read as 1.0)', () => {
-      for (const [major, minor] of [[0, 1], [2, 0], [1, 1], [1, 3]] as const) {
+      for (const [major, minor] of [
+        [0, 1],
+        [2, 0],
+        [1, 1],
+        [1, 3],
+      ] as const) {
         const err = inputError(parseInChunks(ng, new PcapngBuilder().shb({ major, minor }).build()));
         expect([err.offset, err.description]).toEqual([0, `unsupported pcapng version ${major}.${minor} (only 1.0 is defined; 1.2 is read as 1.0)`]);
       }
@@ -326,7 +340,15 @@ describe('pcapng reader', () => {
       // 3 sections (one big-endian), 5 IDBs, NRB, custom blocks, ISB, EPB and SPB.
       readFileSync(`${CORPUS}/good/pcapng-test-generator-le-difficult-test202.pcapng`),
       readFileSync(`${CORPUS}/good/pcapng-multi-interface.pcapng`),
-      new PcapngBuilder().shb({ le: false }).idb(1, 0, { tsresol: 0x8a }).pb(0, 1025n, data(50, 0)).spb(data(3, 1)).shb({ le: true }).idb(1, 0).epb(0, 7n, data(70, 2)).build(),
+      new PcapngBuilder()
+        .shb({ le: false })
+        .idb(1, 0, { tsresol: 0x8a })
+        .pb(0, 1025n, data(50, 0))
+        .spb(data(3, 1))
+        .shb({ le: true })
+        .idb(1, 0)
+        .epb(0, 7n, data(70, 2))
+        .build(),
     ];
 
     it('yields identical frames when the file is cut into two chunks at every byte offset', () => {
@@ -340,7 +362,11 @@ describe('pcapng reader', () => {
     });
 
     it('reports the same damage at the same offset however the input is chunked', () => {
-      for (const f of ['corrupt-trailer-pcapng-test-generator-le-basic-test011-at1540.pcapng', 'truncated-pcapng-test-generator-le-difficult-test202-at2052.pcapng', 'truncated-vlan-pcp-dei-at20.pcapng']) {
+      for (const f of [
+        'corrupt-trailer-pcapng-test-generator-le-basic-test011-at1540.pcapng',
+        'truncated-pcapng-test-generator-le-difficult-test202-at2052.pcapng',
+        'truncated-vlan-pcp-dei-at20.pcapng',
+      ]) {
         const file = readFileSync(`${CORPUS}/bad/${f}`);
         const whole = parseInChunks(ng, file);
         expect(whole.error).toBeInstanceOf(InputError);

@@ -6,7 +6,11 @@ import { runCli } from '../../cli-run';
 import { FIXTURES } from '../../repo';
 import { join } from 'node:path';
 
-const lines = (ndjson: string): Record<string, unknown>[] => ndjson.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (ndjson: string): Record<string, unknown>[] =>
+  ndjson
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('a pktmon capture of the demo traffic', () => {
   const plain = lines(runCli(['read', '--json', join(FIXTURES, 'hyperv-mix.pcap')]).stdout);

@@ -125,11 +125,23 @@ describe('every good corpus file', () => {
  * `why` says which one the file's bytes support where they do not.
  */
 const BAD: Record<string, { offset: number; frames: number; reason: RegExp; why?: string }> = {
-  'corrupt-blocklen-pcapng-test-generator-le-basic-test001-at876.pcapng': { offset: 872, frames: 2, reason: /^block \(type 0x6\) claims 2147483638 bytes, not a multiple of 4$/ },
-  'corrupt-caplen-communityid_arp-at166.pcap': { offset: 158, frames: 2, reason: /^record claims 2147483632 bytes, more than the 262144-byte maximum for link type 1$/ },
+  'corrupt-blocklen-pcapng-test-generator-le-basic-test001-at876.pcapng': {
+    offset: 872,
+    frames: 2,
+    reason: /^block \(type 0x6\) claims 2147483638 bytes, not a multiple of 4$/,
+  },
+  'corrupt-caplen-communityid_arp-at166.pcap': {
+    offset: 158,
+    frames: 2,
+    reason: /^record claims 2147483632 bytes, more than the 262144-byte maximum for link type 1$/,
+  },
   'corrupt-magic-arp-who-has-at0.pcap': { offset: 0, frames: 0, reason: /^not a pcap or pcapng file \(magic 0xd4c3b2a0\)$/ },
   'corrupt-snaplen-LINKTYPE_RAW_ipv4-at16.pcap': { offset: 24, frames: 0, reason: /^record claims 16777215 bytes, more than the 262144-byte maximum/ },
-  'corrupt-trailer-pcapng-test-generator-le-basic-test011-at1540.pcapng': { offset: 1168, frames: 3, reason: /^block \(type 0x6\) ends with length 380, its header says 376$/ },
+  'corrupt-trailer-pcapng-test-generator-le-basic-test011-at1540.pcapng': {
+    offset: 1168,
+    frames: 3,
+    reason: /^block \(type 0x6\) ends with length 380, its header says 376$/,
+  },
   // tshark takes an empty file for an empty ERF capture (no error); tcpdump refuses it for
   // want of a header, as we do. Both read 0 frames.
   'empty-file.pcap': { offset: 0, frames: 0, reason: /^empty input: no capture file header$/ },
@@ -301,7 +313,11 @@ describe('readCapturesTo', () => {
     for (const f of ['communityid_arp.pcap', 'pcapng-test-generator-le-difficult-test202.pcapng', 'portmapper-many-unanswered-calls.pcapng.gz']) {
       const fromFile = await run([good(f)]);
       const bytes = readFileSync(good(f));
-      for (const [size, plain] of [[1, false], [3, true], [4096, false]] as const) {
+      for (const [size, plain] of [
+        [1, false],
+        [3, true],
+        [4096, false],
+      ] as const) {
         const fromStdin = await run(['-'], { stdin: chunked(bytes, size, plain) });
         expect(fromStdin.error).toBeNull();
         expect(fromStdin.frames).toEqual(fromFile.frames);
@@ -311,7 +327,10 @@ describe('readCapturesTo', () => {
 
   it('reads `-` from a shell pipe (a FIFO, read like a file) to the same frames and errors as from the file', async () => {
     const viaPipe = (f: string): unknown[] =>
-      execFileSync('sh', ['-c', 'cat "$1" | "$2" --import tsx "$3"', 'sh', f, process.execPath, join(__dirname, '..', 'stdin-frames.ts')], { encoding: 'utf8', maxBuffer: 1 << 26 })
+      execFileSync('sh', ['-c', 'cat "$1" | "$2" --import tsx "$3"', 'sh', f, process.execPath, join(__dirname, '..', 'stdin-frames.ts')], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      })
         .trimEnd()
         .split('\n')
         .map((l) => JSON.parse(l) as unknown);
@@ -432,7 +451,9 @@ describe('readCapturesTo', () => {
       expect(frames).toEqual(whole.frames);
       expect(error).toBeInstanceOf(InputError);
       expect([(error as InputError).offset, (error as InputError).reason]).toEqual([pcapBytes.length, 'gzip-trailing-garbage']);
-      expect((error as InputError).message).toBe(`${path}: byte ${pcapBytes.length}: trailing garbage after the gzip data ignored (offset in the decompressed stream)`);
+      expect((error as InputError).message).toBe(
+        `${path}: byte ${pcapBytes.length}: trailing garbage after the gzip data ignored (offset in the decompressed stream)`,
+      );
     }
     // Zeros after the data are what tape blocking leaves: zlib skips them, and so does gzip -d, silently.
     const zeros = join(dir, 'zeros.pcap.gz');
@@ -453,7 +474,10 @@ describe('readCapturesTo', () => {
     const gz = gzipSync(readFileSync(bad('corrupt-caplen-communityid_arp-at166.pcap')));
     const path = join(dir, 'corrupt-caplen.pcap.gz');
     writeFileSync(path, gz);
-    for (const [name, opts] of [[path, {}], ['-', { stdin: chunked(gz, 7) }]] as const) {
+    for (const [name, opts] of [
+      [path, {}],
+      ['-', { stdin: chunked(gz, 7) }],
+    ] as const) {
       const { frames, error } = await run([name], opts);
       expect(frames).toHaveLength(2);
       expect((error as InputError).message).toBe(
@@ -520,5 +544,4 @@ describe('readCapturesTo', () => {
     expect([count, progressed]).toEqual([atCancel, 3]);
     expect(count).toBeLessThan(1448);
   });
-
 });

@@ -103,11 +103,7 @@ describe('PcapWriter', () => {
   });
 
   it('round-trips frames through pcap-parser: microseconds truncated from nanoseconds, both lengths, only the frame bytes', async () => {
-    const frames = [
-      frameOf(60, 1, [T0, 0]),
-      frameOf(98, 2, [T0 + 1, 999_999_999]),
-      frameOf(42, 3, [T0 + 300, 1_500], { origLen: 1514 }),
-    ];
+    const frames = [frameOf(60, 1, [T0, 0]), frameOf(98, 2, [T0 + 1, 999_999_999]), frameOf(42, 3, [T0 + 300, 1_500], { origLen: 1514 })];
     const file = writeFile('pcap', (fd) => new PcapWriter(fd, { linkType: LINKTYPE.ETHERNET }), frames);
     const { header, packets } = await pcapParse(file);
     expect(header).toMatchObject({ majorVersion: 2, minorVersion: 4, snapshotLength: 262144, linkLayerType: 1 });
@@ -156,11 +152,7 @@ describe('PcapngWriter', () => {
   it('writes an SHB, then one IDB per interface carrying its link type, snaplen and if_tsresol', () => {
     const file = writeFile(
       'pcapng',
-      (fd) =>
-        new PcapngWriter(fd, [
-          { linkType: LINKTYPE.ETHERNET },
-          { linkType: LINKTYPE.RAW, snapLen: 0, tsResolution: 'ns' },
-        ]),
+      (fd) => new PcapngWriter(fd, [{ linkType: LINKTYPE.ETHERNET }, { linkType: LINKTYPE.RAW, snapLen: 0, tsResolution: 'ns' }]),
       [],
     );
     const hex = readFileSync(file).toString('hex');
@@ -176,11 +168,7 @@ describe('PcapngWriter', () => {
       frameOf(41, 2, [T0 + 7, 123_456_789], { ifIndex: 1, linkType: LINKTYPE.RAW, origLen: 1500 }),
       frameOf(63, 3, [T0 + 8, 1_001]),
     ];
-    const file = writeFile(
-      'pcapng',
-      (fd) => new PcapngWriter(fd, [{ linkType: LINKTYPE.ETHERNET }, { linkType: LINKTYPE.RAW, tsResolution: 'ns' }]),
-      frames,
-    );
+    const file = writeFile('pcapng', (fd) => new PcapngWriter(fd, [{ linkType: LINKTYPE.ETHERNET }, { linkType: LINKTYPE.RAW, tsResolution: 'ns' }]), frames);
     expect(tshark(file).map(({ time, len, capLen, interfaceId, hex }) => ({ time, len, capLen, interfaceId, hex }))).toEqual([
       { time: `${T0}.999999000`, len: 60, capLen: 60, interfaceId: '0', hex: bytesOf(frames[0]!).toString('hex') },
       { time: `${T0 + 7}.123456789`, len: 1500, capLen: 41, interfaceId: '1', hex: bytesOf(frames[1]!).toString('hex') },
@@ -246,9 +234,7 @@ describe('writer targets', () => {
 
   for (const format of ['pcap', 'pcapng'] as const) {
     const make = (target: number | PassThrough): PcapWriter | PcapngWriter =>
-      format === 'pcap'
-        ? new PcapWriter(target, { linkType: LINKTYPE.ETHERNET })
-        : new PcapngWriter(target, [{ linkType: LINKTYPE.ETHERNET }]);
+      format === 'pcap' ? new PcapWriter(target, { linkType: LINKTYPE.ETHERNET }) : new PcapngWriter(target, [{ linkType: LINKTYPE.ETHERNET }]);
 
     it(`${format}: a Writable receives the same bytes as a file descriptor, across chunks and for a frame larger than one`, async () => {
       const frames = manyFrames();
@@ -274,7 +260,11 @@ describe('writer targets', () => {
       w.write(f);
       f.buf.fill(0xaa);
       await w.end();
-      expect(Buffer.concat(chunks).subarray(-expected.length - (format === 'pcapng' ? 4 : 0)).subarray(0, expected.length)).toEqual(expected);
+      expect(
+        Buffer.concat(chunks)
+          .subarray(-expected.length - (format === 'pcapng' ? 4 : 0))
+          .subarray(0, expected.length),
+      ).toEqual(expected);
     });
   }
 });

@@ -38,8 +38,32 @@ describe('locateDumpcap', () => {
 
 describe('dumpcapArgs', () => {
   it('asks for pcapng on stdout, the buffer in MiB (rounded up), cap’s snaplen, and the filter when there is one', () => {
-    expect(dumpcapArgs({ device: 'eth0', filter: '', bufferBytes: 128 * 1024 * 1024 })).toEqual(['-i', 'eth0', '-n', '-w', '-', '-q', '-s', '65535', '-B', '128']);
-    expect(dumpcapArgs({ device: 'eth0', filter: 'arp or icmp', bufferBytes: 1000 })).toEqual(['-i', 'eth0', '-n', '-w', '-', '-q', '-s', '65535', '-B', '1', '-f', 'arp or icmp']);
+    expect(dumpcapArgs({ device: 'eth0', filter: '', bufferBytes: 128 * 1024 * 1024 })).toEqual([
+      '-i',
+      'eth0',
+      '-n',
+      '-w',
+      '-',
+      '-q',
+      '-s',
+      '65535',
+      '-B',
+      '128',
+    ]);
+    expect(dumpcapArgs({ device: 'eth0', filter: 'arp or icmp', bufferBytes: 1000 })).toEqual([
+      '-i',
+      'eth0',
+      '-n',
+      '-w',
+      '-',
+      '-q',
+      '-s',
+      '65535',
+      '-B',
+      '1',
+      '-f',
+      'arp or icmp',
+    ]);
   });
 });
 
@@ -50,7 +74,13 @@ describe("dumpcap's messages", () => {
       reason: 'no-device',
       message: 'There is no device named "nope0". (No such device exists)',
     });
-    expect(classifyDumpcapError(['dumpcap: You do not have permission to capture on device "eth0".', '(socket: Operation not permitted)', 'Please check to make sure you have sufficient permissions.'])!.reason).toBe('permission');
+    expect(
+      classifyDumpcapError([
+        'dumpcap: You do not have permission to capture on device "eth0".',
+        '(socket: Operation not permitted)',
+        'Please check to make sure you have sufficient permissions.',
+      ])!.reason,
+    ).toBe('permission');
     expect(
       classifyDumpcapError([
         'dumpcap: Invalid capture filter "bogus filter xx" for interface \'eth0\'.',
@@ -62,7 +92,13 @@ describe("dumpcap's messages", () => {
   });
 
   it('tells its normal chatter (start, final counts, rewritten with a carriage return) from anything else', () => {
-    for (const line of ["Capturing on 'eth0'", 'File: -', '\rPackets captured: 10', "Packets received/dropped on interface 'eth0': 10/0 (pcap:0/dumpcap:0/flushed:0/ps_ifdrop:0) (100.0%)", ''])
+    for (const line of [
+      "Capturing on 'eth0'",
+      'File: -',
+      '\rPackets captured: 10',
+      "Packets received/dropped on interface 'eth0': 10/0 (pcap:0/dumpcap:0/flushed:0/ps_ifdrop:0) (100.0%)",
+      '',
+    ])
       expect(isDumpcapChatter(line)).toBe(true);
     expect(isDumpcapChatter('dumpcap: The network adapter on which the capture was being done is no longer running; the capture has stopped.')).toBe(false);
   });
@@ -80,7 +116,8 @@ function dumpcapStream(frames: { t: bigint; fill: number; len?: number }[], isb:
   b.shb().idb(1, 65535, { tsresol: 9 });
   for (const f of frames) b.epb(0, f.t, Buffer.alloc(f.len ?? 60, f.fill));
   if (isb !== null) {
-    const option = (code: number, value: Buffer): Buffer => Buffer.concat([b.u16(code), b.u16(value.length), value, Buffer.alloc(((value.length + 3) & ~3) - value.length)]);
+    const option = (code: number, value: Buffer): Buffer =>
+      Buffer.concat([b.u16(code), b.u16(value.length), value, Buffer.alloc(((value.length + 3) & ~3) - value.length)]);
     const u64 = (v: number): Buffer => {
       const x = Buffer.alloc(8);
       x.writeBigUInt64LE(BigInt(v));
@@ -176,7 +213,12 @@ describe('DumpcapStream', () => {
     const { stream, log } = rig({ kernel: () => kernel, latencyS: 0.5 });
     const s = Number(T0);
     // The header, and frames up to s + 0.9.
-    stream.push(dumpcapStream([0.1, 0.5, 0.9].map((d, i) => ({ t: BigInt(Math.round((s + d) * 1e9)), fill: i })), null));
+    stream.push(
+      dumpcapStream(
+        [0.1, 0.5, 0.9].map((d, i) => ({ t: BigInt(Math.round((s + d) * 1e9)), fill: i })),
+        null,
+      ),
+    );
     kernel = 5; // the counters read at s + 1.0 say 5 packets (3 captured, 1 more in flight, 1 lost)
     stream.tick(s + 1.0);
     // A frame stamped at s + 1.05 (in flight at the sample) and one at s + 1.2, past the settling time.
@@ -225,7 +267,7 @@ describe('DumpcapStream', () => {
 });
 
 describe.skipIf(process.platform === 'win32')('DumpcapPipe', () => {
-  it("hands on everything a writer put into the FIFO, in order, then its end once the writer exited and it was drained", async () => {
+  it('hands on everything a writer put into the FIFO, in order, then its end once the writer exited and it was drained', async () => {
     const got: string[] = [];
     let ended = 0;
     const pipe = new DumpcapPipe(

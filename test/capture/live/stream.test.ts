@@ -61,7 +61,7 @@ describe('RecordWriter', () => {
       w.tick({ tsSec: 1, tsNsec: 0 });
       expect(() => w.flush()).not.toThrow();
     });
-    expect((await failed as NodeJS.ErrnoException).code).toBe('EBADF');
+    expect(((await failed) as NodeJS.ErrnoException).code).toBe('EBADF');
     closeSync(readOnly);
   });
 });

@@ -38,7 +38,9 @@ it('says so when no blackout was seen', () => {
 it('counts an ongoing blackout up on the packet clock, then shows it ended with its duration and cause', () => {
   const b = new Blackouts();
   b.onAlert(start);
-  expect(plain(blackoutLines(b, T + 4.25, false, 80))).toStrictEqual(['▶ 198.51.100.10   08:04:02    4.3s ongoing  lost icmp 3, tcp syn 1  after gratuitous-arp']);
+  expect(plain(blackoutLines(b, T + 4.25, false, 80))).toStrictEqual([
+    '▶ 198.51.100.10   08:04:02    4.3s ongoing  lost icmp 3, tcp syn 1  after gratuitous-arp',
+  ]);
   expect(plain(blackoutLines(b, T + 6, false, 80))[0]).toContain('6.0s ongoing');
   expect(plain(blackoutLines(b, T + 6, true, 80))[0]).toContain('6.0s open at the end');
   b.onAlert(end);

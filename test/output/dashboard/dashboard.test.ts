@@ -253,7 +253,16 @@ it('shows an ongoing blackout counting up on the packet clock, then ended with i
   engine.tick(T0 + 14.5);
   h.dashboard.draw();
   expect(h.row('▶ 198.51.100.10').text).toContain('4.5s ongoing');
-  const end: InboundBlackoutAlert = { ...start, ts: T0 + 17, severity: 'critical', kind: 'inbound-blackout', duration_s: 7, lost: { icmp: 35, udp: 0, tcp_syn: 2 }, tcp_through_on_retry: 1, cause: 'interface-quarantine' };
+  const end: InboundBlackoutAlert = {
+    ...start,
+    ts: T0 + 17,
+    severity: 'critical',
+    kind: 'inbound-blackout',
+    duration_s: 7,
+    lost: { icmp: 35, udp: 0, tcp_syn: 2 },
+    tcp_through_on_retry: 1,
+    cause: 'interface-quarantine',
+  };
   events.next({ type: 'alert', alert: end });
   engine.tick(T0 + 20);
   h.dashboard.draw();
@@ -287,7 +296,10 @@ describe('quitting', () => {
     const a = fixtureAnalysis('xp-600s.pcap');
     const stop = new AbortController();
     const term = new HeadlessTerminal();
-    const done = runDashboard({ source: 'xp', mode: '', events: a.events, engine: a.engine }, { input: term.input, output: term.output, terminal: 'xterm', signal: stop.signal });
+    const done = runDashboard(
+      { source: 'xp', mode: '', events: a.events, engine: a.engine },
+      { input: term.input, output: term.output, terminal: 'xterm', signal: stop.signal },
+    );
     stop.abort();
     await expect(done).resolves.toMatchObject({ summary: null });
   });

@@ -6,7 +6,18 @@ import { ageBar, ageColour, fit, intervalStrip, median, safe, shortCount, shortD
 describe('shortDuration', () => {
   it('says any duration in at most 4 characters, in the largest unit that keeps it readable', () => {
     expect([0, 1.24, 9.94, 9.96, 240, 603.1, 999.4, 1000, 5940, 5970, 7200, 86400 * 5].map(shortDuration)).toStrictEqual([
-      '0.0s', '1.2s', '9.9s', '10s', '240s', '603s', '999s', '17m', '99m', '2h', '2h', '5d',
+      '0.0s',
+      '1.2s',
+      '9.9s',
+      '10s',
+      '240s',
+      '603s',
+      '999s',
+      '17m',
+      '99m',
+      '2h',
+      '2h',
+      '5d',
     ]);
     for (const s of [0.05, 9.5, 99.9, 999, 5999, 359_999, 1e9]) expect(shortDuration(s).length).toBeLessThanOrEqual(4);
   });
@@ -28,7 +39,7 @@ it('fits text to a width: padded, right-aligned on request, a cut marked with ~'
 });
 
 describe('the ARP-age bar', () => {
-  it('is green below the warning age, yellow from it up to the threshold, red only past it (the detector\'s > 300 s)', () => {
+  it("is green below the warning age, yellow from it up to the threshold, red only past it (the detector's > 300 s)", () => {
     expect([0, 239.9, 240, 300, 300.001, Infinity].map((a) => ageColour(a, 240, 300))).toStrictEqual(['green', 'green', 'yellow', 'yellow', 'red', 'red']);
   });
 

@@ -27,7 +27,13 @@ async function until(what: string, test: () => boolean, ms = 30_000): Promise<vo
 /** Starts the demo replay at full speed in a new tmux window of `columns` x `rows`, with `env` set for netgap only. */
 function start(name: string, columns: number, rows: number, env: string): void {
   tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), '-c', ROOT, 'sh');
-  tmux('send-keys', '-t', name, `${env} LANG=C.UTF-8 "${process.execPath}" "${CLI}" read "${FIXTURES}/hyperv-mix.pcap" --tui --speed 0; echo "exit=$?"`, 'Enter');
+  tmux(
+    'send-keys',
+    '-t',
+    name,
+    `${env} LANG=C.UTF-8 "${process.execPath}" "${CLI}" read "${FIXTURES}/hyperv-mix.pcap" --tui --speed 0; echo "exit=$?"`,
+    'Enter',
+  );
 }
 
 /** ESC [ params m: an SGR sequence as capture-pane -e writes it (built from the code: no control character in a literal). */
@@ -79,7 +85,11 @@ describe.skipIf(!hasTmux)('the dashboard in terminals, read back with capture-pa
       expect(silent).not.toContain('31');
       expect(colours(sgrs(screen))).not.toContain('30');
       // At 120 columns the expired station's row names its cause.
-      expect(plain(name).split('\n').find((l) => l.startsWith('00:15:5d:01:00:12'))).toMatch(/expired 1x \[[a-z-]+\]$/);
+      expect(
+        plain(name)
+          .split('\n')
+          .find((l) => l.startsWith('00:15:5d:01:00:12')),
+      ).toMatch(/expired 1x \[[a-z-]+\]$/);
       tmux('send-keys', '-t', name, 'q');
       await until('the shell again', () => plain(name).includes('exit=0'));
     });

@@ -27,7 +27,7 @@ async function until(what: string, test: () => boolean, ms = 20_000): Promise<vo
 /** `npm start`'s command after its build step, at full speed so that the test does not wait for the replay. */
 function startCommand(): string {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const run = pkg.scripts['start']!.split(' && ').at(-1)!;
+  const run = pkg.scripts.start!.split(' && ').at(-1)!;
   expect(run).toMatch(/^node dist\/cli\/main\.js read fixtures\/hyperv-mix\.pcap --tui --speed \d+$/);
   return run.replace(/--speed \d+$/, '--speed 0');
 }

@@ -22,14 +22,21 @@ describe('columns', () => {
 });
 
 it('fits the header into the width, cutting the source name first', () => {
-  const h = { source: 'a-very-long-capture-name-from-monday.pcapng', clock: 1763798710.82, rate: 123_456, drops: 3, counts: { critical: 3, warning: 12, info: 4 }, status: 'x20' };
+  const h = {
+    source: 'a-very-long-capture-name-from-monday.pcapng',
+    clock: 1763798710.82,
+    rate: 123_456,
+    drops: 3,
+    counts: { critical: 3, warning: 12, info: 4 },
+    status: 'x20',
+  };
   expect(plain(headerLine(h, 80))).toBe('netgap a-very-long-~  08:05:10Z  123k pkt/s  drops 3  3 CRIT 12 WARN 4 INFO  x20');
   expect(plain(headerLine(h, 80))).toHaveLength(80);
   expect(plain(headerLine(h, 130))).toMatch(/^netgap a-very-long-capture-name-from-monday\.pcapng +2025-11-22 08:05:10Z {2}123k pkt\/s/);
   expect(plain(headerLine(h, 130))).toHaveLength(130);
 });
 
-it('still fits 80 columns with big counts: the name netgap, an unknown drop count and the rate\'s unit go first', () => {
+it("still fits 80 columns with big counts: the name netgap, an unknown drop count and the rate's unit go first", () => {
   const h = { source: 'big.pcap', clock: 1763798710.82, rate: 1_026_000, drops: null, counts: { critical: 4800, warning: 9600, info: 12_799 }, status: 'x20' };
   expect(plain(headerLine(h, 80))).toBe('netgap big.p~  08:05:10Z  1.0M pkt/s  drops -  4800 CRIT 9600 WARN 13k INFO  x20');
   expect(plain(headerLine({ ...h, status: 'INPUT ERROR' }, 80))).toBe('big.~  08:05:10Z  1.0M pkt/s  drops -  4800 CRIT 9600 WARN 13k INFO  INPUT ERROR');
