@@ -8,7 +8,7 @@ import type { DecodeReason } from '../decode/decoded-frame';
 import { DECODE_REASONS, DecodedFrame, L4 } from '../decode/decoded-frame';
 import { decodeFrame } from '../decode/frame';
 import type { AlertSink, ArpGapCause, Severity } from './alerts';
-import type { ArpGapStatus } from './arp-gap';
+import type { ArpGapStatus } from './arp-gap-entry';
 import { ArpGapDetector } from './arp-gap';
 import type { BlackoutSummary, OutageSummary } from './blackout';
 import { BlackoutDetector } from './blackout';

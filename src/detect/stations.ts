@@ -2,7 +2,7 @@
 
 import { ARP_HRD_ETHERNET, ARP_HRD_IEEE802 } from '../decode/arp';
 import type { DecodedFrame } from '../decode/decoded-frame';
-import type { ArpGapEntry } from './arp-gap';
+import type { ArpGapEntry } from './arp-gap-entry';
 import type { AlertSink } from './alerts';
 import type { PacketClock } from './clock';
 import { KeyIndex } from './key-index';

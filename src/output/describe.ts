@@ -18,7 +18,7 @@ import type {
   FlipFlopAlert,
   MacMismatchAlert,
 } from '../detect/alerts';
-import { baseReachableTimeMs } from '../detect/arp-gap';
+import { baseReachableTimeMs } from '../detect/arp-gap-cause';
 import { isoTime } from './iso-time';
 
 /** What a person reads for an alert: what happened, and what to change (empty when nothing). */

@@ -1,6 +1,6 @@
 // What the dashboard draws, as blessed-tagged lines: header, station table, blackouts, alert log, footer, help and detail views.
 
-import type { ArpGapStatus } from '../../detect/arp-gap';
+import type { ArpGapStatus } from '../../detect/arp-gap-entry';
 import type { ArpGapCause } from '../../detect/alerts';
 import type { Severity } from '../../detect/alerts';
 import type { EngineOptions } from '../../detect/engine';

@@ -2,7 +2,7 @@
 
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Alert, AlertKind } from '../../detect/alerts';
-import type { ArpGapStatus } from '../../detect/arp-gap';
+import type { ArpGapStatus } from '../../detect/arp-gap-entry';
 import type { Engine } from '../../detect/engine';
 import { formatIpv4, formatMac } from '../../decode/address';
 
