@@ -57,7 +57,8 @@
  * --dir DIR (default $TMPDIR/netgap-bench), --fresh (regenerate the inputs), --floods (only the
  * hostile inputs' memory rows), --live-only (only the live measure), --live-rounds N (default 3),
  * --live-offloads (leave the veth's offloads on, as a virtual host has them: libpcap then sizes
- * cap's ring slots for 64 KiB frames), --node PATH (repeatable).
+ * cap's ring slots for 64 KiB frames), --node PATH (repeatable), --soak (only the soak, soak.ts: a
+ * day of packet time through a pipe into `read --state`; about a minute, so not in the default run).
  */
 
 import { execFileSync } from 'node:child_process';
@@ -69,6 +70,7 @@ import type { BenchInput } from './inputs';
 import { prepareFloods, prepareInputs } from './inputs';
 import type { LiveResult } from './live';
 import { liveTable, measureLive } from './live';
+import { measureSoak, soakReport } from './soak';
 import type { Command, Measurement, Sample } from './measure';
 import { GNU_TIME, installed, runOnce, summarize } from './measure';
 import type { Row } from './table';
@@ -98,6 +100,7 @@ const { values: opts } = parseArgs({
     'live-rounds': { type: 'string', default: '3' },
     'live-offloads': { type: 'boolean', default: false },
     floods: { type: 'boolean', default: false },
+    soak: { type: 'boolean', default: false },
     node: { type: 'string', multiple: true, default: [] },
   },
 });
@@ -308,6 +311,14 @@ function targets(rows: readonly Row[]): string[] {
 }
 
 async function main(): Promise<void> {
+  if (opts.soak) {
+    const soak = await measureSoak(log);
+    const load = loadavg()[0]!.toFixed(2);
+    process.stdout.write(
+      `${[`netgap bench (soak only): ${cpus().length} cores; node ${process.version}; load average ${load} at the end`, '', ...soakReport(soak)].join('\n')}\n`,
+    );
+    return;
+  }
   if (opts['live-only']) {
     const live = await measureLive(Number(opts['live-rounds']), log, opts['live-offloads']);
     const load = loadavg()[0]!.toFixed(2);
