@@ -5,7 +5,7 @@ export { InputError, type InputErrorReason, type InputProblem } from './capture/
 export { readCaptureTo, readCapturesTo, type ProgressListener, type Reading, type ReadProgress } from './capture/file/source';
 export { readCapture, readCaptures } from './capture/file/source-stream';
 export { PcapWriter, PcapngWriter } from './capture/file/writer';
-export { decodeFrame } from './decode/frame';
+export { decodeFrame } from './decode/link';
 export { DecodedFrame, DECODE_REASONS, type DecodeReason } from './decode/decoded-frame';
 export type * from './detect/alerts';
 export { Engine, type EngineOptions, type Summary, type StationSummary } from './detect/engine';

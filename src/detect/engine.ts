@@ -6,7 +6,7 @@ import { MAX_INTERFACES_PER_INPUT } from '../frame';
 import { formatIpv4, formatMac } from '../decode/address';
 import type { DecodeReason } from '../decode/decoded-frame';
 import { DECODE_REASONS, DecodedFrame, L4 } from '../decode/decoded-frame';
-import { decodeFrame } from '../decode/frame';
+import { decodeFrame } from '../decode/link';
 import type { AlertSink, ArpGapCause, Severity } from './alerts';
 import type { ArpGapStatus } from './arp-gap-entry';
 import { ArpGapDetector } from './arp-gap';

@@ -5,8 +5,8 @@ import type { Frame } from '../../src/frame';
 import { newFrame } from '../../src/frame';
 import type { DecodeReason } from '../../src/decode/decoded-frame';
 import { DECODE_REASONS, DecodedFrame } from '../../src/decode/decoded-frame';
-import type { Decoder } from '../../src/decode/frame';
-import { decodeFrame } from '../../src/decode/frame';
+import type { Decoder } from '../../src/decode/link';
+import { decodeFrame } from '../../src/decode/link';
 
 type Bytes = Buffer | readonly number[];
 

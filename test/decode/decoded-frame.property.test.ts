@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { LINKTYPE, newFrame } from '../../src/frame';
 import { DecodedFrame } from '../../src/decode/decoded-frame';
-import { decodeFrame } from '../../src/decode/frame';
+import { decodeFrame } from '../../src/decode/link';
 import { fuzzParams } from '../fuzz/settings';
 import { ethernetArb, hostile } from './arbitraries';
 

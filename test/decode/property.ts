@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { DECODE_REASONS, DecodedFrame } from '../../src/decode/decoded-frame';
-import type { Decoder } from '../../src/decode/frame';
+import type { Decoder } from '../../src/decode/link';
 import { fuzzParams } from '../fuzz/settings';
 
 /** DecodedFrame fields that hold offsets into `buf` (0 = absent). */

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { DecodedFrame, L4 } from '../../src/decode/decoded-frame';
-import { decodeFrame } from '../../src/decode/frame';
+import { decodeFrame } from '../../src/decode/link';
 import type { Alert } from '../../src/detect/alerts';
 import { PacketClock } from '../../src/detect/clock';
 import type { PendingRequest, ResponseListener } from '../../src/detect/responses';

@@ -1,172 +1,41 @@
 // pcapng reader (draft-ietf-opsawg-pcapng; libpcap sf-pcapng.c, Wireshark pcapng.c): a push parser that walks blocks in place.
 
-import { U32_SPAN, viewOf } from '../../bytes';
+import { viewOf } from '../../bytes';
 import type { InputProblem } from '../input-error';
 import { ChunkedParser } from './chunked-parser';
 import type { Frame, FrameSink } from '../../frame';
 import { LINKTYPE, MAX_INTERFACES_PER_INPUT, newFrame } from '../../frame';
-import type { TsUnit } from '../timestamp';
-import { TS_UNIT_USEC, ticksToTime, tsUnitFromResol } from '../timestamp';
-
-/** Block types netgap reads; every other block (NRB, DSB, custom, unknown) is skipped whole. */
-const BLOCK = {
-  /** Section Header Block; its type reads the same in both byte orders. */
-  SHB: 0x0a0d0d0a,
-  /** Interface Description Block. */
-  IDB: 0x00000001,
-  /** Packet Block, obsolete since pcapng 1.0 but still written by old tools. */
-  PB: 0x00000002,
-  /** Simple Packet Block: no timestamp, no interface id (interface 0). */
-  SPB: 0x00000003,
-  /** Interface Statistics Block: read only when the parser has an `onStatistics` handler. */
-  ISB: 0x00000005,
-  /** Enhanced Packet Block. */
-  EPB: 0x00000006,
-} as const;
-
-/** Smallest legal total length of each block (header 8 + fixed body + trailer 4). */
-const BLOCK_MIN_LEN = {
-  ANY: 12,
-  SHB: 28,
-  IDB: 20,
-  PB: 32,
-  SPB: 16,
-  ISB: 24,
-  EPB: 32,
-} as const;
-
-/** Offsets inside a block, from its first byte. */
-const BLOCK_BODY = 8;
-const SHB_BYTE_ORDER_MAGIC = 0x1a2b3c4d;
-/** The SHB needs its byte-order magic (bytes 8..12) before its length can be read. */
-const SHB_HEADER_LEN = 12;
-const BLOCK_HEADER_LEN = 8;
-const BLOCK_TRAILER_LEN = 4;
-/** SHB version: 1.0, and 1.2, which some writers use for the same format (libpcap accepts these two only). */
-const PCAPNG_VERSION_MAJOR = 1;
-const PCAPNG_VERSION_MINORS: readonly number[] = [0, 2];
-
-/**
- * The longest block accepted, as Wireshark (which adds a little slack to 128 MiB). Beyond it
- * a length is damage, and a carry of that size is the worst a file can make us allocate.
- */
-export const PCAPNG_MAX_BLOCK_LEN = 128 * 1024 * 1024;
-
-/** IDB options netgap uses (§4.2), and the end-of-options marker. */
-const OPT_ENDOFOPT = 0;
-const IF_TSRESOL = 9;
-const IF_TSOFFSET = 14;
-/** if_name (§4.2): pktmon's etl2pcapng names each component's interface. */
-const IF_NAME = 2;
-const OPTION_HEADER_LEN = 4;
-/** EPB options (§4.3.1) netgap reads. */
-const EPB_FLAGS = 2;
-const EPB_PACKETID = 5;
-const EPB_VERDICT = 7;
-/** epb_flags bits 16-31: link-layer errors (CRC, too long or short, symbol...): the frame was not received whole. */
-const EPB_FLAGS_LINK_ERRORS = 0xffff0000;
-/** epb_verdict types (§4.3.1) and the values that mean the packet went no further. */
-const VERDICT_HARDWARE = 0;
-const VERDICT_LINUX_TC = 1;
-const VERDICT_LINUX_XDP = 2;
-/** TC_ACT_SHOT. */
-const TC_DROP = 2;
-/** XDP_ABORTED, XDP_DROP. */
-const XDP_ABORTED = 0;
-const XDP_DROP = 1;
-/**
- * Packet ids remembered per section, direct-mapped on the id's low bits: pktmon numbers packets in
- * sequence and logs a packet's copies close together, so a copy is recognised while fewer than
- * this many packets came between; memory stays fixed whatever the input.
- */
-const PACKET_ID_SLOTS = 1 << 16;
-/** ISB options netgap uses (§4.6): 64-bit counters. */
-const ISB_IFRECV = 4;
-const ISB_IFDROP = 5;
-const ISB_OSDROP = 7;
-
-/**
- * One Interface Statistics Block (§4.6): the capture's own counters for an interface, as its
- * writer read them (dumpcap: libpcap's pcap_stats plus its own drops) at `tsSec`/`tsNsec`.
- * A counter the block does not carry is -1.
- */
-export interface InterfaceStatistics {
-  /** Frame.ifIndex of the interface the counters are for. */
-  readonly ifIndex: number;
-  readonly tsSec: number;
-  readonly tsNsec: number;
-  /** isb_ifrecv: packets received from the interface since the capture started. */
-  readonly ifRecv: number;
-  /** isb_ifdrop: packets dropped for lack of room (in the kernel's buffer, or the writer's own). */
-  readonly ifDrop: number;
-  /** isb_osdrop: packets the operating system dropped. */
-  readonly osDrop: number;
-}
-
-/** One interface of the current section, from its IDB. */
-interface Interface {
-  readonly linkType: number;
-  /** IDB SnapLen; 0 means no limit. */
-  readonly snapLen: number;
-  readonly unit: TsUnit;
-  /** if_tsoffset: whole seconds added to every timestamp of the interface. */
-  readonly offsetSec: number;
-  /** Frame.ifIndex: the IDB's position among all IDBs of the input. */
-  readonly ifIndex: number;
-  /** if_name, '' when the IDB has none. */
-  readonly name: string;
-  /** False when --interface-filter leaves this interface out: its packets are counted in `filteredOut`, not delivered. */
-  readonly selected: boolean;
-}
-
-/**
- * Every interface past MAX_INTERFACES_PER_INPUT: nothing of its description is kept, its frames
- * are delivered with no link type (decoded as `interface-over-cap`) and, since its time
- * resolution and offset are unknown, the previous packet time of its section (as a Simple Packet Block).
- */
-const OVER_CAP: Interface = {
-  linkType: LINKTYPE.OVER_CAP,
-  snapLen: 0,
-  unit: TS_UNIT_USEC,
-  offsetSec: 0,
-  ifIndex: MAX_INTERFACES_PER_INPUT,
-  name: '',
-  selected: true,
-};
-
-/** True when `buf[off .. off + 4)` is the type of a Section Header Block (pcapng's magic). */
-export function isPcapngMagic(buf: Buffer, off: number): boolean {
-  return buf.length - off >= 4 && buf.readUInt32BE(off) === BLOCK.SHB;
-}
-
-/** A signed 64-bit integer as a double: exact while |value| < 2^53. */
-function i64(view: DataView, off: number, le: boolean): number {
-  return view.getInt32(le ? off + 4 : off, le) * U32_SPAN + view.getUint32(le ? off : off + 4, le);
-}
-
-/** An unsigned 64-bit integer as a double: exact while value < 2^53. */
-function u64(view: DataView, off: number, le: boolean): number {
-  return view.getUint32(le ? off + 4 : off, le) * U32_SPAN + view.getUint32(le ? off : off + 4, le);
-}
-
-function minLenOf(type: number): number {
-  switch (type) {
-    case BLOCK.SHB:
-      return BLOCK_MIN_LEN.SHB;
-    case BLOCK.IDB:
-      return BLOCK_MIN_LEN.IDB;
-    case BLOCK.PB:
-      return BLOCK_MIN_LEN.PB;
-    case BLOCK.ISB:
-      return BLOCK_MIN_LEN.ISB;
-    case BLOCK.SPB:
-      return BLOCK_MIN_LEN.SPB;
-    case BLOCK.EPB:
-      return BLOCK_MIN_LEN.EPB;
-    default:
-      return BLOCK_MIN_LEN.ANY;
-  }
-}
+import { ticksToTime } from '../timestamp';
+import type { Interface } from './pcapng-format';
+import {
+  BLOCK,
+  BLOCK_BODY,
+  BLOCK_HEADER_LEN,
+  BLOCK_MIN_LEN,
+  BLOCK_TRAILER_LEN,
+  EPB_FLAGS,
+  EPB_FLAGS_LINK_ERRORS,
+  EPB_PACKETID,
+  EPB_VERDICT,
+  OPTION_HEADER_LEN,
+  OPT_ENDOFOPT,
+  OVER_CAP,
+  PACKET_ID_SLOTS,
+  PCAPNG_MAX_BLOCK_LEN,
+  PCAPNG_VERSION_MAJOR,
+  PCAPNG_VERSION_MINORS,
+  SHB_BYTE_ORDER_MAGIC,
+  SHB_HEADER_LEN,
+  TC_DROP,
+  VERDICT_HARDWARE,
+  VERDICT_LINUX_TC,
+  VERDICT_LINUX_XDP,
+  XDP_ABORTED,
+  XDP_DROP,
+  minLenOf,
+} from './pcapng-format';
+import type { InterfaceStatistics } from './pcapng-options';
+import { readInterfaceOptions, readStatisticsOptions } from './pcapng-options';
 
 /**
  * Push parser for one pcapng stream (one or more sections, each in its own byte order).
@@ -464,25 +333,7 @@ export class PcapngParser extends ChunkedParser {
     const le = this.le;
     const linkType = view.getUint16(off + BLOCK_BODY, le);
     const snapLen = view.getUint32(off + 12, le);
-    let unit = TS_UNIT_USEC; // if_tsresol absent: microseconds
-    let offsetSec = 0;
-    let name = '';
-    const optEnd = off + len - BLOCK_TRAILER_LEN;
-    let o = off + 16;
-    while (optEnd - o >= OPTION_HEADER_LEN) {
-      const code = view.getUint16(o, le);
-      const optLen = view.getUint16(o + 2, le);
-      if (code === OPT_ENDOFOPT) break;
-      const room = optEnd - o - OPTION_HEADER_LEN;
-      if (optLen > room) {
-        this.fail(at, { reason: 'option-beyond-block', code, optLen, room });
-      }
-      // The option's value lies in [o + 4, o + 4 + optLen), inside the block (checked above).
-      if (code === IF_TSRESOL && optLen >= 1) unit = tsUnitFromResol(buf[o + OPTION_HEADER_LEN]!);
-      else if (code === IF_TSOFFSET && optLen >= 8) offsetSec = i64(view, o + OPTION_HEADER_LEN, le);
-      else if (code === IF_NAME) name = buf.toString('utf8', o + OPTION_HEADER_LEN, o + OPTION_HEADER_LEN + optLen).replace(/\0+$/, '');
-      o += OPTION_HEADER_LEN + ((optLen + 3) & ~3); // values are padded to 32 bits
-    }
+    const { unit, offsetSec, name } = readInterfaceOptions(buf, view, off + 16, off + len - BLOCK_TRAILER_LEN, le, (problem) => this.fail(at, problem));
     this.sectionInterfaces++;
     const ifIndex = this.linkTypes.length;
     const f = this.interfaceFilter;
@@ -504,26 +355,7 @@ export class PcapngParser extends ChunkedParser {
     const iface = this.interfaceOf(view.getUint32(off + 8, le), at);
     const time = { tsSec: 0, tsNsec: 0 };
     ticksToTime(view.getUint32(off + 12, le), view.getUint32(off + 16, le), iface.unit, iface.offsetSec, time);
-    let ifRecv = -1;
-    let ifDrop = -1;
-    let osDrop = -1;
-    const optEnd = off + len - BLOCK_TRAILER_LEN;
-    let o = off + 20;
-    while (optEnd - o >= OPTION_HEADER_LEN) {
-      const code = view.getUint16(o, le);
-      const optLen = view.getUint16(o + 2, le);
-      if (code === OPT_ENDOFOPT) break;
-      const room = optEnd - o - OPTION_HEADER_LEN;
-      if (optLen > room) this.fail(at, { reason: 'option-beyond-block', code, optLen, room });
-      if (optLen === 8) {
-        // A u64 counter: exact below 2^53, which no packet count reaches.
-        const value = u64(view, o + OPTION_HEADER_LEN, le);
-        if (code === ISB_IFRECV) ifRecv = value;
-        else if (code === ISB_IFDROP) ifDrop = value;
-        else if (code === ISB_OSDROP) osDrop = value;
-      }
-      o += OPTION_HEADER_LEN + ((optLen + 3) & ~3);
-    }
+    const { ifRecv, ifDrop, osDrop } = readStatisticsOptions(view, off + 20, off + len - BLOCK_TRAILER_LEN, le, (problem) => this.fail(at, problem));
     this.onStatistics!({ ifIndex: iface.ifIndex, tsSec: time.tsSec, tsNsec: time.tsNsec, ifRecv, ifDrop, osDrop });
   }
 

@@ -3,7 +3,8 @@
 import type { FrameSink } from '../../frame';
 import { InputError } from '../input-error';
 import { createPcapParser, isPcapMagic } from './pcap';
-import { createPcapngParser, isPcapngMagic } from './pcapng';
+import { createPcapngParser } from './pcapng';
+import { isPcapngMagic } from './pcapng-format';
 
 export type CaptureFormat = 'pcap' | 'pcapng';
 

@@ -9,7 +9,7 @@ import { maxWireFrame, oversizeWirePackets } from './counters';
 import type { CaptureErrorReason } from './stream';
 import { HELLO_LEN, PCAP_STATS_LEN, RECORD, RECORD_HLEN, STATS_LEN } from './stream';
 import type { RecordType } from './stream';
-import type { InterfaceStatistics } from '../file/pcapng';
+import type { InterfaceStatistics } from '../file/pcapng-options';
 import { PcapngParser } from '../file/pcapng';
 import type { TimeOut } from '../timestamp';
 

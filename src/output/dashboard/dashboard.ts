@@ -2,63 +2,15 @@
 
 import * as blessed from 'blessed';
 import type { Readable, Writable } from 'node:stream';
-import type { Observable, Subscription } from 'rxjs';
-import type { Severity } from '../../detect/alerts';
-import type { Summary } from '../../detect/engine';
-import type { AnalysisEvent } from '../../pipeline';
+import type { Subscription } from 'rxjs';
 import type { EngineView, SortKey, StationRow } from './rows';
 import { SORTS, stationRows, TextCache } from './rows';
 import { blackoutLines } from './blackouts';
+import { colourCount, withoutColours } from './colours';
+import type { DashboardFeed, DashboardResult, DashboardTerminal } from './feed';
 import { DashboardState } from './state';
 import { wrap } from './format';
 import { bodyLines, detailLines, footerLine, headerLine, helpLines, layout, MIN_WIDTH } from './view';
-
-/** What the dashboard shows: one analysis, and where its stations can be read. */
-export interface DashboardFeed {
-  /** Named in the header: the files replayed, or the interfaces captured. */
-  readonly source: string;
-  /** How the source runs, in a word for the header while it runs: "x20", "max", "live". */
-  readonly mode: string;
-  /** `analyze()`'s events. The dashboard subscribes once, and unsubscribes when the user quits. */
-  readonly events: Observable<AnalysisEvent>;
-  /** The engine behind `events`, handed over by `analyze()`'s `inspect` at subscription; read only when a frame is drawn. */
-  readonly engine: () => EngineView | undefined;
-  /**
-   * The packet time to draw at when the source knows better than the engine's clock (a replay
-   * waiting through a capture hole, where the engine waits for the next frame). The later of the
-   * two is drawn. Left out, the engine's clock.
-   */
-  readonly clock?: () => number;
-  /** Frames the capture lost so far, when the source can tell (live); files leave it out. */
-  readonly drops?: () => number | null;
-  /**
-   * Replay: `p` pauses the source itself. Live leaves it out: `p` then holds the screen still
-   * while the capture and the analysis go on.
-   */
-  readonly pause?: (paused: boolean) => void;
-}
-
-/** Where the dashboard draws and reads keys; process.stdout and process.stdin by default. */
-export interface DashboardTerminal {
-  readonly input?: Readable;
-  readonly output?: Writable;
-  /** terminfo name; $TERM by default. */
-  readonly terminal?: string;
-  /** Aborting closes the dashboard as `q` does (live: SIGTERM). */
-  readonly signal?: AbortSignal;
-  /** Draw without colours (bold, underline and inverse stay); by default when NO_COLOR is set and not empty (no-color.org). */
-  readonly noColour?: boolean;
-}
-
-/** How the dashboard ended: when the user quit (the terminal is restored by then). */
-export interface DashboardResult {
-  /** The analysis's summary, null when the user quit before the end of the input. */
-  readonly summary: Summary | null;
-  /** The error that ended the analysis (a damaged input), undefined when none. */
-  readonly error: unknown;
-  /** Alerts raised, by severity. */
-  readonly counts: Readonly<Record<Severity, number>>;
-}
 
 /** Frames are at least this far apart: at most 10 a second. */
 const FRAME_MS = 100;
@@ -72,21 +24,6 @@ const RATE_SAMPLES = 10;
 
 /** The smallest terminal the layout fits; below it the dashboard says so instead of clipping. */
 export const MIN_SIZE = { columns: MIN_WIDTH, rows: 24 } as const;
-
-/**
- * The colours to draw with. blessed reads tmux-256color and screen-256color as plain xterm (8
- * colours) and then draws grey (bright black) as black; xterm, tmux, screen and the Linux console
- * all take the 16 colours of SGR 90-97, so 8 becomes 16, and a `*-256color` name gets 256.
- */
-export function colourCount(term: string, read: number): number {
-  if (read < 8) return read;
-  return Math.max(read, /-256colou?r$/.test(term) ? 256 : 16);
-}
-
-/** Tagged text without its colour tags; the selected row's background becomes inverse video. */
-export function withoutColours(tagged: string): string {
-  return tagged.replace(/\{(\/?)blue-bg\}/g, '{$1inverse}').replace(/\{\/?(?:black|red|green|yellow|blue|magenta|cyan|white|gray|grey)-(?:fg|bg)\}/g, '');
-}
 
 const SORT_BY_KEY = new Map<string, SortKey>(Object.entries(SORTS).map(([sort, s]) => [s.key, sort as SortKey]));
 

@@ -6,7 +6,8 @@ import { finalize, type Observable } from 'rxjs';
 import { frameTimeS } from '../../../src/frame';
 import { readCaptures } from '../../../src/capture/file/source-stream';
 import type { Engine } from '../../../src/detect/engine';
-import { Dashboard, type DashboardFeed } from '../../../src/output/dashboard/dashboard';
+import { Dashboard } from '../../../src/output/dashboard/dashboard';
+import type { DashboardFeed } from '../../../src/output/dashboard/feed';
 import { analyze, type AnalysisEvent } from '../../../src/pipeline';
 
 export const FIXTURES = join(__dirname, '..', '..', '..', 'fixtures');

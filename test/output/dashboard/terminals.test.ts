@@ -2,7 +2,7 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { colourCount, withoutColours } from '../../../src/output/dashboard/dashboard';
+import { colourCount, withoutColours } from '../../../src/output/dashboard/colours';
 import { CLI } from '../../cli-run';
 import { FIXTURES, ROOT } from '../../repo';
 

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { newFrame } from '../../src/frame';
 import { DECODE_REASONS, DecodedFrame, L4, TCP_FLAG } from '../../src/decode/decoded-frame';
-import { decodeFrame } from '../../src/decode/frame';
+import { decodeFrame } from '../../src/decode/link';
 import { macNumber } from './build';
 import type { Oracle } from './corpus';
 import { classicMicrosecondPcaps, readOracle, readPcap } from './corpus';

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { LINKTYPE } from '../../src/frame';
 import { DECODE_REASONS, DecodedFrame } from '../../src/decode/decoded-frame';
-import { decodeFrame } from '../../src/decode/frame';
+import { decodeFrame } from '../../src/decode/link';
 import { ETHERTYPE } from '../../src/decode/ethertype';
 import { IPPROTO } from '../../src/decode/ip-proto';
 import { IPV6_NEXT } from '../../src/decode/ipv6';

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { LINKTYPE } from '../../src/frame';
 import { DecodedFrame, L4, TCP_FLAG } from '../../src/decode/decoded-frame';
 import { ETHERTYPE } from '../../src/decode/ethertype';
-import { decodeFrame } from '../../src/decode/frame';
+import { decodeFrame } from '../../src/decode/link';
 import { MAC_A, arp, bytes, decodeBytes, ethernet, frameOf, ip4Number, ipv4, macNumber, reasonOf, tcp, vlanTag } from './build';
 
 const TCP_SYN = ethernet(ETHERTYPE.VLAN, bytes(vlanTag(10, ETHERTYPE.IPV4), ipv4({ proto: 6, payload: tcp(1, 2, TCP_FLAG.SYN) })));
