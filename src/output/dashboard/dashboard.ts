@@ -4,7 +4,7 @@ import * as blessed from 'blessed';
 import type { Readable, Writable } from 'node:stream';
 import type { Observable, Subscription } from 'rxjs';
 import type { Severity } from '../../detect/alerts';
-import type { Summary } from '../../detect/engine';
+import type { Summary } from '../../detect/summary';
 import type { AnalysisEvent } from '../../pipeline';
 import type { EngineView, SortKey, StationRow } from './rows';
 import { SORTS, stationRows, TextCache } from './rows';
