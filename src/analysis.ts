@@ -2,7 +2,8 @@
 
 import type { CaptureFact } from './capture/live/facts';
 import type { Alert } from './detect/alerts';
-import { Engine, type EngineOptions, type StationSummary, type Summary, type SummaryHead } from './detect/engine';
+import { Engine, type EngineOptions } from './detect/engine';
+import type { StationSummary, Summary, SummaryHead } from './detect/summary';
 import type { FrameSink } from './frame';
 
 /** What an analysis emits: alerts as they are raised, then one summary. */

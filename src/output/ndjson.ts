@@ -1,7 +1,7 @@
 // Renders alerts and the summary as NDJSON records: the stable schema documented in the README.
 
 import type { Alert } from '../detect/alerts';
-import type { StationSummary, Summary, SummaryHead } from '../detect/engine';
+import type { StationSummary, Summary, SummaryHead } from '../detect/summary';
 import { describe } from './describe';
 import { isoTime } from './iso-time';
 import { vendorOf } from './vendor';

@@ -1,8 +1,8 @@
 // Renders the end-of-run summary as a text table, stations in trouble first, then what to change.
 
 import type { CaptureSummary, LossMethod } from '../detect/capture-health';
-import type { BlackoutSummary, OutageSummary, Summary, StationSummary } from '../detect/engine';
-import { WHAT_IF_HOLDS_S } from '../detect/engine';
+import type { BlackoutSummary, OutageSummary, Summary, StationSummary } from '../detect/summary';
+import { WHAT_IF_HOLDS_S } from '../detect/summary';
 import { blackoutAdvice } from './describe';
 import { isoTime } from './iso-time';
 import { sanitize } from './sanitize';

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/detect/alerts';
-import { MARKER_WINDOW_S, MAX_BLACKOUT_ROWS } from '../../src/detect/blackout';
+import { MARKER_WINDOW_S, MAX_BLACKOUT_ROWS } from '../../src/detect/blackout-rules';
 import {
   arpGratuitous,
   arpReply,

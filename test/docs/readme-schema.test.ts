@@ -51,11 +51,11 @@ describe('README NDJSON schema', () => {
   });
 
   it('documents exactly the summary, station, blackout and outage fields that src/detect declares', () => {
-    const declared = properties('src/detect/engine.ts', 'Summary');
+    const declared = properties('src/detect/summary.ts', 'Summary');
     declared.add('type');
-    for (const f of properties('src/detect/engine.ts', 'StationSummary')) declared.add(f);
-    for (const f of properties('src/detect/blackout.ts', 'BlackoutSummary')) declared.add(f);
-    for (const f of properties('src/detect/blackout.ts', 'OutageSummary')) declared.add(f);
+    for (const f of properties('src/detect/summary.ts', 'StationSummary')) declared.add(f);
+    for (const f of properties('src/detect/summary.ts', 'BlackoutSummary')) declared.add(f);
+    for (const f of properties('src/detect/summary.ts', 'OutageSummary')) declared.add(f);
     declared.add('vendor');
     declared.add('host');
     expect(sorted(documented('Summary', 3))).toEqual(sorted(declared));

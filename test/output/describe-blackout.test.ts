@@ -2,7 +2,7 @@
 
 import { describe as group, expect, it } from 'vitest';
 import type { InboundBlackoutAlert, InboundBlackoutStartAlert, NetworkChangeAlert } from '../../src/detect/alerts';
-import type { BlackoutSummary, Summary } from '../../src/detect/engine';
+import type { BlackoutSummary, Summary } from '../../src/detect/summary';
 import { describe, lostText, QUARANTINE_ADVICE } from '../../src/output/describe';
 import { summaryText } from '../../src/output/summary-text';
 

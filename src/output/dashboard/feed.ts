@@ -3,7 +3,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Observable } from 'rxjs';
 import type { Severity } from '../../detect/alerts';
-import type { Summary } from '../../detect/engine';
+import type { Summary } from '../../detect/summary';
 import type { AnalysisEvent } from '../../pipeline';
 import type { EngineView } from './rows';
 

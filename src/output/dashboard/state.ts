@@ -1,7 +1,7 @@
 // The dashboard's state: what the analysis said (alerts, counts, the end) and what the user chose (sort, filter, selection, scroll, views).
 
 import type { Alert, Severity } from '../../detect/alerts';
-import type { Summary } from '../../detect/engine';
+import type { Summary } from '../../detect/summary';
 import { isStationAlert, renderAlert } from '../alert-renderer';
 import { describe } from '../describe';
 import { Blackouts } from './blackouts';
