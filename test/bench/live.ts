@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { locateDumpcap } from '../../src/capture/live/dumpcap';
+import { locateDumpcap } from '../../src/capture/live/dumpcap-locate';
 import { burstFile, finished, Lab, labSkipReason, NetgapRun, sleep, toolMissing } from '../live/lab';
 
 /** Frames per burst. */

@@ -6,7 +6,7 @@ import { chmodSync, closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PcapWriter } from '../../src/capture/file/writer';
-import { locateDumpcap } from '../../src/capture/live/dumpcap';
+import { locateDumpcap } from '../../src/capture/live/dumpcap-locate';
 import { LINKTYPE, newFrame } from '../../src/frame';
 import { CLI, cliCommand, runCli } from '../cli-run';
 import { FIXTURES, ROOT } from '../repo';

@@ -1,12 +1,8 @@
-// Live capture through Wireshark's dumpcap: where it is installed, how it is started, and its pcapng stream (draft-ietf-opsawg-pcapng) turned into netgap's capture records.
+// Live capture through Wireshark's dumpcap: its command line, whether it waits for packets, and its pcapng stream (draft-ietf-opsawg-pcapng) turned into netgap's capture records.
 
-import { spawnSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Frame } from '../../frame';
 import { maxWireFrame, oversizeWirePackets } from './counters';
-import type { CaptureErrorReason } from './stream';
 import { HELLO_LEN, PCAP_STATS_LEN, RECORD, RECORD_HLEN, STATS_LEN } from './stream';
 import type { RecordType } from './stream';
 import type { InterfaceStatistics } from '../file/pcapng-options';
@@ -37,48 +33,6 @@ export const DUMPCAP_LATENCY_S = 0.6;
 /** Wait after a counter sample before comparing it with the frames stamped until then (loss.ts). */
 const SAMPLE_SETTLE_S = 0.1;
 
-/** Where to look for dumpcap, in order: PATH, then where the Wireshark packages install it. */
-export function dumpcapCandidates(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] {
-  const exe = platform === 'win32' ? 'dumpcap.exe' : 'dumpcap';
-  const path = (platform === 'win32' ? (env.Path ?? env.PATH) : env.PATH) ?? '';
-  const sep = platform === 'win32' ? ';' : delimiter;
-  const onPath = path
-    .split(sep)
-    .filter((d) => d !== '')
-    .map((d) => (platform === 'win32' ? `${d.replace(/[\\/]+$/, '')}\\${exe}` : join(d, exe)));
-  if (platform === 'win32') {
-    // The Wireshark installer puts dumpcap beside Wireshark.exe, in Program Files, and does not add it to PATH.
-    const roots = [env.ProgramFiles, env['ProgramFiles(x86)'], env.ProgramW6432].filter((r): r is string => r !== undefined && r !== '');
-    return [...onPath, ...roots.map((r) => `${r.replace(/[\\/]+$/, '')}\\Wireshark\\${exe}`)];
-  }
-  if (platform === 'darwin') return [...onPath, '/Applications/Wireshark.app/Contents/MacOS/dumpcap'];
-  // Debian's wireshark-common installs /usr/bin/dumpcap; sbin is not on every user's PATH.
-  return [...onPath, '/usr/bin/dumpcap', '/usr/sbin/dumpcap', '/usr/local/bin/dumpcap'];
-}
-
-/** What to do when `--capture-engine dumpcap` finds none, in one line. */
-export const DUMPCAP_MISSING_HINT =
-  process.platform === 'win32'
-    ? '--capture-engine dumpcap: dumpcap.exe not found on PATH nor in Program Files\\Wireshark: install Wireshark (with Npcap), or use --capture-engine cap'
-    : '--capture-engine dumpcap: dumpcap not found on PATH nor in /usr/bin: install it (Debian/Ubuntu: apt install wireshark-common; Fedora: dnf install wireshark-cli), or use --capture-engine cap';
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** The dumpcap to run, or null when none is installed. */
-export function locateDumpcap(
-  platform: NodeJS.Platform = process.platform,
-  env: NodeJS.ProcessEnv = process.env,
-  exists: (path: string) => boolean = isFile,
-): string | null {
-  return dumpcapCandidates(platform, env).find(exists) ?? null;
-}
-
 export interface DumpcapConfig {
   readonly device: string;
   /** The BPF program ('' for none). */
@@ -93,39 +47,6 @@ export function dumpcapArgs(c: DumpcapConfig): string[] {
   const args = ['-i', c.device, '-n', '-w', '-', '-q', '-s', String(DUMPCAP_SNAPLEN), '-B', String(mib)];
   if (c.filter !== '') args.push('-f', c.filter);
   return args;
-}
-
-/** What dumpcap prints on stderr in a normal run (start and final counts): not worth a warning. */
-const CHATTER = [/^Capturing on /, /^File: /, /^Packets captured: /, /^Packets received\/dropped on interface /, /^Packets: \d+/];
-
-export function isDumpcapChatter(line: string): boolean {
-  // Its running count is rewritten in place with a carriage return before each update.
-  const text = line.replace(/^[\r\s]+/, '');
-  return text === '' || CHATTER.some((re) => re.test(text));
-}
-
-/**
- * dumpcap's error text (it prints `dumpcap: <what>` and explanations on the next lines) as one of
- * the stable reasons, with the first line as the message (and the parenthesised cause after it).
- * Returns null when the text holds no `dumpcap:` line.
- */
-export function classifyDumpcapError(lines: readonly string[]): { reason: CaptureErrorReason; message: string } | null {
-  const at = lines.findIndex((l) => l.startsWith('dumpcap: '));
-  if (at < 0) return null;
-  const first = lines[at]!.slice('dumpcap: '.length).trim();
-  const cause = lines[at + 1]?.trim() ?? '';
-  const message = /^\(.*\)$/.test(cause) ? `${first} ${cause}` : first;
-  let reason: CaptureErrorReason = 'open-failed';
-  if (/permission|not permitted/i.test(message)) reason = 'permission';
-  else if (/no device named|no such device|doesn't exist|not found/i.test(message)) reason = 'no-device';
-  else if (/capture filter/i.test(message)) reason = 'filter';
-  return { reason, message };
-}
-
-/** True when dumpcap's text says the interface disappeared under it (not a failure of netgap's). */
-export function dumpcapSawGone(lines: readonly string[]): boolean {
-  // dumpcap 4.0 on Linux: `The network adapter "x" is no longer attached; the capture has stopped.`
-  return lines.some((l) => /no longer (attached|running)|no such device|network is down/i.test(l));
 }
 
 /**
@@ -353,106 +274,5 @@ export class DumpcapStream {
     if (this.used === 0) return;
     this.out(this.buf.subarray(0, this.used));
     this.used = 0;
-  }
-}
-
-/** Read buffer of a DumpcapPipe: a pipe holds 64 KiB, so one read takes all of it. */
-const PIPE_READ_BYTES = 1024 * 1024;
-/** Between reads while data comes, and at most while none does (the pause doubles up to it). */
-const PIPE_PAUSE_MIN_MS = 2;
-const PIPE_PAUSE_MAX_MS = 10;
-
-/**
- * dumpcap's stdout, read here in batches: dumpcap writes each packet with its own write(), and read
- * as a stream every packet would cost a read and a 'data' event. So dumpcap writes into a FIFO whose
- * read end is non-blocking and read on a timer, everything there at once; and `drain()` reads it at
- * once when a tick needs all that dumpcap wrote before a moment. POSIX only (mkfifo); Windows reads stdout.
- */
-export class DumpcapPipe {
-  /** The write end, for dumpcap's stdout; the parent closes its copy once dumpcap started (closeWriteEnd). */
-  writeFd: number;
-  private readonly readFd: number;
-  private readonly buf = Buffer.allocUnsafe(PIPE_READ_BYTES);
-  private timer: NodeJS.Timeout | null = null;
-  private pauseMs = PIPE_PAUSE_MIN_MS;
-  private ended = false;
-
-  /** Makes the FIFO (in a private directory, removed at once: both ends stay open). Throws when it cannot. */
-  constructor(
-    private readonly onData: (chunk: Buffer) => void,
-    /** The write end closed (dumpcap exited) and everything was read. */
-    private readonly onEnd: () => void,
-  ) {
-    const dir = mkdtempSync(join(tmpdir(), 'netgap-dumpcap-'));
-    try {
-      const path = join(dir, 'pcapng');
-      const made = spawnSync('mkfifo', ['-m', '600', path], { stdio: 'ignore' });
-      if (made.status !== 0) throw new Error('mkfifo failed');
-      // The read end first, non-blocking, so that opening the write end does not wait.
-      this.readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-      this.writeFd = openSync(path, constants.O_WRONLY);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-
-  /** After the spawn: dumpcap holds the write end; the end comes when it exits. Starts reading. */
-  closeWriteEnd(): void {
-    if (this.writeFd >= 0) closeSync(this.writeFd);
-    this.writeFd = -1;
-    this.schedule();
-  }
-
-  /** Reads all there is now; returns the bytes read. At the end of input, calls onEnd (once). */
-  drain(): number {
-    let total = 0;
-    while (!this.ended) {
-      let n: number;
-      try {
-        n = readSync(this.readFd, this.buf, 0, this.buf.length, null);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EAGAIN') break;
-        n = 0; // a read error ends the input as its end would
-      }
-      if (n === 0) {
-        // No writer left: dumpcap exited (or never had the write end, before closeWriteEnd).
-        if (this.writeFd >= 0) break;
-        this.end();
-        break;
-      }
-      total += n;
-      this.onData(this.buf.subarray(0, n));
-    }
-    return total;
-  }
-
-  /** Stops reading and closes the read end (nothing more is delivered). */
-  close(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    if (!this.ended) {
-      this.ended = true;
-      closeSync(this.readFd);
-    }
-    if (this.writeFd >= 0) closeSync(this.writeFd);
-    this.writeFd = -1;
-  }
-
-  private end(): void {
-    this.ended = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    closeSync(this.readFd);
-    this.onEnd();
-  }
-
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      const n = this.drain();
-      if (this.ended) return;
-      this.pauseMs = n > 0 ? PIPE_PAUSE_MIN_MS : Math.min(PIPE_PAUSE_MAX_MS, this.pauseMs * 2);
-      this.schedule();
-    }, this.pauseMs);
   }
 }

@@ -5,15 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { frameTimeS } from '../../../src/frame';
 import type { MergeHandlers } from '../../../src/capture/live/merge';
 import { LiveMerge } from '../../../src/capture/live/merge';
-import {
-  classifyDumpcapError,
-  dumpcapArgs,
-  DumpcapPipe,
-  dumpcapSawGone,
-  DumpcapStream,
-  isDumpcapChatter,
-  locateDumpcap,
-} from '../../../src/capture/live/dumpcap';
+import { dumpcapArgs, DumpcapStream } from '../../../src/capture/live/dumpcap';
+import { locateDumpcap } from '../../../src/capture/live/dumpcap-locate';
+import { classifyDumpcapError, dumpcapSawGone, isDumpcapChatter } from '../../../src/capture/live/dumpcap-messages';
+import { DumpcapPipe } from '../../../src/capture/live/dumpcap-pipe';
 import { BT, PcapngBuilder } from '../pcapng-builder';
 
 describe('locateDumpcap', () => {
