@@ -45,10 +45,10 @@ describe.skipIf(!hasTmux)('the dashboard in tmux', () => {
     await until('the end of the replay', () => screen().split('\n')[0]!.endsWith('ENDED'));
     expect(modes()).toBe('1 0');
     const lines = screen().split('\n');
-    expect(lines[0]).toMatch(/^netgap hyperv-mix\S* +08:10:57Z .* 3 CRIT 6 WARN 4 INFO {2}ENDED$/);
-    expect(lines[1]).toMatch(/STATIONS {2}7 {2}sort ARP age/);
+    expect(lines[0]).toMatch(/^netgap hyperv-mix\S* +08:10:57Z .* 4 CRIT 7 WARN 6 INFO {2}ENDED$/);
+    expect(lines[1]).toMatch(/STATIONS {2}9 {2}sort ARP age/);
     expect(lines.find((l) => l.startsWith('00:15:5d:01:00:12'))).toMatch(/^00:15:5d:01:00:12 Hyper-V 198\.51\.100\.12 +- 649s █████ +6 +1\.9s +2\.0s expired$/);
-    expect(screen()).toContain('CRIT arp-gap-expired 00:15:5d:01:00:12');
+    expect(screen()).toContain('CRIT inbound-blackout 00:15:5d:01:00:43');
     expect(lines.at(-1)).toMatch(/\? help {2}q quit/);
 
     tmux('send-keys', '-t', 'dash', '?');
