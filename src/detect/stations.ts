@@ -6,8 +6,7 @@ import type { ArpGapEntry } from './arp-gap-entry';
 import type { AlertSink } from './alerts';
 import type { PacketClock } from './clock';
 import { KeyIndex } from './key-index';
-import type { StationState } from './state';
-import { loaded, stored } from './state';
+import { loaded, type StationState, stored } from './state';
 
 /** Opcodes that announce the sender's own addresses: ARP request/reply (RFC 826), RARP request/reply (RFC 903). */
 const ARP_OP_FIRST = 1;
