@@ -10,6 +10,7 @@ import { IPV6_NEXT } from '../../src/decode/ipv6';
 import { arp, bytes, echo, ethernet, frameOf, ipv4, ipv6, tcp, udp, vlanTag } from './build';
 import { classicMicrosecondPcaps, readPcap } from './corpus';
 import { Rng } from '../../fixtures/rng';
+import { expectOffsetsInside } from './property';
 
 /**
  * Fuzz cases that once failed, run first and kept forever (proptest-regressions). A seed names a
@@ -100,23 +101,6 @@ function facts(out: DecodedFrame): Record<string, unknown> {
   return rest;
 }
 
-/** Every offset the decoders hand out (0 = absent) covers its whole address inside the frame. */
-function expectOffsetsInside(out: DecodedFrame, off: number, end: number, label: string): void {
-  const spans: [number, number][] = [
-    [out.arpShaOff, out.arpHlen],
-    [out.arpSpaOff, out.arpPlen],
-    [out.arpThaOff, out.arpHlen],
-    [out.arpTpaOff, out.arpPlen],
-    [out.ip6SrcOff, 16],
-    [out.ip6DstOff, 16],
-    [out.ndTargetOff, 16],
-  ];
-  for (const [start, len] of spans) {
-    if (start === 0) continue;
-    expect(start >= off && start + len <= end, `${label}: [${start}, ${start + len}) outside [${off}, ${end})`).toBe(true);
-  }
-}
-
 /**
  * Decode the case twice, framed by different guard bytes: the results must match (no read
  * outside [off, off + capLen)), and nothing may throw. Offsets are relative, so they shift equally.
@@ -131,7 +115,7 @@ function checkCase(linkType: number, seed: number): void {
     frame.capLen = bytes.length;
     const out = new DecodedFrame();
     expect(() => decodeFrame(frame, out), `link type ${linkType} seed ${seed}`).not.toThrow();
-    expectOffsetsInside(out, GUARD_LEN, GUARD_LEN + bytes.length, `link type ${linkType} seed ${seed}`);
+    expectOffsetsInside(out, GUARD_LEN, GUARD_LEN + bytes.length, `link type ${linkType} seed ${seed}: `);
     return facts(out);
   });
   expect(results[1], `link type ${linkType} seed ${seed}`).toEqual(results[0]);

@@ -27,7 +27,7 @@ export function relativeFacts(out: DecodedFrame, off: number): Record<string, un
 }
 
 /** Every offset handed out covers its whole field inside [off, end). */
-export function expectOffsetsInside(out: DecodedFrame, off: number, end: number): void {
+export function expectOffsetsInside(out: DecodedFrame, off: number, end: number, label = ''): void {
   const spans: [number, number][] = [
     [out.arpShaOff, out.arpHlen],
     [out.arpSpaOff, out.arpPlen],
@@ -39,7 +39,7 @@ export function expectOffsetsInside(out: DecodedFrame, off: number, end: number)
   ];
   for (const [start, len] of spans) {
     if (start === 0) continue;
-    expect(start >= off && start + len <= end, `[${start}, ${start + len}) outside [${off}, ${end})`).toBe(true);
+    expect(start >= off && start + len <= end, `${label}[${start}, ${start + len}) outside [${off}, ${end})`).toBe(true);
   }
 }
 
