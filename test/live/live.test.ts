@@ -1,4 +1,4 @@
-// `netgap live` on real interfaces in network namespaces, with each capture engine: same alerts as `netgap read` on its --write copy, filters, interfaces that go away, idle, loss.
+// `netgap live` on real interfaces in network namespaces, with each capture engine: same alerts as `netgap read` on its --write copy, filters, interfaces that go away, idle, loss, alert latency through silence.
 
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NdjsonRecord } from './lab';
 import { burstFile, captureEngines, FIXTURES, finished, HOST_A, HOST_B, Lab, labSkipReason, NetgapRun, readJson, sleep, toolMissing } from './lab';
+import type { AlertLatency } from './silence-trial';
+import { silenceTrial } from './silence-trial';
 
 const skip = labSkipReason();
 if (skip !== null) console.log(`test/live: skipped: ${skip}`);
@@ -87,6 +89,26 @@ describe.skipIf(skip !== null).each(ENGINES)('netgap live in a namespace lab (%s
     });
     console.log(`alerts: ${live.map((a) => a.kind).join(', ')}; latency max ${(Math.max(...delays) * 1000).toFixed(0)} ms`);
     expect(Math.max(...delays)).toBeLessThan(1);
+  });
+
+  it('raises timer alerts through silence within a tick of their time, and handles no frame late', {
+    skip: lacks('arping', 'ping'),
+    timeout: 40_000,
+  }, async () => {
+    const t = await silenceTrial(lab, engine, SMALL_RING);
+    expect(t.exit, t.stderr).toBe(0);
+    const ms = (a: AlertLatency): string => `${a.kind} ${(a.latencyS * 1000).toFixed(0)} ms`;
+    console.log(
+      `${engine}: timer alerts in silence: ${t.timer.map((a) => `${ms(a)} (${a.silenceS.toFixed(2)} s into it)`).join(', ')}; alerts raised by a frame: ${t.frame.map(ms).join(', ')}`,
+    );
+    // Two warnings (one per host) and capture-idle, each at least 0.5 s into the silence.
+    expect(t.timer.map((a) => a.kind).sort()).toEqual(['arp-gap-warning', 'arp-gap-warning', 'capture-idle']);
+    for (const a of t.timer) expect(a.silenceS).toBeGreaterThan(0.5);
+    // Within 100 ms by design (a tick of 50 or 100 ms, and a 10 ms count lag); 0.3 s leaves room for a loaded machine.
+    expect(Math.max(...t.timer.map((a) => a.latencyS))).toBeLessThan(0.3);
+    expect(t.frame.map((a) => a.kind).sort()).toEqual(['arp-gap-expired', 'arp-gap-expired', 'arp-gap-recovered']);
+    expect(Math.max(...t.frame.map((a) => a.latencyS))).toBeLessThan(1);
+    expect(t.tsBackwards).toBe(0);
   });
 
   it('keeps every ARP frame, 802.1Q-tagged or not, with a --filter that matches none of them', {

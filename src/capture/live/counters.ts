@@ -37,6 +37,23 @@ export function interfacePackets(iface: string): number {
   return rx < 0 || tx < 0 ? -1 : rx + tx;
 }
 
+/**
+ * A reader of the interface's rx_packets + tx_packets (two small reads, the paths made once), -1
+ * when unreadable: whether anything at all was counted between two reads (watermark.ts), filtered
+ * or not, on loopback or not.
+ */
+export function packetCounters(iface: string): () => number {
+  const name = sysName(iface);
+  if (name === null) return () => -1;
+  const rx = `${SYS_NET}/${name}/statistics/rx_packets`;
+  const tx = `${SYS_NET}/${name}/statistics/tx_packets`;
+  return () => {
+    const r = readNumber(rx);
+    const t = readNumber(tx);
+    return r < 0 || t < 0 ? -1 : r + t;
+  };
+}
+
 /** The interface's MTU in bytes, 0 when unknown. */
 export function interfaceMtu(iface: string): number {
   const name = sysName(iface);

@@ -8,6 +8,7 @@ import type { RecordType } from './stream';
 import type { InterfaceStatistics } from '../file/pcapng-options';
 import { PcapngParser } from '../file/pcapng';
 import type { TimeOut } from '../timestamp';
+import { TickWatermark } from './watermark';
 
 /*
  * Why dumpcap: cap always asks libpcap for immediate mode, which on Linux is TPACKET_V2, one ring
@@ -23,12 +24,21 @@ export const DUMPCAP_SNAPLEN = 65535;
 /**
  * How long after its kernel timestamp a frame may reach netgap through a dumpcap that keeps up:
  * libpcap's TPACKET_V3 hands a block of frames over when it is full or when its timer (dumpcap's
- * packet buffer timeout, 250 ms) expires. While dumpcap waits for packets, a
- * TICK vouches for the time this long ago; while it is busy (behind), only its frames move time on
- * (see `waitingForPackets`). A frame later than a tick is handled at the clock's time by the
- * engine (counted in its summary as ts_backwards).
+ * packet buffer timeout, 250 ms) expires, so a frame waits at most that long in the kernel. While
+ * dumpcap waits for packets, a TICK vouches for the time this long ago, or through silence for
+ * nearly now (watermark.ts); while it is busy (behind), only its frames move time on (see
+ * `waitingForPackets`). A frame later than a tick is handled at the clock's time by the engine
+ * (counted in its summary as ts_backwards). 150 ms over the block timeout, because the timer's
+ * softirq and dumpcap's wake-up run late on a busy machine.
  */
-export const DUMPCAP_LATENCY_S = 0.6;
+export const DUMPCAP_LATENCY_S = 0.4;
+
+/**
+ * Time between dumpcap ticks: through silence a timer fires at most this much plus COUNT_LAG_S
+ * after it is due (within 100 ms, as with cap's ticks of 100 ms stamped in its capture process).
+ * Each costs four small reads per interface (/proc state and wait channel, rx and tx counters).
+ */
+export const DUMPCAP_TICK_MS = 50;
 
 /** Wait after a counter sample before comparing it with the frames stamped until then (loss.ts). */
 const SAMPLE_SETTLE_S = 0.1;
@@ -121,8 +131,8 @@ export class DumpcapStream {
   private sampleKernel = 0;
   private sampleSeen = -1;
   private lastSampleS = -Infinity;
-  /** Since when dumpcap was seen waiting for packets at every tick; NaN while busy. */
-  private waitingSinceS = NaN;
+  /** What each tick may vouch for. */
+  readonly watermark: TickWatermark;
   /** The last statistics block, for the summary. */
   statistics: InterfaceStatistics | null = null;
 
@@ -133,6 +143,7 @@ export class DumpcapStream {
     this.parser = new PcapngParser(options.name, (f) => this.frame(f));
     this.parser.onStatistics = (s) => this.isb(s);
     this.maxFrame = options.mtu > 0 ? maxWireFrame(options.mtu) : Infinity;
+    this.watermark = new TickWatermark(options.latencyS);
   }
 
   /** Bytes dumpcap wrote. Throws the parser's InputError on a broken stream (after the records before it). */
@@ -152,16 +163,14 @@ export class DumpcapStream {
 
   /**
    * The supervisor's heartbeat: samples the counters when due, completes a sample whose frames
-   * have all come, and, when dumpcap has caught up (`waiting`), writes a TICK for `nowS - latencyS`
-   * (never before a record already written).
+   * have all come, and writes a TICK for the time the watermark vouches for (never before a record
+   * already written). `nowS`, `waiting`, `packets` and `readS` are what the tick saw, in that
+   * order (TickWatermark.vouch); every frame dumpcap wrote until `waiting` was read must have
+   * been pushed.
    */
-  tick(nowS: number, waiting = true): void {
+  tick(nowS: number, waiting = true, packets = -1, readS = nowS): void {
     if (this.linkType < 0) return;
-    // Only a dumpcap seen waiting for a whole latency allowance has handed over every older frame:
-    // one that was just busy may still be writing a backlog of any age.
-    if (!waiting) this.waitingSinceS = NaN;
-    else if (Number.isNaN(this.waitingSinceS)) this.waitingSinceS = nowS;
-    const vouched = nowS - this.waitingSinceS >= this.options.latencyS ? nowS - this.options.latencyS : -Infinity;
+    const vouched = this.watermark.vouch(nowS, waiting, packets, readS);
     this.settle(vouched);
     if (Number.isNaN(this.sampleAt) && this.options.kernelPackets !== null && nowS - this.lastSampleS >= this.options.statsS) {
       this.lastSampleS = nowS;
@@ -183,6 +192,7 @@ export class DumpcapStream {
     const t = f.tsSec + f.tsNsec / NS_PER_S;
     if (t > this.sampleAt) this.settle(t);
     if (t > this.lastS) this.lastS = t;
+    else if (t < this.lastS) this.watermark.late(t);
     const len = f.capLen;
     this.stamp.tsSec = f.tsSec;
     this.stamp.tsNsec = f.tsNsec;

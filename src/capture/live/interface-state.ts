@@ -11,7 +11,7 @@ import { LossMeter } from './loss';
 import type { LiveMerge } from './merge';
 import type { CaptureErrorLine } from './stream';
 
-/** Time between TICK records: a silent station's timer fires at most this late. */
+/** Time between the TICK records of cap's capture process: a silent station's timer fires at most this late (dumpcap's: DUMPCAP_TICK_MS). */
 export const TICK_MS = 100;
 /** Time between counter samples. */
 export const STATS_MS = 1000;
@@ -27,6 +27,8 @@ export class Interface {
   /** With dumpcap: its pcapng stream turned into records, its stdout read in batches (null: as a stream, on Windows), its last lines. */
   stream: DumpcapStream | null = null;
   pipe: DumpcapPipe | null = null;
+  /** With dumpcap: reads the interface's rx + tx counters at each tick (counters.ts packetCounters). */
+  packets: () => number = () => -1;
   stderrTail: string[] = [];
   /** 'starting': spawned, no HELLO yet; 'capturing'; 'down': gone, retrying; 'ended'. */
   state: 'starting' | 'capturing' | 'down' | 'ended' = 'starting';

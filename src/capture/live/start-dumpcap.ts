@@ -1,7 +1,8 @@
 // Starts Wireshark's dumpcap for one interface under the live capture supervisor (its pcapng turned into capture records by dumpcap.ts), and ticks its streams.
 
 import { spawn } from 'node:child_process';
-import { interfaceMtu, interfacePackets } from './counters';
+import type { LiveClock } from './clock';
+import { interfaceMtu, interfacePackets, packetCounters } from './counters';
 import { DUMPCAP_LATENCY_S, dumpcapArgs, DumpcapStream, waitingForPackets } from './dumpcap';
 import { classifyDumpcapError, dumpcapSawGone, isDumpcapChatter } from './dumpcap-messages';
 import { DumpcapPipe } from './dumpcap-pipe';
@@ -85,6 +86,7 @@ export function startDumpcap(host: CaptureHost, f: Interface, startup: Startup |
     (records) => host.merge.push(f.index, records),
   );
   f.stream = stream;
+  f.packets = packetCounters(f.name);
   let broken = false;
   const onData = (chunk: Buffer): void => {
     if (broken) return;
@@ -133,23 +135,27 @@ export function startDumpcap(host: CaptureHost, f: Interface, startup: Startup |
 }
 
 /**
- * Ticks for the dumpcap streams, which carry none of their own. It first sees whether each
- * dumpcap waits for packets (then it has written all it had), then reads all it wrote before that
- * moment, and only then vouches for the time it saw: at once from a FIFO (DumpcapPipe); from a
- * stream (Windows), after one more poll phase (this runs in the check phase).
+ * Ticks for the dumpcap streams, which carry none of their own. For each, it reads the clock, sees
+ * whether dumpcap waits for packets (then it has written all it had), reads the interface's
+ * counters and the clock again (watermark.ts), then reads all dumpcap wrote before that moment,
+ * and only then vouches: at once from a FIFO (DumpcapPipe); from a stream (Windows), after one
+ * more poll phase (this runs in the check phase).
  */
-export function dumpcapTicks(ifaces: readonly Interface[], now: number): void {
-  const later: { stream: DumpcapStream; waiting: boolean }[] = [];
+export function dumpcapTicks(ifaces: readonly Interface[], clock: LiveClock): void {
+  const later: { stream: DumpcapStream; now: number; waiting: boolean; packets: number; read: number }[] = [];
   for (const f of ifaces) {
     const pid = f.child?.pid;
     if (pid === undefined || f.stream === null) continue;
+    const now = clock.nowS();
     const waiting = waitingForPackets(pid);
+    const packets = f.packets();
+    const read = clock.nowS();
     if (f.pipe === null) {
-      later.push({ stream: f.stream, waiting });
+      later.push({ stream: f.stream, now, waiting, packets, read });
     } else {
       f.pipe.drain();
-      f.stream.tick(now, waiting);
+      f.stream.tick(now, waiting, packets, read);
     }
   }
-  if (later.length > 0) setImmediate(() => later.forEach((s) => s.stream.tick(now, s.waiting)));
+  if (later.length > 0) setImmediate(() => later.forEach((s) => s.stream.tick(s.now, s.waiting, s.packets, s.read)));
 }

@@ -1,7 +1,15 @@
 // Interface counters from sysfs, and the wire packets an offload-merged frame stands for.
 
 import { describe, expect, it } from 'vitest';
-import { hasInterfaceCounters, interfaceIndex, interfaceMtu, interfacePackets, maxWireFrame, oversizeWirePackets } from '../../../src/capture/live/counters';
+import {
+  hasInterfaceCounters,
+  interfaceIndex,
+  interfaceMtu,
+  interfacePackets,
+  maxWireFrame,
+  oversizeWirePackets,
+  packetCounters,
+} from '../../../src/capture/live/counters';
 
 /** An Ethernet frame of `len` bytes: optional 802.1Q tag, IPv4 or IPv6, TCP with a 32-byte header. */
 function tcpFrame(len: number, opts: { vlan?: boolean; ipv6?: boolean } = {}): Buffer {
@@ -64,5 +72,15 @@ describe.skipIf(!hasInterfaceCounters())('interface counters (Linux sysfs)', () 
     expect(interfacePackets('any')).toBe(-1);
     expect(interfacePackets('../../etc')).toBe(-1);
     expect(interfaceIndex('lo/..')).toBe(-1);
+    expect(packetCounters('ng-nosuch0')()).toBe(-1);
+    expect(packetCounters('../../etc')()).toBe(-1);
+  });
+
+  it('reads rx + tx of the loopback interface, which counts each packet as both', () => {
+    const read = packetCounters('lo');
+    const rx = interfacePackets('lo'); // loopback: rx only
+    const a = read();
+    expect(a).toBeGreaterThanOrEqual(2 * rx);
+    expect(read()).toBeGreaterThanOrEqual(a);
   });
 });

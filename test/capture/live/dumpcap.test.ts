@@ -197,6 +197,24 @@ describe('DumpcapStream', () => {
     expect(log).toEqual([`tick ${now.toFixed(3)}`, `tick ${(now + 0.1).toFixed(3)}`, `tick ${(now + 0.8).toFixed(3)}`]);
   });
 
+  it('ticks for nearly now once the interface counters stood still for an allowance, and trusts them less after a frame they let pass', () => {
+    const { stream, log } = rig({ latencyS: 0.4 });
+    const now = Number(T0) + 10;
+    const header = dumpcapStream([], null);
+    stream.push(header);
+    log.length = 0;
+    const at = (d: number): string => `tick ${(now + d).toFixed(3)}`;
+    stream.tick(now, true, 5, now);
+    stream.tick(now + 0.2, true, 5, now + 0.2);
+    stream.tick(now + 0.45, true, 5, now + 0.45); // still for an allowance: now + 0.45 - 0.01
+    // A frame stamped at now + 0.3 comes after all: the counters counted it more than 0.15 s late.
+    stream.push(dumpcapStream([{ t: BigInt(Math.round((now + 0.3) * 1e9)), fill: 2 }], null).subarray(header.length));
+    stream.tick(now + 0.5, true, 5, now + 0.5); // the lag is now 0.3 s: now + 0.2, passed already
+    stream.tick(now + 0.8, true, 5, now + 0.8);
+    expect(log).toEqual([at(0.44), `frame 2 ${(now + 0.3).toFixed(3)} len=60`, at(0.5)]);
+    expect(stream.watermark.lagS).toBeCloseTo(0.3, 6);
+  });
+
   it('writes no tick before the interface description came', () => {
     const { stream, log } = rig();
     stream.tick(Number(T0));
