@@ -1,10 +1,12 @@
-// The bench's live measure: `netgap live` (each capture engine) and tcpdump capturing the same bursts on one veth of a namespace lab, at 100 kpps, 200 kpps and tcpreplay's top speed (issue 16).
+// The bench's live measure: `netgap live` (each capture engine) and tcpdump capturing the same bursts on one veth of a namespace lab, at 100 kpps, 200 kpps and tcpreplay's top speed, then alert latency (live-latency.ts) (issue 16).
 
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { locateDumpcap } from '../../src/capture/live/dumpcap-locate';
 import { burstFile, finished, Lab, labSkipReason, NetgapRun, sleep, toolMissing } from '../live/lab';
+import type { LatencyResult } from './live-latency';
+import { latencyTable, latencyTarget, measureLatency } from './live-latency';
 
 /** Frames per burst. */
 export const LIVE_BURST_FRAMES = 300_000;
@@ -16,6 +18,8 @@ export type LiveEngine = 'dumpcap' | 'cap';
 const DRAIN_MS = 1500;
 /** tcpdump's buffer, KiB: netgap's default 128 MiB. */
 const TCPDUMP_BUFFER_KIB = 128 * 1024;
+/** Alert latency trials per engine (live-latency.ts), after the bursts. */
+const LATENCY_TRIALS = 5;
 
 /** One burst, captured at once by tcpdump (the reference) and by netgap with one engine. */
 export interface Burst {
@@ -40,7 +44,7 @@ export interface Burst {
 }
 
 /** The bursts, or why they could not be measured here. */
-export type LiveResult = { bursts: Burst[]; engines: LiveEngine[]; offloads: string } | { notMeasured: string };
+export type LiveResult = { bursts: Burst[]; engines: LiveEngine[]; offloads: string; latency: LatencyResult } | { notMeasured: string };
 
 interface CaptureSummary {
   ts_backwards: number;
@@ -83,7 +87,13 @@ async function bursts(rounds: number, engines: LiveEngine[], log: (line: string)
         }
       }
     }
-    return { bursts: done, engines, offloads };
+    let latency: LatencyResult;
+    try {
+      latency = await measureLatency(lab, engines, LATENCY_TRIALS, log);
+    } catch (err) {
+      latency = { notMeasured: `the lab failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    return { bursts: done, engines, offloads, latency };
   } finally {
     lab.destroy();
   }
@@ -213,6 +223,10 @@ export function liveTable(result: LiveResult): string[] {
       (b) =>
         `- ${rateName(b.rate)}, ${b.engine}: sent ${b.sent} at ${(b.pps / 1000).toFixed(0)} kpps; tcpdump ${b.tcpdump} (${b.tcpdumpDropped} dropped); netgap ${b.frames} (${b.lost ?? '-'} lost, ${b.lossMethod}; ${b.late} late)`,
     ),
+    '',
+    ...latencyTable(result.latency),
+    '',
+    latencyTarget(result.latency),
   );
   return lines;
 }

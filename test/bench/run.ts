@@ -36,9 +36,9 @@
  *   why not): bursts of 300,000 small frames at 100 kpps, 200 kpps and tcpreplay's top speed,
  *   replayed onto a veth of a namespace lab (offloads off), each captured at once by tcpdump
  *   (-B 128 MiB) and a new `netgap live -i sw-a --json --capture-engine E` (dumpcap where
- *   installed, and cap), the engines interleaved, three rounds. The report gives, per rate and
- *   engine, netgap's frames over tcpdump's (min/median/max), the loss each reported, and the CPU
- *   per frame of the capture process, of the analysis and of tcpdump during the burst (/proc).
+ *   installed, and cap), the engines interleaved, three rounds: per rate and engine, netgap's
+ *   frames over tcpdump's, the loss each reported, the CPU per frame of the capture process, the
+ *   analysis and tcpdump (/proc); then alert latency per engine and dumpcap's (live-latency.ts).
  * - The runner runs with --expose-gc and collects its own garbage before each measured child, so
  *   that its heap (the generator's templates) does not grow while the children are measured.
  *

@@ -52,6 +52,8 @@ export async function silenceTrial(lab: Lab, engine: string, extra: readonly str
   while (Date.now() / 1000 < expireAt) await sleep(50);
   // Started in the background: a blocking spawn would hold back the lines being timed.
   await finished(lab.spawn(lab.a, ['ping', '-q', '-c', '1', HOST_B]));
+  // Before the announcement, whose start blocks this process a moment (arping --help).
+  await until(() => kindCount(run, 'arp-gap-expired') >= 2, 3000);
   await finished(lab.announceA());
   await until(() => kindCount(run, 'arp-gap-recovered') >= 1, 5000);
   await sleep(200);
