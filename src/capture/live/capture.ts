@@ -6,9 +6,8 @@ import type { InterfaceStats, LiveCaptureOptions, LiveProgress, LiveTarget } fro
 import { CaptureOpenError } from './capture-api';
 import { anchorClock, LiveClock } from './clock';
 import { hasInterfaceCounters, interfaceIndex } from './counters';
-import { DUMPCAP_TICK_MS } from './dumpcap';
 import type { CaptureHost, Startup } from './interface-state';
-import { Interface, interfaceStats } from './interface-state';
+import { Interface, interfaceStats, TICK_MS } from './interface-state';
 import { LiveMerge } from './merge';
 import { exitText, stopCaptureProcess } from './process';
 import { startCapProcess } from './start-cap';
@@ -108,7 +107,7 @@ export class LiveCapture implements CaptureHost {
       });
       // In the check phase, after the poll phase has read what the processes wrote until now.
       const ticks =
-        this.options.engine.kind === 'dumpcap' ? interval(DUMPCAP_TICK_MS).subscribe(() => setImmediate(() => dumpcapTicks(this.ifaces, this.clock))) : null;
+        this.options.engine.kind === 'dumpcap' ? interval(TICK_MS).subscribe(() => setImmediate(() => dumpcapTicks(this.ifaces, this.clock))) : null;
       this.finish = () => {
         heartbeat.unsubscribe();
         ticks?.unsubscribe();

@@ -33,13 +33,6 @@ export const DUMPCAP_SNAPLEN = 65535;
  */
 export const DUMPCAP_LATENCY_S = 0.4;
 
-/**
- * Time between dumpcap ticks: through silence a timer fires at most this much plus COUNT_LAG_S
- * after it is due (within 100 ms, as with cap's ticks of 100 ms stamped in its capture process).
- * Each costs four small reads per interface (/proc state and wait channel, rx and tx counters).
- */
-export const DUMPCAP_TICK_MS = 50;
-
 /** Wait after a counter sample before comparing it with the frames stamped until then (loss.ts). */
 const SAMPLE_SETTLE_S = 0.1;
 

@@ -11,8 +11,13 @@ import { LossMeter } from './loss';
 import type { LiveMerge } from './merge';
 import type { CaptureErrorLine } from './stream';
 
-/** Time between the TICK records of cap's capture process: a silent station's timer fires at most this late (dumpcap's: DUMPCAP_TICK_MS). */
-export const TICK_MS = 100;
+/**
+ * Time between TICK records (cap's capture process stamps them; with dumpcap netgap makes them):
+ * through silence a timer fires at most this late, plus dumpcap's count lag (watermark.ts), so
+ * within 100 ms. With dumpcap each costs four small reads per interface (/proc state and wait
+ * channel, rx and tx counters).
+ */
+export const TICK_MS = 50;
 /** Time between counter samples. */
 export const STATS_MS = 1000;
 

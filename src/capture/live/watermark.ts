@@ -20,15 +20,17 @@ export const COUNT_LAG_S = 0.01;
  * - **Silence.** The counters read at `r1` and at `r2` are equal: no frame was counted between.
  *   A frame is counted within `lagS` of its stamp, so one counted after `r2` is stamped after
  *   `r2 - lagS`; one counted by `r1` was in the ring by then and its block handed to dumpcap at
- *   most `latencyS` later, so if dumpcap is waiting at `now >= r1 + latencyS`, dumpcap has written
- *   it. Then `now - lagS` is vouched for: timers through silence fire a tick after they are due,
- *   not `latencyS` later. Frames counted late (a tap device whose reader is paused, a virtio NIC
+ *   most `latencyS` later, so once dumpcap has been seen waiting at a tick `latencyS` after `r1`,
+ *   it has written it (and nothing counted since can keep it busy). Then `now - lagS` is vouched
+ *   for: timers through silence fire a tick after they are due, not `latencyS` later. Frames counted late (a tap device whose reader is paused, a virtio NIC
  *   that counts a transmitted frame at the next one) break the premise: a frame that comes stamped
  *   before a time this rule vouched for widens `lagS` for this interface (see `late`).
  */
 export class TickWatermark {
   /** Since when dumpcap was seen waiting at every tick; NaN while busy. */
   private waitingSinceS = NaN;
+  /** The last tick that saw dumpcap waiting. */
+  private waitedS = -Infinity;
   /** The counters at the last probe (-1: unreadable), and when they were first read at that value. */
   private packets = -1;
   private stillSinceS = NaN;
@@ -53,6 +55,7 @@ export class TickWatermark {
     // was just busy may still be writing a backlog of any age.
     if (!waiting) this.waitingSinceS = NaN;
     else if (Number.isNaN(this.waitingSinceS)) this.waitingSinceS = nowS;
+    if (waiting) this.waitedS = nowS;
     const allowance = nowS - this.waitingSinceS >= this.latencyS ? nowS - this.latencyS : -Infinity;
     if (packets < 0 || packets !== this.packets) {
       this.packets = packets;
@@ -60,7 +63,8 @@ export class TickWatermark {
       return allowance;
     }
     const silent = nowS - this.lagS;
-    if (!waiting || nowS - this.stillSinceS < this.latencyS || silent <= allowance) return allowance;
+    // dumpcap wakes now and then (its select timeout) with nothing to do: seen waiting once is enough.
+    if (this.waitedS - this.stillSinceS < this.latencyS || silent <= allowance) return allowance;
     if (silent > this.silentS) this.silentS = silent;
     return silent;
   }

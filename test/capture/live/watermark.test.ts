@@ -59,12 +59,17 @@ describe('TickWatermark', () => {
     expect(w.vouch(T + 3.41, true, 15, T + 3.41)).toBeCloseTo(T + 3.41 - COUNT_LAG_S, 9);
   });
 
-  it('vouches nothing by silence while dumpcap is busy, and again as soon as it waits', () => {
+  it('vouches nothing by silence until dumpcap was seen waiting an allowance after the counters stopped', () => {
     const w = new TickWatermark(L);
-    run(w, T, T + 1, 7);
-    expect(w.vouch(T + 1.05, false, 7, T + 1.05)).toBe(-Infinity);
-    // Nothing was counted since T: whatever it was busy with is written once it waits again.
-    expect(w.vouch(T + 1.1, true, 7, T + 1.1)).toBeCloseTo(T + 1.1 - COUNT_LAG_S, 9);
+    // Busy all along (writing what came before the silence): nothing.
+    expect(run(w, T, T + 1, 7, false)).toBe(-Infinity);
+    // Seen waiting: everything counted by T has been written.
+    expect(w.vouch(T + 1.05, true, 7, T + 1.05)).toBeCloseTo(T + 1.05 - COUNT_LAG_S, 9);
+    // Nothing was counted since: a wake-up with nothing to do (dumpcap's select timeout) changes nothing.
+    expect(w.vouch(T + 1.1, false, 7, T + 1.1)).toBeCloseTo(T + 1.1 - COUNT_LAG_S, 9);
+    // Waiting seen only before an allowance had passed since the counters stopped does not count.
+    run(w, T + 1.15, T + 1.2, 8);
+    expect(run(w, T + 1.25, T + 1.7, 8, false)).toBe(-Infinity);
   });
 
   it('forgets the silence when the counters cannot be read, and starts it again when they can', () => {
