@@ -43,9 +43,13 @@ export function machineSkipReason(): string | null {
     if (!has(tool)) return `${tool} is not installed (apt-get install ${pkg})`;
   if (!ok('ip', ['netns', 'list'])) return '`ip netns` is not available';
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) return 'netgap is not built (npm run build)';
-  const cap = spawnSync(process.execPath, ['-e', "require('cap')"], { cwd: ROOT, stdio: 'ignore' }).status === 0;
-  if (locateDumpcap() === null && !cap) return 'no capture engine: install dumpcap (tshark) or libpcap-dev and npm install again';
+  if (locateDumpcap() === null && !capBuilt()) return 'no capture engine: install dumpcap (tshark) or libpcap-dev and npm install again';
   return null;
+}
+
+/** Whether the optional module cap (the in-process capture engine) is built here. */
+export function capBuilt(): boolean {
+  return spawnSync(process.execPath, ['-e', "require('cap')"], { cwd: ROOT, stdio: 'ignore' }).status === 0;
 }
 
 /** The cgroup hierarchies a process is placed in: the cgroup2 mount, and systemd's named v1 hierarchy on a hybrid host. */
@@ -77,13 +81,13 @@ function removeCgroup(dir: string): void {
  * private mount namespace and booted with `--volatile=overlay`, so every write lands in a tmpfs
  * that goes with the machine. nspawn refuses `--directory=/` itself, and a recursive bind would
  * bring the host's /dev along. The machine boots to sysinit.target only (journald, no services
- * of the host's), on a network namespace the test made: the bridge `br0` (192.0.2.1) with one
- * port whose other end is a "guest" namespace (192.0.2.10). The checkout is bound read-only where
- * `npm install -g` puts a package, and this Node where the unit's PATH finds it first.
+ * of the host's) with a private network, where the test then makes the bridge `br0` (192.0.2.1)
+ * with one port whose other end is a "guest" namespace (192.0.2.10). The checkout is bound
+ * read-only where `npm install -g` puts a package, and this Node where the unit's PATH finds it
+ * first.
  */
 export class Machine {
-  /** Network namespaces: the machine's, and the guest's. */
-  readonly netns: string;
+  /** The guest's network namespace (the machine's own is nspawn's, entered through its PID 1). */
   readonly guest: string;
   readonly name: string;
   private readonly root: string;
@@ -96,7 +100,6 @@ export class Machine {
 
   private constructor(prefix: string) {
     this.name = `${prefix}${process.pid % 100000}`;
-    this.netns = `${this.name}-ct`;
     this.guest = `${this.name}-vm`;
     this.root = mkdtempSync(join(tmpdir(), 'netgap-machine-'));
     process.on('exit', this.exitHook);
@@ -106,8 +109,8 @@ export class Machine {
   static async boot(prefix: string): Promise<Machine> {
     const m = new Machine(prefix);
     try {
-      m.buildNetwork();
       await m.start();
+      m.buildNetwork();
       return m;
     } catch (err) {
       await m.destroy();
@@ -120,23 +123,34 @@ export class Machine {
     if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr.trim()}`);
   }
 
-  /** Runs a command in a network namespace the test made (the guest's, or the machine's from outside). */
-  inNetns(ns: string, cmd: string[], timeoutMs = 30_000): SpawnSyncReturns<string> {
-    return spawnSync('ip', ['netns', 'exec', ns, ...cmd], { encoding: 'utf8', timeout: timeoutMs });
+  /** Runs a command in the guest's network namespace. */
+  inGuest(cmd: string[], timeoutMs = 30_000): SpawnSyncReturns<string> {
+    return spawnSync('ip', ['netns', 'exec', this.guest, ...cmd], { encoding: 'utf8', timeout: timeoutMs });
   }
 
+  /** Runs a command from this host's file system in the machine's network namespace only (this Node, say). */
+  inMachineNetwork(cmd: string[], timeoutMs = 30_000): SpawnSyncReturns<string> {
+    return spawnSync('nsenter', ['-t', String(this.leader), '-n', ...cmd], { encoding: 'utf8', timeout: timeoutMs });
+  }
+
+  /**
+   * The bridge inside the machine and the guest on its port. The veth is made with each end
+   * already in its namespace (nspawn's --network-interface would wait for udev, which a host
+   * without systemd does not run); a namespace nspawn joins instead of making
+   * (--network-namespace-path) would leave the machine's /sys showing this host's interfaces.
+   */
   private buildNetwork(): void {
-    for (const ns of [this.netns, this.guest]) {
-      this.ip('netns', 'add', ns);
-      this.ip('-n', ns, 'link', 'set', 'lo', 'up');
-      // No IPv6 autoconfiguration chatter: only the traffic a test makes.
-      this.inNetns(ns, ['sh', '-c', 'echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6; echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6']);
-    }
-    this.ip('-n', this.netns, 'link', 'add', BRIDGE, 'type', 'bridge', 'mcast_snooping', '0');
-    this.ip('-n', this.netns, 'link', 'add', 'vnet0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', this.guest);
-    this.ip('-n', this.netns, 'link', 'set', 'vnet0', 'master', BRIDGE, 'up');
-    this.ip('-n', this.netns, 'addr', 'add', `${BRIDGE_IP}/24`, 'dev', BRIDGE);
-    this.ip('-n', this.netns, 'link', 'set', BRIDGE, 'up');
+    this.ip('netns', 'add', this.guest);
+    this.ip('-n', this.guest, 'link', 'set', 'lo', 'up');
+    // No IPv6 autoconfiguration chatter: only the traffic a test makes.
+    const noIpv6 = 'echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6; echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6';
+    this.inGuest(['sh', '-c', noIpv6]);
+    this.exec(['sh', '-c', noIpv6]);
+    this.ip('link', 'add', 'vnet0', 'netns', String(this.leader), 'type', 'veth', 'peer', 'name', 'eth0', 'netns', this.guest);
+    this.exec(['ip', 'link', 'add', BRIDGE, 'type', 'bridge', 'mcast_snooping', '0']);
+    this.exec(['ip', 'link', 'set', 'vnet0', 'master', BRIDGE, 'up']);
+    this.exec(['ip', 'addr', 'add', `${BRIDGE_IP}/24`, 'dev', BRIDGE]);
+    this.exec(['ip', 'link', 'set', BRIDGE, 'up']);
     this.ip('-n', this.guest, 'addr', 'add', `${GUEST_IP}/24`, 'dev', 'eth0');
     this.ip('-n', this.guest, 'link', 'set', 'eth0', 'multicast', 'off', 'up');
   }
@@ -162,9 +176,8 @@ export class Machine {
       `--directory=${this.root}`,
       '--volatile=overlay',
       `--machine=${this.name}`,
-      `--network-namespace-path=/run/netns/${this.netns}`,
-      // nspawn keeps CAP_NET_ADMIN only with a network it made itself; this namespace is the machine's alone.
-      '--capability=CAP_NET_ADMIN',
+      // A network of its own: the machine keeps CAP_NET_ADMIN, which the unit grants netgap.
+      '--private-network',
       `--bind-ro=${ROOT}:${PACKAGE_DIR}`,
       `--bind-ro=${process.execPath}:/usr/local/bin/node`,
       '--',
@@ -254,7 +267,7 @@ export class Machine {
       child.kill('SIGKILL');
       spawnSync('sh', ['-c', `while kill -0 ${child.pid} 2>/dev/null; do sleep 0.1; done`], { timeout: 5000 });
     }
-    for (const ns of [this.netns, this.guest]) spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+    spawnSync('ip', ['netns', 'del', this.guest], { stdio: 'ignore' });
     for (let attempt = 0; attempt < 50 && this.cgroups.some((d) => existsSync(d)); attempt++) {
       for (const dir of this.cgroups) removeCgroup(dir);
       if (this.cgroups.some((d) => existsSync(d))) spawnSync('sleep', ['0.1']);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { locateDumpcap } from '../../src/capture/live/dumpcap-locate';
 import type { NdjsonRecord } from './lab';
-import { BRIDGE, BRIDGE_IP, GUEST_IP, Machine, machineSkipReason, NETGAP_BIN, PACKAGE_DIR, sleep } from './machine';
+import { BRIDGE, BRIDGE_IP, capBuilt, GUEST_IP, Machine, machineSkipReason, NETGAP_BIN, PACKAGE_DIR, sleep } from './machine';
 
 const skip = machineSkipReason();
 if (skip !== null) console.log(`test/live/systemd-unit: skipped: ${skip}`);
@@ -14,7 +14,9 @@ const NO_CAPS = '0000000000000000';
 const OUTPUT = '/var/log/netgap/alerts.ndjson';
 const STATE = '/var/lib/netgap/state.json';
 /** Short thresholds so that a 2 s ping gives an ARP-gap warning; the unit's own -i br0 and --metrics stay. */
-const OPTIONS = `NETGAP_OPTS="-i ${BRIDGE} --metrics 127.0.0.1:9473 --arp-warn 1 --arp-threshold 3"\n`;
+function options(more = '', iface = BRIDGE): string {
+  return `NETGAP_OPTS="-i ${iface} --metrics 127.0.0.1:9473 --arp-warn 1 --arp-threshold 3${more}"\n`;
+}
 /** systemd's dynamic users (DynamicUser=yes) get a UID from this range. */
 const DYNAMIC_UIDS = [61184, 65519];
 
@@ -101,14 +103,14 @@ describe.skipIf(skip !== null)('the unit from `netgap deploy systemd`, under sys
     return m!.exec(['journalctl', '-u', 'netgap', '-o', 'cat', '--no-pager']).stdout;
   }
 
-  function listenings(): number {
-    return (journal().match(/listening on br0/g) ?? []).length;
+  function listenings(iface = BRIDGE): number {
+    return (journal().match(new RegExp(`listening on ${iface} `, 'g')) ?? []).length;
   }
 
   /** The guest ARPs for the bridge's address (its cache flushed), then pings it for 2 s without ARP. */
   function guestTalks(): void {
-    m!.inNetns(m!.guest, ['ip', 'neigh', 'flush', 'dev', 'eth0']);
-    const r = m!.inNetns(m!.guest, ['ping', '-q', '-c', '10', '-i', '0.2', BRIDGE_IP]);
+    m!.inGuest(['ip', 'neigh', 'flush', 'dev', 'eth0']);
+    const r = m!.inGuest(['ping', '-q', '-c', '10', '-i', '0.2', BRIDGE_IP]);
     expect(r.status, r.stderr).toBe(0);
   }
 
@@ -132,7 +134,7 @@ describe.skipIf(skip !== null)('the unit from `netgap deploy systemd`, under sys
     // unchanged (its default ExecStart is that command), options in /etc/default/netgap.
     m.exec(['ln', '-sf', `../lib/node_modules/netgap/dist/cli/main.js`, NETGAP_BIN]);
     m.sh(`${NETGAP_BIN} deploy systemd > /etc/systemd/system/netgap.service`);
-    m.write('/etc/default/netgap', OPTIONS);
+    m.write('/etc/default/netgap', options());
     m.exec(['systemctl', 'daemon-reload']);
     expect(m.exec(['test', '-d', `${PACKAGE_DIR}/node_modules`]).status).toBe(0);
   }, 90_000);
@@ -194,11 +196,14 @@ describe.skipIf(skip !== null)('the unit from `netgap deploy systemd`, under sys
     expect(Number(owner)).toBe(status(mainPid()).uid);
     // The journal holds netgap's messages (stderr), no NDJSON (stdout stays empty with --output), and nothing refused.
     const j = journal();
-    expect(j).toMatch(new RegExp(`^netgap: listening on ${BRIDGE} \\((dumpcap|cap)\\)`, 'm'));
+    // Loss is measured as outside the unit: sysfs and the capture's statistics are readable.
+    expect(j).toMatch(
+      new RegExp(`^netgap: listening on ${BRIDGE} \\((dumpcap|cap)\\).*, loss (counted by the kernel|measured against the kernel counters)`, 'm'),
+    );
     expect(j).not.toMatch(/^\{/m);
     expect(j).not.toMatch(/Operation not permitted|permission denied|cap_set_proc/i);
 
-    const fetch = mc.inNetns(mc.netns, [
+    const fetch = mc.inMachineNetwork([
       process.execPath,
       '-e',
       "fetch('http://127.0.0.1:9473/metrics').then((r) => r.text()).then((t) => process.stdout.write(t), (e) => { console.error(String(e)); process.exit(1); })",
@@ -282,6 +287,50 @@ describe.skipIf(skip !== null)('the unit from `netgap deploy systemd`, under sys
     expect(mc.sh('pgrep -c -x dumpcap || true').trim()).toBe('0');
     // Nothing was refused in any run: dumpcap reports a refused capset as it exits.
     expect(journal()).not.toMatch(/Operation not permitted|permission denied|cap_set_proc/i);
+  });
+
+  it.skipIf(!dumpcap || !capBuilt())(
+    'runs the in-process engine too (--capture-engine cap): its capture processes hold the two capabilities',
+    { timeout: 60_000 },
+    async (ctx) => {
+      const mc = machine(ctx);
+      mc.write('/etc/default/netgap', options(' --capture-engine cap'));
+      const runs = listenings();
+      mc.exec(['systemctl', 'start', 'netgap']);
+      await waitFor('netgap listening with cap', () => listenings() > runs);
+      expect(journal()).toMatch(new RegExp(`^netgap: listening on ${BRIDGE} \\(cap\\).*, loss measured against the kernel counters`, 'm'));
+      const uid = status(mainPid()).uid;
+      const capture = children(mainPid());
+      expect(capture.map((c) => c.comm)).toEqual(['node']);
+      const cs = status(capture[0]!.pid);
+      expect([cs.uid, cs.capEff, cs.capBnd]).toEqual([uid, TWO_CAPS, TWO_CAPS]);
+      const before = Date.now() / 1000;
+      guestTalks();
+      await guestWarned(OUTPUT, before);
+      mc.exec(['systemctl', 'stop', 'netgap']);
+      expect(show('Result', 'ExecMainStatus')).toEqual({ Result: 'success', ExecMainStatus: '0' });
+      mc.write('/etc/default/netgap', options());
+    },
+  );
+
+  it('waits for a bridge made after it (libvirt makes virbr0 late): exit 2, started again every 5 s until the bridge is there', {
+    timeout: 60_000,
+  }, async (ctx) => {
+    const mc = machine(ctx);
+    mc.write('/etc/default/netgap', options('', 'br1'));
+    const restarts = Number(show('NRestarts').NRestarts);
+    mc.exec(['systemctl', 'start', 'netgap']);
+    await waitFor('netgap to miss br1', () => /cannot capture on br1: no such interface/.test(journal()));
+    await waitFor('systemd to schedule a restart', () => show('SubState').SubState === 'auto-restart');
+    mc.exec(['ip', 'link', 'add', 'br1', 'type', 'bridge']);
+    mc.exec(['ip', 'link', 'set', 'br1', 'up']);
+    await waitFor('netgap listening on br1', () => listenings('br1') >= 1, 20_000);
+    const p = show('ActiveState', 'NRestarts');
+    expect(p.ActiveState).toBe('active');
+    expect(Number(p.NRestarts)).toBeGreaterThan(restarts);
+    mc.exec(['systemctl', 'stop', 'netgap']);
+    mc.exec(['ip', 'link', 'del', 'br1']);
+    mc.write('/etc/default/netgap', options());
   });
 
   it.skipIf(!dumpcap)(
