@@ -23,6 +23,7 @@ export function systemdUnit(o: SystemdOptions = {}): string {
 # node must be on systemd's PATH (/usr/local/bin, /usr/bin): one under /root or /home (nvm) is not.
 # Where dumpcap is kept for the wireshark group (dpkg-reconfigure wireshark-common: yes), add
 # the group with \`systemctl edit netgap\`: [Service] SupplementaryGroups=wireshark
+# An interface made later (libvirt's virbr0): netgap exits 2, and is started again every 5 s.
 # Alerts: /var/log/netgap/alerts.ndjson; state: /var/lib/netgap/state.json (the dynamic user's).
 [Unit]
 Description=netgap: ARP-refresh gaps and post-migration blackouts on virtual switches

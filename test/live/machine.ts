@@ -2,7 +2,7 @@
 
 import type { ChildProcess, SpawnSyncReturns } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { locateDumpcap } from '../../src/capture/live/dumpcap-locate';
@@ -43,6 +43,8 @@ export function machineSkipReason(): string | null {
     if (!has(tool)) return `${tool} is not installed (apt-get install ${pkg})`;
   if (!ok('ip', ['netns', 'list'])) return '`ip netns` is not available';
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) return 'netgap is not built (npm run build)';
+  // The checkout is bound into the machine as the package: the service's dynamic user must read it.
+  if ((statSync(ROOT).mode & 0o005) !== 0o005) return `the checkout ${ROOT} is not readable by other users, as the service's dynamic user would need`;
   if (locateDumpcap() === null && !capBuilt()) return 'no capture engine: install dumpcap (tshark) or libpcap-dev and npm install again';
   return null;
 }

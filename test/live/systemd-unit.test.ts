@@ -48,13 +48,16 @@ describe.skipIf(skip !== null)('the unit from `netgap deploy systemd`, under sys
   let restartedAt = 0;
   const dumpcap = locateDumpcap() !== null;
 
-  /** The machine, or a skipped test when it did not boot. */
+  /** The machine, or a skipped test when it did not boot; a failed test prints the unit's journal. */
   function machine(ctx: TestContext): Machine {
-    if (m === null) {
-      console.log(`test/live/systemd-unit: skipped: the machine did not boot: ${bootError}`);
-      ctx.skip();
-    }
-    return m!;
+    // beforeAll printed why, once.
+    if (m === null) ctx.skip(`the machine did not boot: ${bootError}`);
+    const booted = m;
+    ctx.onTestFailed(() => {
+      const j = booted.exec(['journalctl', '-u', 'netgap', '-o', 'short-precise', '--no-pager'], { allowFail: true });
+      console.log(`test/live/systemd-unit: the unit's journal:\n${j.stdout}`);
+    });
+    return booted;
   }
 
   function show(...props: string[]): Record<string, string> {
@@ -140,11 +143,7 @@ describe.skipIf(skip !== null)('the unit from `netgap deploy systemd`, under sys
   }, 90_000);
 
   afterAll(async () => {
-    if (m !== null) {
-      const j = m.exec(['journalctl', '-u', 'netgap', '-o', 'short-precise', '--no-pager'], { allowFail: true }).stdout;
-      if (process.env.NETGAP_TEST_VERBOSE !== undefined) console.log(j);
-      await m.destroy();
-    }
+    await m?.destroy();
   }, 30_000);
 
   it('starts as a dynamic user holding only the two capabilities, with no new privileges', { timeout: 60_000 }, async (ctx) => {
