@@ -1,4 +1,4 @@
-// `netgap deploy ...`: prints the files a service deployment needs (Prometheus rules, an Alertmanager route, rsyslog, a systemd unit), shipped inside the package.
+// `netgap deploy ...`: prints the files a service deployment needs (Prometheus rules, an Alertmanager route, rsyslog, logrotate, a systemd unit), shipped inside the package.
 
 import { type Command, InvalidArgumentError } from 'commander';
 
@@ -44,7 +44,7 @@ function print(text: string): void {
 export function addDeployCommand(program: Command): void {
   const deploy = program
     .command('deploy')
-    .description('print a file for running netgap as a service: Prometheus rules, an Alertmanager route, rsyslog forwarding, a systemd unit');
+    .description('print a file for running netgap as a service: Prometheus rules, an Alertmanager route, rsyslog forwarding, logrotate, a systemd unit');
 
   deploy
     .command('prometheus-rules')
@@ -67,6 +67,12 @@ export function addDeployCommand(program: Command): void {
     .option('--target <host>', 'the syslog collector', plain('a host name or address'))
     .option('--port <n>', 'its TCP port', port)
     .action(async (o: { file?: string; target?: string; port?: number }) => print((await import('../deploy/rsyslog')).rsyslogConfig(o)));
+
+  deploy
+    .command('logrotate')
+    .description("logrotate configuration for the unit's NDJSON alert log (--output): rotated weekly, netgap reopens it on reload")
+    .option('--file <path>', 'the file netgap writes', absolutePath)
+    .action(async (o: { file?: string }) => print((await import('../deploy/logrotate')).logrotateConfig(o)));
 
   deploy
     .command('systemd')

@@ -1,5 +1,6 @@
 // The unit `netgap deploy systemd` prints, run by a real systemd (PID 1 of a throw-away machine): user, capabilities, capture, logs, state, reload, restart, stop.
 
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { locateDumpcap } from '../../src/capture/live/dumpcap-locate';
 import type { NdjsonRecord } from './lab';
@@ -47,6 +48,7 @@ describe.skipIf(skip !== null)('the unit from `netgap deploy systemd`, under sys
   /** When netgap was first restarted (epoch seconds): a station first seen before it came through the state file. */
   let restartedAt = 0;
   const dumpcap = locateDumpcap() !== null;
+  const logrotate = spawnSync('sh', ['-c', 'command -v logrotate'], { stdio: 'ignore' }).status === 0;
 
   /** The machine, or a skipped test when it did not boot; a failed test prints the unit's journal. */
   function machine(ctx: TestContext): Machine {
@@ -226,6 +228,29 @@ describe.skipIf(skip !== null)('the unit from `netgap deploy systemd`, under sys
     expect(records(`${OUTPUT}.1`)).toHaveLength(rotated);
     expect(mainPid()).toBe(pid);
   });
+
+  it.skipIf(!logrotate)(
+    'is rotated by logrotate with `netgap deploy logrotate`: the old file kept, new lines in a new one',
+    { timeout: 60_000 },
+    async (ctx) => {
+      const mc = machine(ctx);
+      const pid = mainPid();
+      mc.sh(`${NETGAP_BIN} deploy logrotate > /etc/logrotate.d/netgap`);
+      // As Debian's /etc/logrotate.conf runs it: \`create\` from the global section.
+      mc.write('/etc/logrotate-netgap.conf', 'create\ninclude /etc/logrotate.d/netgap\n');
+      const before = records().length;
+      const r = mc.exec(['logrotate', '-f', '-s', '/var/lib/logrotate/netgap.status', '/etc/logrotate-netgap.conf'], { allowFail: true });
+      expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+      expect(records(`${OUTPUT}.1`)).toHaveLength(before);
+      const after = Date.now() / 1000;
+      guestTalks();
+      await guestWarned(OUTPUT, after);
+      expect(records(`${OUTPUT}.1`)).toHaveLength(before);
+      const [mode, owner] = mc.exec(['stat', '-L', '-c', '%a %u', OUTPUT]).stdout.trim().split(' ');
+      expect([mode, Number(owner)]).toEqual(['640', status(mainPid()).uid]);
+      expect(mainPid()).toBe(pid);
+    },
+  );
 
   it('keeps its state file in StateDirectory, written at a restart and read by the next run', { timeout: 60_000 }, async (ctx) => {
     const mc = machine(ctx);
