@@ -64,6 +64,8 @@ export class PacketClock {
       this.tsBackwards++;
       return;
     }
+    // Time netgap was not running is not a hole in the capture: it is said as such (`unwatched`).
+    if (this.restarted && t > this.now) this.lastFrameS = t;
     if (this.lastFrameS !== -Infinity && t - this.lastFrameS > this.holeMinS) {
       this.holeStartS = this.lastFrameS;
       this.holeS = t - this.lastFrameS;
@@ -135,6 +137,8 @@ export class PacketClock {
         if (this.unwatched.length >= 2 * UNWATCHED_SPANS) this.unwatched.splice(0, 2);
         this.unwatched.push(this.now, t - this.now);
         this.watchedFromS = t;
+        // Silence is measured from here: the first event may be a tick.
+        this.lastFrameS = t;
         this.onRestart();
       }
     }

@@ -154,13 +154,13 @@ describe('engine state', () => {
     const { engine: e, alerts } = engine();
     e.restore(through(a.state));
     e.clock.markRestart();
-    e.handleDecoded(udp(GUEST), T0 + 160); // away 60 s; the warning timer (T0 + 240) has not fallen yet
+    e.handleDecoded(udp(GUEST), T0 + 160); // away 60 s: it may have ARPed then, so its warning counts from T0 + 160
     e.handleDecoded(udp(GUEST), T0 + 250);
     e.handleDecoded(arp(OTHER, ip('198.51.100.12')), T0 + 251);
     e.handleDecoded(udp(OTHER), T0 + 600);
-    expect(alerts.map((x) => [x.kind, x.mac, (x as { unwatched_s?: number }).unwatched_s])).toEqual([
-      ['arp-gap-warning', '00:15:5d:0a:00:01', 60],
-      ['arp-gap-expired', '00:15:5d:0a:00:02', undefined],
+    expect(alerts.map((x) => [x.kind, x.mac, x.ts - T0, (x as { unwatched_s?: number }).unwatched_s])).toEqual([
+      ['arp-gap-warning', '00:15:5d:0a:00:01', 400, 60],
+      ['arp-gap-expired', '00:15:5d:0a:00:02', 600, undefined],
     ]);
   });
 
