@@ -144,6 +144,14 @@ describe('engine state', () => {
     const bad = through(good);
     (bad.stations[1] as unknown as Record<string, unknown>).arpGap = [{ vlan: 20 }];
     expect(checkEngineState(bad)).toBe('damaged (station 1)');
+    // Version 2's optional fields: absent (a file written before them) is fine, damaged is named.
+    const { announcers: _, ...older } = good;
+    expect(checkEngineState(older)).toBeNull();
+    expect(checkEngineState({ ...good, clock: { ...good.clock, unwatched: [T0] } })).toBe('damaged (clock)');
+    expect(checkEngineState({ ...good, announcers: [{ mac: 1, lastS: T0, burstFirstS: T0, burstKind: 9 }] })).toBe('damaged (announcers)');
+    const since = through(good);
+    (since.stations[0]!.arpGap[0] as unknown as Record<string, unknown>).sinceS = 'x';
+    expect(checkEngineState(since)).toBe('damaged (station 0)');
   });
 
   it('after a live restart, an alert whose gap spans it says how long netgap was away (unwatched_s); one that does not, does not', () => {
