@@ -106,7 +106,7 @@ export class PacketClock {
     this.holeStartS = loaded(s.holeStartS, -Infinity);
     this.holeS = s.holeS;
     this.tsBackwards = s.tsBackwards;
-    // Written since state version 2's first release; absent, netgap never restarted live.
+    // Optional (state 2.1): absent, netgap never restarted live with this state.
     const spans = (s.unwatched ?? []).slice(-2 * UNWATCHED_SPANS);
     this.unwatched.length = 0;
     for (let i = 0; i + 1 < spans.length; i += 2) this.unwatched.push(spans[i]!, spans[i + 1]!);

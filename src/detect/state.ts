@@ -10,8 +10,9 @@
 
 /**
  * Bumped when a field changes meaning; a file of a later version is set aside, not guessed at.
- * Optional fields (marked "since 2.1" below) extend version 2: a reader that predates them
- * ignores them, and a file without them is read as before, so a version-2 file of any age restores.
+ * Optional fields (marked "since 2.1" below, a label only: the file still says 2) extend version 2:
+ * a reader that predates them ignores them, and a file without them is read as before, so a
+ * version-2 file of any age restores, and an upgrade keeps the stations.
  */
 export const STATE_VERSION = 2;
 /** Names the file's kind, so that a foreign JSON file is not taken for state. */
