@@ -114,6 +114,18 @@ export class PacketClock {
     this.watchedFromS = n > 0 ? this.unwatched[n - 2]! + this.unwatched[n - 1]! : -Infinity;
   }
 
+  /** Start (the restored clock) of the latest span netgap was not running; -Infinity when none. */
+  get unwatchedStartS(): number {
+    const n = this.unwatched.length;
+    return n > 0 ? this.unwatched[n - 2]! : -Infinity;
+  }
+
+  /** Length of the latest span netgap was not running; 0 when none. */
+  get unwatchedS(): number {
+    const n = this.unwatched.length;
+    return n > 0 ? this.unwatched[n - 1]! : 0;
+  }
+
   /** Seconds netgap was not running between `fromS` and `toS` (spans that began in it), 0 when none: rare, for an alert. */
   unwatchedWithin(fromS: number, toS: number): number {
     let sum = 0;

@@ -125,6 +125,7 @@ describe('PacketClock', () => {
       ['due-while-away', 1100, 1100],
     ]);
     expect(d.unwatchedWithin(900, 1300)).toBe(200);
+    expect([d.unwatchedStartS, d.unwatchedS]).toEqual([1000, 200]);
     expect(d.unwatchedWithin(1001, 1300)).toBe(0);
     // Time away is no capture hole.
     d.advance(1250);
