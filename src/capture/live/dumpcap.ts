@@ -28,8 +28,9 @@ export const DUMPCAP_SNAPLEN = 65535;
  * dumpcap waits for packets, a TICK vouches for the time this long ago, or through silence for
  * nearly now (watermark.ts); while it is busy (behind), only its frames move time on (see
  * `waitingForPackets`). A frame later than a tick is handled at the clock's time by the engine
- * (counted in its summary as ts_backwards). 150 ms over the block timeout, because the timer's
- * softirq and dumpcap's wake-up run late on a busy machine.
+ * (counted in its summary as ts_backwards). 150 ms over the block timeout, because the retire
+ * timer's softirq and the receive backlog run late on a busy machine (dumpcap's own delays show as
+ * not waiting).
  */
 export const DUMPCAP_LATENCY_S = 0.4;
 
