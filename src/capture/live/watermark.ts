@@ -22,9 +22,10 @@ export const COUNT_LAG_S = 0.01;
  *   `r2 - lagS`; one counted by `r1` was in the ring by then and its block handed to dumpcap at
  *   most `latencyS` later, so once dumpcap has been seen waiting at a tick `latencyS` after `r1`,
  *   it has written it (and nothing counted since can keep it busy). Then `now - lagS` is vouched
- *   for: timers through silence fire a tick after they are due, not `latencyS` later. Frames counted late (a tap device whose reader is paused, a virtio NIC
- *   that counts a transmitted frame at the next one) break the premise: a frame that comes stamped
- *   before a time this rule vouched for widens `lagS` for this interface (see `late`).
+ *   for: timers through silence fire a tick after they are due, not `latencyS` later. Frames
+ *   counted late (a tap device whose reader is paused, a virtio NIC that counts a transmitted
+ *   frame at the next one) break the premise: a frame that comes stamped before a time this rule
+ *   vouched for widens `lagS` for this interface (see `late`).
  */
 export class TickWatermark {
   /** Since when dumpcap was seen waiting at every tick; NaN while busy. */
@@ -77,7 +78,7 @@ export class TickWatermark {
    */
   late(t: number): void {
     if (t >= this.silentS) return;
-    // The counters stood still until at least silentS + lagS: the frame was counted that long after its stamp, or later.
+    // The counters stood still until silentS + lagS at least: the frame was counted that long after its stamp, or later.
     const shown = this.silentS + this.lagS - t;
     this.lagS = Math.min(this.latencyS, Math.max(this.lagS, 2 * shown));
   }
