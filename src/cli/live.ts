@@ -148,7 +148,7 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
   const tui =
     opts.tui === true ||
     (opts.tail !== true && opts.json !== true && io.stdout === process.stdout && process.stdout.isTTY === true && process.stdin.isTTY === true);
-  // Made once the service is open: with --output, lines go to that file, and NDJSON carries the sensor's name.
+  // Made once the service is open: with --output, lines go to that file; NDJSON always carries the sensor's name (`host`).
   let out = new LineWriter(io.stdout);
   let renderer = new AlertRenderer(opts.json === true ? 'ndjson' : 'text');
   let service: Service | null = null;
@@ -185,7 +185,7 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
   // The service options' files and ports are opened before capture starts: a mistake is one line, exit 2.
   let engine: Engine | undefined;
   try {
-    service = await Service.open(opts, { engine: () => engine, interfaces: () => capture.stats() }, (text) => message(`netgap: ${sanitize(text)}\n`));
+    service = await Service.open(opts, { engine: () => engine, interfaces: () => capture.stats() }, (text) => message(`netgap: ${sanitize(text)}\n`), true);
   } catch (err) {
     if (err instanceof ServiceSetupError) return fail(err.message, EXIT.USAGE);
     throw err;

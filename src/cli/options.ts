@@ -231,7 +231,7 @@ function addServiceOptions(c: Command): Command {
     .option('--state <file>', 'keep the stations in this file across restarts: read at start, written every --state-interval and at exit')
     .option('--state-interval <seconds>', 'how often --state is written (default 60)', seconds)
     .option('--output <file>', 'write the alert lines and the summary to this file (appended) instead of stdout; SIGHUP opens it again (logrotate)')
-    .option('--sensor <name>', "the `host` of every NDJSON record (default with --output: this host's name)", sensorName);
+    .option('--sensor <name>', "the `host` of every NDJSON record (default: this host's name live, and with --output)", sensorName);
 }
 
 /** Why the service options cannot work together; null when they can. */

@@ -11,6 +11,7 @@ import type { MetricsServer } from '../output/metrics/server';
 import { MetricsListenError, serveMetrics } from '../output/metrics/server';
 import { TextfileWriter } from '../output/metrics/textfile';
 import type { EngineState } from '../detect/state';
+import { sanitize } from '../output/sanitize';
 import { checkWritable, readStateFile, writeStateFileSliced } from './state-file';
 import type { ServiceOptions } from './options';
 import { readPackageVersion } from './version';
@@ -39,6 +40,21 @@ export function pathProblem(err: unknown): string {
   }
 }
 
+/**
+ * The `host` of the records: --sensor, else this machine's name when it is the sensor (`live`)
+ * or writes the log (--output): a capture read elsewhere was not captured here. The system's
+ * name is printed, so it is made safe as any printed text, then held to what --sensor accepts
+ * (a syslog HOSTNAME: printable ASCII, no space, at most 255 characters), and never empty.
+ */
+export function sensorHost(sensor: string | undefined, own: boolean, name: () => string = hostname): string | undefined {
+  if (sensor !== undefined) return sensor;
+  if (!own) return undefined;
+  const h = sanitize(name())
+    .replace(/[^!-~]/g, '_')
+    .slice(0, 255);
+  return h === '' ? 'localhost' : h;
+}
+
 /** Bad input found before capture starts: one line naming the option and the path or address (exit 2). */
 export class ServiceSetupError extends Error {}
 
@@ -57,7 +73,7 @@ export class Service {
 
   /** Where alert lines and the summary go instead of stdout (--output); null for stdout. */
   output: ReopeningFile | null = null;
-  /** The sensor's name every NDJSON record carries; undefined when not asked for. */
+  /** The sensor's name every NDJSON record carries; undefined when none (`read` without --sensor or --output). */
   host: string | undefined;
 
   private constructor(
@@ -76,9 +92,10 @@ export class Service {
   /**
    * Opens what the options ask for, in the order a mistake is cheapest to report: the address
    * is parsed, the textfile written once (an unwritable path or a missing directory fails here),
-   * then the port bound. Throws ServiceSetupError, having closed whatever it had opened.
+   * then the port bound. Throws ServiceSetupError, having closed whatever it had opened. `live`:
+   * the records are this machine's findings, so they always carry its name.
    */
-  static async open(o: ServiceOptions, sources: ServiceSources, warn: (text: string) => void): Promise<Service> {
+  static async open(o: ServiceOptions, sources: ServiceSources, warn: (text: string) => void, live = false): Promise<Service> {
     let output: ReopeningFile | null = null;
     if (o.output !== undefined) {
       try {
@@ -95,7 +112,7 @@ export class Service {
       throw err;
     }
     service.output = output;
-    service.host = o.sensor ?? (output !== null ? hostname() : undefined);
+    service.host = sensorHost(o.sensor, live || output !== null);
     return service;
   }
 

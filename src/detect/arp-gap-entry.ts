@@ -53,8 +53,15 @@ export class ArpGapEntry implements TimerOwner {
   timerDue = Infinity;
   /** Packet time of its last ARP on this VLAN. */
   lastArpS = 0;
+  /**
+   * What its deadlines and its age count from: its last ARP, or a later live restart (the clock's
+   * `watchedFromS`), the latest time it may have ARPed unseen; so no alert rests on unwatched time.
+   */
+  sinceS = 0;
   /** Frames (ARP excluded) it sent on this VLAN since that ARP. */
   framesSinceArp = 0;
+  /** `framesSinceArp` at `sinceS`: only frames beyond it were sent after every ARP it may have sent. */
+  framesAtSince = 0;
   phase: Phase = PHASE.OK;
   warnings = 0;
   expiries = 0;
@@ -85,6 +92,7 @@ export class ArpGapEntry implements TimerOwner {
     this.station = station;
     this.vlan = vlan;
     this.lastArpS = arpS;
+    this.sinceS = arpS;
   }
 
   /**
@@ -99,7 +107,9 @@ export class ArpGapEntry implements TimerOwner {
     this.timerSeq = 0;
     this.timerDue = Infinity;
     this.lastArpS = arpS;
+    this.sinceS = arpS;
     this.framesSinceArp = 0;
+    this.framesAtSince = 0;
     this.phase = PHASE.OK;
     this.warnings = 0;
     this.expiries = 0;
@@ -122,8 +132,8 @@ export class ArpGapEntry implements TimerOwner {
 
   status(t: number, o: ArpGapOptions): ArpGapStatus {
     if (this.phase === PHASE.EXPIRED) return 'expired';
-    if (t < this.lastArpS + o.arpWarnS) return 'ok';
-    if (this.framesSinceArp > 0 && t <= this.lastArpS + o.arpThresholdS) return 'warning';
+    if (t < this.sinceS + o.arpWarnS) return 'ok';
+    if (this.framesSinceArp > this.framesAtSince && t <= this.sinceS + o.arpThresholdS) return 'warning';
     return 'silent';
   }
 }

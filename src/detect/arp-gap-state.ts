@@ -39,6 +39,8 @@ export function entryToState(e: ArpGapEntry): ArpGapEntryState {
     talk,
     talkCount: e.talkCount,
     syn,
+    // Only after a live restart that came after its last ARP: a plain file stays as it was.
+    ...(e.sinceS !== e.lastArpS ? { sinceS: e.sinceS, framesAtSince: e.framesAtSince } : {}),
   };
 }
 
@@ -46,6 +48,11 @@ export function entryToState(e: ArpGapEntry): ArpGapEntryState {
 export function entryFromState(detector: ArpGapDetector, st: GapStation, s: ArpGapEntryState): ArpGapEntry {
   const e = new ArpGapEntry(detector, st, s.vlan, s.lastArpS);
   e.framesSinceArp = s.framesSinceArp;
+  // A later restart never comes before the ARP; a file without them had none.
+  if (s.sinceS !== undefined && s.sinceS > e.lastArpS) {
+    e.sinceS = s.sinceS;
+    e.framesAtSince = Math.min(s.framesAtSince ?? s.framesSinceArp, s.framesSinceArp);
+  }
   e.phase = s.phase as Phase;
   e.warnings = s.warnings;
   e.expiries = s.expiries;

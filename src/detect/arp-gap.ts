@@ -48,6 +48,15 @@ import type { ArpGapEntryState } from './state';
  * failure looks like; dropping the alert would hide the real case, and the field lets the reader
  * weigh a paused capture.
  *
+ * Restarts. After a live restart from a state file (`--state`), a station whose last ARP came
+ * before the restart may have ARPed while netgap was not running: its true last ARP lies anywhere
+ * from the one seen to the restart. Its deadlines then count from the restart (`sinceS`), and
+ * only frames sent after it count as talking, so no warning or expiry rests on unwatched time;
+ * when one is raised it gives the last ARP seen (`gap_s`, `last_arp_ts`) and `unwatched_s`. A
+ * warning or expiry raised before the stop stands (no second one), and an ARP after the restart
+ * recovers it with the gap since the ARP seen. Its age for the summary, the dashboard and the
+ * metrics counts from `sinceS` too. A file read in parts has no restart: nothing moves.
+ *
  * Cause, from evidence only (issue 17): see arp-gap-cause.ts.
  */
 
@@ -65,7 +74,7 @@ export const ARP_GAP_EXTRA_PER_STATION = 0.25;
 
 export interface ArpGapView {
   status: ArpGapStatus;
-  /** Seconds since its most recent ARP (on any VLAN) at the time asked. */
+  /** Seconds since its most recent ARP (on any VLAN) at the time asked; after a live restart, at most since the restart (what netgap watched). */
   arp_age_s: number;
   warnings: number;
   expiries: number;
@@ -116,14 +125,17 @@ export class ArpGapDetector {
       e.lastVlan = vlan;
     } else {
       e.lastVlan = vlan;
-      if (e.framesSinceArp > 0) {
-        // A gap it talked in: part of its cadence, which the recovery below may already cite.
+      // A gap it talked in is part of its cadence, which the recovery below may already cite;
+      // not one that spans a restart, which may hold ARPs netgap did not see.
+      if (e.framesSinceArp > 0 && e.sinceS === e.lastArpS) {
         const ring = (e.talk ??= new Float64Array(TALK_RING));
         ring[e.talkCount++ % TALK_RING] = t - e.lastArpS;
       }
       if (e.phase !== PHASE.OK) this.recovered(e, t);
       e.lastArpS = t;
+      e.sinceS = t;
       e.framesSinceArp = 0;
+      e.framesAtSince = 0;
       e.phase = PHASE.OK;
       if (e.syn !== null) e.syn.count = 0;
       // The deadline is armed again by the next frame (see onFrame).
@@ -137,24 +149,40 @@ export class ArpGapDetector {
     if (e === undefined) return; // never ARPed (on this VLAN, with perVlan): its age is unknown
     const t = this.clock.now;
     e.lastVlan = d.vlan;
-    // The warning deadline is armed by the first frame since the ARP, not by the ARP, so that a
-    // flood of MACs that each send one ARP arms no timer; a deadline already reached is this
-    // frame's to act on, below.
-    const warnAt = e.lastArpS + this.opts.arpWarnS;
-    if (e.framesSinceArp++ === 0 && t < warnAt) this.clock.timers.arm(e, warnAt);
+    // The warning deadline is armed by the first frame since the ARP (or the restart), not by the
+    // ARP, so that a flood of MACs that each send one ARP arms no timer; a deadline already
+    // reached is this frame's to act on, below.
+    const warnAt = e.sinceS + this.opts.arpWarnS;
+    if (e.framesSinceArp++ === e.framesAtSince && t < warnAt) this.clock.timers.arm(e, warnAt);
     // What-if: the oldest its ARP has been while it still sent.
-    if (t - e.lastArpS > e.maxTalkAgeS) e.maxTalkAgeS = t - e.lastArpS;
+    if (t - e.sinceS > e.maxTalkAgeS) e.maxTalkAgeS = t - e.sinceS;
     if (d.l4 === L4.TCP && (d.tcpFlags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN && d.ip4Dst >= 0) {
       (e.syn ??= new SynRing()).record(d, this.clock);
     }
     if (e.phase === PHASE.EXPIRED) return;
-    if (t > e.lastArpS + this.opts.arpThresholdS) this.expired(e, t);
+    if (t > e.sinceS + this.opts.arpThresholdS) this.expired(e, t);
     else if (e.phase === PHASE.OK && t >= warnAt) this.warning(e, t);
   }
 
   /** The warning deadline of `e` was reached at `t` (from the packet clock). */
   warnTimer(e: ArpGapEntry, t: number): void {
-    if (e.phase === PHASE.OK && e.framesSinceArp > 0) this.warning(e, t);
+    if (e.phase === PHASE.OK && e.framesSinceArp > e.framesAtSince) this.warning(e, t);
+  }
+
+  /**
+   * Rare: netgap was not running until the clock's `watchedFromS` (a live restart): the station
+   * may have ARPed then, so its deadlines count from there, and its frames from before do not
+   * count as talking since its last ARP. Its phase stays: what was raised was watched.
+   */
+  restarted(st: GapStation): void {
+    const from = this.clock.watchedFromS;
+    for (const e of st.arpGap) {
+      if (!(e.sinceS < from)) continue;
+      e.sinceS = from;
+      e.framesAtSince = e.framesSinceArp;
+      // Armed again by its next frame (onFrame).
+      this.clock.timers.disarm(e);
+    }
   }
 
   /** The station is being dropped (table eviction): drop its timers with it, and keep its entries for reuse. */
@@ -178,7 +206,7 @@ export class ArpGapDetector {
     for (const e of st.arpGap) {
       const s = e.status(t, this.opts);
       if (STATUS_RANK[s] > STATUS_RANK[v.status]) v.status = s;
-      v.arp_age_s = Math.min(v.arp_age_s, t - e.lastArpS);
+      v.arp_age_s = Math.min(v.arp_age_s, t - e.sinceS);
       if (e.maxTalkAgeS >= 0 && !(e.maxTalkAgeS <= (v.max_talk_age_s ?? -1))) v.max_talk_age_s = e.maxTalkAgeS;
       v.warnings += e.warnings;
       v.expiries += e.expiries;
@@ -208,8 +236,8 @@ export class ArpGapDetector {
       }
       const e = entryFromState(this, st, s);
       st.addArpGapEntry(e);
-      const warnAt = e.lastArpS + this.opts.arpWarnS;
-      if (e.phase === PHASE.OK && e.framesSinceArp > 0 && this.clock.now < warnAt) this.clock.timers.arm(e, warnAt);
+      const warnAt = e.sinceS + this.opts.arpWarnS;
+      if (e.phase === PHASE.OK && e.framesSinceArp > e.framesAtSince && this.clock.now < warnAt) this.clock.timers.arm(e, warnAt);
     }
   }
 
@@ -237,6 +265,7 @@ export class ArpGapDetector {
       kind: 'arp-gap-recovered',
       mac: formatMac(e.station.mac),
       ...this.gapFields(e, t, cause),
+      // Of the gap seen, as gap_s (unwatched_s says how much of it netgap did not watch).
       past_threshold_s: Math.max(0, t - (e.lastArpS + this.opts.arpThresholdS)),
       expired: e.phase === PHASE.EXPIRED,
     };
@@ -275,8 +304,8 @@ export class ArpGapDetector {
     }
     const hole = this.clock.holeStartS;
     if (hole >= e.lastArpS && hole < a.ts) a.capture_hole_s = this.clock.holeS;
-    const away = this.clock.unwatchedStartS;
-    if (away >= e.lastArpS && away < a.ts) a.unwatched_s = this.clock.unwatchedS;
+    const away = this.clock.unwatchedWithin(e.lastArpS, a.ts);
+    if (away > 0) a.unwatched_s = away;
     return a;
   }
 }

@@ -109,6 +109,10 @@ export class Engine {
     this.responses = new ResponseMatcher(o, this.clock, this.blackout, sink);
     this.stationEvents = new StationEventDetector(o, this.clock, sink);
     this.captureHealth = new CaptureHealthDetector(o, sink);
+    // A live restart (clock.markRestart): every station's deadlines count from it (arp-gap.ts).
+    this.clock.onRestart = () => {
+      for (const st of this.stations.byMac.values()) this.arpGap.restarted(st);
+    };
   }
 
   /** Hot path: decode one frame into the reused DecodedFrame and run the detectors on it. */
@@ -225,8 +229,8 @@ export class Engine {
   }
 
   /**
-   * What a restart needs (`--state`): the clock and the station table with each station's
-   * ARP-gap entries, as plain JSON-safe data (detect/state.ts).
+   * What a restart needs (`--state`): the clock, the station table with each station's ARP-gap
+   * entries, the address table and the announcers, as plain JSON-safe data (detect/state.ts).
    */
   toState(): EngineState {
     return { ...this.stateHead(), stations: [...this.stationStates()] };
@@ -240,6 +244,7 @@ export class Engine {
       arpThresholdS: this.options.arpThresholdS,
       clock: this.clock.toState(),
       events: this.stationEvents.toState(),
+      announcers: this.networkChange.toState((mac) => this.stations.get(mac) !== undefined),
     };
   }
 
@@ -260,6 +265,9 @@ export class Engine {
   restore(s: EngineState): number {
     this.clock.restore(s.clock);
     this.stationEvents.restore(s.events);
+    // Blackouts, outages being watched and requests waiting for answers are not kept: each is
+    // measured from the send times of requests, and those sent while netgap was down are unseen.
+    this.networkChange.restore(s.announcers ?? []);
     const rows = s.stations.slice(-this.options.maxStations);
     let n = 0;
     for (const row of rows) {
@@ -319,7 +327,8 @@ export class Engine {
       ips: st.ips.map(formatIpv4),
       arp_sent: st.arpSent,
       frames: st.frames,
-      max_arp_gap_s: st.arpSent >= 2 ? st.maxArpGapS : null,
+      // None yet also when its only intervals spanned a live restart (stations.ts).
+      max_arp_gap_s: st.arpSent >= 2 && Number.isFinite(st.maxArpGapS) ? st.maxArpGapS : null,
       first_seen: st.firstSeenS,
       last_seen: st.lastSeenS,
       first_arp_ts: st.firstArpTs,

@@ -8,6 +8,8 @@ import { ICMPV6_TYPE } from '../decode/icmpv6';
 import type { AlertSink, MarkerKind, NetworkChangeAlert } from './alerts';
 import type { PacketClock } from './clock';
 import { KeyIndex } from './key-index';
+import type { AnnouncerState } from './state';
+import { loaded, stored } from './state';
 
 /*
  * What a moved or reconnected guest sends: a Linux guest announces itself with a gratuitous ARP
@@ -26,7 +28,11 @@ import { KeyIndex } from './key-index';
  * address it announces answered requests). A capture that starts mid-way cannot tell a booting
  * guest or a gateway's routine refresh from a move, and a moved guest has been talking before.
  * Nor is a quiet that contains a capture hole (clock.ts) evidence: the announcements may be the
- * frames missing from the capture.
+ * frames missing from the capture. After a live restart from a state file the announcers are
+ * restored, and a MAC's quiet counts from the restart at most, as the ARP gap does: it may have
+ * announced while netgap was not running. So a gateway's routine refresh raises nothing after a
+ * restart; a real change of a MAC that announced before the stop is raised only once it has
+ * been quiet `announceQuietS` of watched time.
  *
  * The blackout detector asks for the latest burst of a MAC (announcements less than
  * MARKER_BURST_GAP_S apart) to find a marker near the start of a blackout.
@@ -118,7 +124,9 @@ export class NetworkChangeDetector {
       index.touch(id);
     }
     const a = this.pool[id]!;
-    const change = fresh ? this.known(this.mac, this.ip4, d.buf, this.ip6Off) : t - a.lastS >= this.opts.announceQuietS && this.clock.holeStartS < a.lastS;
+    // Quiet since its last announcement, or since a restart after it (it may have announced unseen).
+    const quietFrom = a.lastS > this.clock.watchedFromS ? a.lastS : this.clock.watchedFromS;
+    const change = fresh ? this.known(this.mac, this.ip4, d.buf, this.ip6Off) : t - quietFrom >= this.opts.announceQuietS && this.clock.holeStartS < a.lastS;
     if (t - a.lastS > MARKER_BURST_GAP_S) {
       a.burstFirstS = t;
       a.burstKind = this.kind;
@@ -131,6 +139,35 @@ export class NetworkChangeDetector {
   announcer(mac: number): Announcer | undefined {
     const id = this.index.lookup(mac);
     return id < 0 ? undefined : this.pool[id];
+  }
+
+  /**
+   * The announcers that `keep` names, as a state file keeps them, least recently used first
+   * (detect/state.ts). The engine keeps those of its stations: only a known MAC's first
+   * announcement after a restart would raise a change, and so the file stays bounded by the
+   * station table.
+   */
+  toState(keep: (mac: number) => boolean): AnnouncerState[] {
+    const out: AnnouncerState[] = [];
+    for (let id = this.index.oldest(); id >= 0; id = this.index.newer(id)) {
+      const a = this.pool[id]!;
+      if (!keep(a.mac)) continue;
+      out.push({ mac: a.mac, lastS: stored(a.lastS), burstFirstS: stored(a.burstFirstS), burstKind: a.burstKind });
+    }
+    return out;
+  }
+
+  /** Rare, before any frame: the announcers from a state file (a smaller cap keeps the most recently used). */
+  restore(s: readonly AnnouncerState[]): void {
+    for (const r of s.slice(-this.index.capacity)) {
+      if (this.index.lookup(r.mac) >= 0) continue;
+      const id = this.index.insert(r.mac);
+      const a = (this.pool[id] ??= new Announcer());
+      a.mac = r.mac;
+      a.lastS = loaded(r.lastS, -Infinity);
+      a.burstFirstS = loaded(r.burstFirstS, -Infinity);
+      a.burstKind = r.burstKind;
+    }
   }
 
   /**

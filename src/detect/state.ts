@@ -8,7 +8,12 @@
  * whole (`checkEngineState`), never half-restored.
  */
 
-/** Bumped when a field changes meaning; a file of a later version is set aside, not guessed at. */
+/**
+ * Bumped when a field changes meaning; a file of a later version is set aside, not guessed at.
+ * Optional fields (marked "since 2.1" below, a label only: the file still says 2) extend version 2:
+ * a reader that predates them ignores them, and a file without them is read as before, so a
+ * version-2 file of any age restores, and an upgrade keeps the stations.
+ */
 export const STATE_VERSION = 2;
 /** Names the file's kind, so that a foreign JSON file is not taken for state. */
 export const STATE_FORMAT = 'netgap-state';
@@ -30,6 +35,8 @@ export interface ClockState {
   holeStartS: StoredNumber;
   holeS: number;
   tsBackwards: number;
+  /** Since 2.1: the latest spans netgap was not running (live restarts), as [start, length] pairs, oldest first. */
+  unwatched?: number[];
 }
 
 /** One ARP-gap entry (a station on one VLAN). */
@@ -52,6 +59,9 @@ export interface ArpGapEntryState {
   talkCount: number;
   /** The recent connection attempts (next hop, peer, source port, destination port, time), oldest first, and how many were recorded. */
   syn: { hop: number[]; peer: number[]; port: number[]; dport: number[]; time: number[]; count: number } | null;
+  /** Since 2.1, only when a live restart came after its last ARP: what its deadlines count from (the restart), and its frames then. */
+  sinceS?: number;
+  framesAtSince?: number;
 }
 
 /** One IPv4 address of station-events' table: the MACs that claimed it and its rate limits per kind. */
@@ -68,6 +78,15 @@ export interface StationEventsState {
   startS: StoredNumber;
   addresses: AddressState[];
   mismatch: { mac: number; lastS: StoredNumber; suppressed: number }[];
+}
+
+/** One announcing MAC of the network-change detector (since 2.1): its latest announcement and burst. */
+export interface AnnouncerState {
+  mac: number;
+  lastS: StoredNumber;
+  burstFirstS: StoredNumber;
+  /** Index into the marker kinds (gratuitous-arp, arp-probe, rarp, unsolicited-na). */
+  burstKind: number;
 }
 
 export interface StationState {
@@ -97,6 +116,8 @@ export interface EngineState {
   clock: ClockState;
   /** Station-events' address table (changed-mac, flip-flop, new-station). */
   events: StationEventsState;
+  /** Since 2.1: the network-change detector's announcers, least recently used first. */
+  announcers?: AnnouncerState[];
   /** In order of first ARP; last, so that a writer can stream them. */
   stations: StationState[];
 }
@@ -110,6 +131,7 @@ function checkEntry(e: unknown): boolean {
   const o = e as Record<string, unknown>;
   for (const k of ['vlan', 'lastArpS', 'framesSinceArp', 'warnings', 'expiries', 'lastVlan', 'maxTalkAgeS', 'talkCount']) if (!isNum(o[k])) return false;
   if (!isStored(o.causeS) || !isNums(o.talk)) return false;
+  if ((o.sinceS !== undefined && !isNum(o.sinceS)) || (o.framesAtSince !== undefined && !isNum(o.framesAtSince))) return false;
   if (o.phase !== 0 && o.phase !== 1 && o.phase !== 2) return false;
   if (o.cause !== null && o.cause !== 'tcp-syn-refresh' && o.cause !== 'long-arp-cache' && o.cause !== 'unknown') return false;
   if (o.syn === null) return true;
@@ -142,6 +164,14 @@ function checkStation(st: unknown): boolean {
   return typeof o.referenced === 'boolean' && isNums(o.vlans) && isNums(o.ips) && isNums(o.intervals) && Array.isArray(o.arpGap) && o.arpGap.every(checkEntry);
 }
 
+function checkAnnouncer(a: unknown): boolean {
+  if (typeof a !== 'object' || a === null) return false;
+  const o = a as Record<string, unknown>;
+  return (
+    isNum(o.mac) && isStored(o.lastS) && isStored(o.burstFirstS) && isNum(o.burstKind) && Number.isInteger(o.burstKind) && o.burstKind >= 0 && o.burstKind < 4
+  );
+}
+
 function checkMismatch(m: unknown): boolean {
   if (typeof m !== 'object' || m === null) return false;
   const o = m as Record<string, unknown>;
@@ -162,6 +192,8 @@ export function checkEngineState(data: unknown): string | null {
   const c = o.clock as Record<string, unknown> | undefined;
   if (typeof c !== 'object' || c === null || !isStored(c.now) || !isStored(c.lastFrameS) || !isStored(c.holeStartS) || !isNum(c.holeS) || !isNum(c.tsBackwards))
     return 'damaged (clock)';
+  if (c.unwatched !== undefined && !(isNums(c.unwatched) && c.unwatched.length % 2 === 0)) return 'damaged (clock)';
+  if (o.announcers !== undefined && !(Array.isArray(o.announcers) && o.announcers.every(checkAnnouncer))) return 'damaged (announcers)';
   if (!isNum(o.arpThresholdS) || !Array.isArray(o.stations)) return 'damaged';
   const ev = o.events as Record<string, unknown> | undefined;
   if (

@@ -183,12 +183,13 @@ export class Station {
   }
 
   /** Hot path: an ARP frame (its own timestamp is `d.ts`). */
-  noteArp(d: DecodedFrame): void {
+  noteArp(d: DecodedFrame, clock: PacketClock): void {
     const frameTs = d.ts;
     this.arpSent++;
     if (this.arpSent === 1) {
       this.firstArpTs = frameTs;
-    } else {
+    } else if (!(this.lastArpTs < clock.watchedFromS)) {
+      // An interval across a live restart is not one: it may hold ARPs netgap did not see.
       const gap = frameTs - this.lastArpTs;
       if (gap > this.maxArpGapS) this.maxArpGapS = gap;
       this.intervals ??= new Float32Array(ARP_INTERVAL_RING);
@@ -299,7 +300,7 @@ export class StationTable {
       st.lastSeenS = this.clock.now;
     }
     st.noteVlan(d.vlan);
-    st.noteArp(d);
+    st.noteArp(d, this.clock);
     return st;
   }
 

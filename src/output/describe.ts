@@ -147,11 +147,21 @@ export function arpGapAdvice(cause: ArpGapCause, a: GapEvidence): string {
   return unknownAdvice(a);
 }
 
+/**
+ * A gap that spans a restart (`--state`): the ARP seen is the last one netgap saw, and the
+ * deadline was counted from the restart, since the station may have ARPed while netgap was down.
+ */
+function unwatched(a: { unwatched_s?: number }, raised: boolean): string {
+  if (a.unwatched_s === undefined) return '';
+  const since = raised ? ', so this counts from when it started again, and its ARP is at least that old' : '';
+  return ` netgap was not running for ${secs(a.unwatched_s)} of this gap, when it may have ARPed unseen${since}.`;
+}
+
 function warning(a: ArpGapWarningAlert): Description {
   return {
     message:
       `${who(a)} has sent ${a.frames_since_arp} frame(s) since its last ARP ${secs(a.gap_s)} ago; ` +
-      `a bridge that learns from ARP forgets it at ${secs(a.threshold_s)}.`,
+      `a bridge that learns from ARP forgets it at ${secs(a.threshold_s)}.${unwatched(a, true)}`,
     advice: arpGapAdvice(a.cause, a),
   };
 }
@@ -160,7 +170,7 @@ function expired(a: ArpGapExpiredAlert): Description {
   return {
     message:
       `${who(a)} sent a frame ${secs(a.gap_s)} after its last ARP, past the ${secs(a.threshold_s)} ` +
-      'a bridge that learns from ARP (Hyper-V on a wireless vSwitch) keeps its entry: its traffic is at risk of being dropped.',
+      `a bridge that learns from ARP (Hyper-V on a wireless vSwitch) keeps its entry: its traffic is at risk of being dropped.${unwatched(a, true)}`,
     advice: arpGapAdvice(a.cause, a),
   };
 }
@@ -172,7 +182,7 @@ function recovered(a: ArpGapRecoveredAlert): Description {
       ? ' It sent nothing past the threshold, so nothing was at risk.'
       : '';
   return {
-    message: `${who(a)} sent ARP again after ${secs(a.gap_s)}, with ${a.frames_since_arp} frame(s) sent in between.${past}`,
+    message: `${who(a)} sent ARP again after ${secs(a.gap_s)}, with ${a.frames_since_arp} frame(s) sent in between.${past}${unwatched(a, false)}`,
     // A station that was silent past the threshold lost nothing: no change to advise.
     advice: a.expired ? arpGapAdvice(a.cause, a) : '',
   };

@@ -1,7 +1,7 @@
 // Packet clock: timers fire at their own deadlines, time never goes back, ticks see silence, holes are remembered.
 
 import { describe, expect, it } from 'vitest';
-import { PacketClock } from '../../src/detect/clock';
+import { PacketClock, UNWATCHED_SPANS } from '../../src/detect/clock';
 import type { TimerOwner } from '../../src/detect/timer-queue';
 
 /** A timer that records when it fired and what the clock said then. */
@@ -104,5 +104,48 @@ describe('PacketClock', () => {
     expect([c.holeStartS, c.holeS]).toEqual([300, 700.5]);
     c.advance(1400);
     expect([c.holeStartS, c.holeS]).toEqual([1000.5, 399.5]);
+  });
+
+  it('records a live restart as a span not watched, tells its listener before any timer fires, and keeps the latest spans only', () => {
+    const c = new PacketClock(300);
+    const log: [string, number, number][] = [];
+    c.advance(1000);
+    const restore = (): PacketClock => {
+      const d = new PacketClock(300);
+      d.restore(c.toState());
+      return d;
+    };
+    const d = restore();
+    d.timers.arm(new Probe('due-while-away', log, d), 1100);
+    d.onRestart = () => log.push(['restart', d.watchedFromS, d.now]);
+    d.markRestart();
+    d.tick(1200);
+    expect(log).toEqual([
+      ['restart', 1200, 1000],
+      ['due-while-away', 1100, 1100],
+    ]);
+    expect(d.unwatchedWithin(900, 1300)).toBe(200);
+    expect([d.unwatchedStartS, d.unwatchedS]).toEqual([1000, 200]);
+    expect(d.unwatchedWithin(1001, 1300)).toBe(0);
+    // Time away is no capture hole.
+    d.advance(1250);
+    expect(d.holeS).toBe(0);
+    // A restart of no time is none.
+    const e = restore();
+    e.markRestart();
+    e.advance(1000);
+    expect(e.toState().unwatched).toBeUndefined();
+    expect(e.watchedFromS).toBe(-Infinity);
+    // Many restarts: the latest UNWATCHED_SPANS, carried through the state.
+    let f = restore();
+    for (let k = 1; k <= UNWATCHED_SPANS + 4; k++) {
+      f.markRestart();
+      f.tick(1000 + k * 10);
+      const g = new PacketClock(300);
+      g.restore(JSON.parse(JSON.stringify(f.toState())));
+      f = g;
+    }
+    expect(f.toState().unwatched).toHaveLength(2 * UNWATCHED_SPANS);
+    expect(f.watchedFromS).toBe(1000 + (UNWATCHED_SPANS + 4) * 10);
   });
 });

@@ -144,6 +144,14 @@ describe('engine state', () => {
     const bad = through(good);
     (bad.stations[1] as unknown as Record<string, unknown>).arpGap = [{ vlan: 20 }];
     expect(checkEngineState(bad)).toBe('damaged (station 1)');
+    // Version 2's optional fields: absent (a file written before them) is fine, damaged is named.
+    const { announcers: _, ...older } = good;
+    expect(checkEngineState(older)).toBeNull();
+    expect(checkEngineState({ ...good, clock: { ...good.clock, unwatched: [T0] } })).toBe('damaged (clock)');
+    expect(checkEngineState({ ...good, announcers: [{ mac: 1, lastS: T0, burstFirstS: T0, burstKind: 9 }] })).toBe('damaged (announcers)');
+    const since = through(good);
+    (since.stations[0]!.arpGap[0] as unknown as Record<string, unknown>).sinceS = 'x';
+    expect(checkEngineState(since)).toBe('damaged (station 0)');
   });
 
   it('after a live restart, an alert whose gap spans it says how long netgap was away (unwatched_s); one that does not, does not', () => {
@@ -154,13 +162,13 @@ describe('engine state', () => {
     const { engine: e, alerts } = engine();
     e.restore(through(a.state));
     e.clock.markRestart();
-    e.handleDecoded(udp(GUEST), T0 + 160); // away 60 s; the warning timer (T0 + 240) has not fallen yet
+    e.handleDecoded(udp(GUEST), T0 + 160); // away 60 s: it may have ARPed then, so its warning counts from T0 + 160
     e.handleDecoded(udp(GUEST), T0 + 250);
     e.handleDecoded(arp(OTHER, ip('198.51.100.12')), T0 + 251);
     e.handleDecoded(udp(OTHER), T0 + 600);
-    expect(alerts.map((x) => [x.kind, x.mac, (x as { unwatched_s?: number }).unwatched_s])).toEqual([
-      ['arp-gap-warning', '00:15:5d:0a:00:01', 60],
-      ['arp-gap-expired', '00:15:5d:0a:00:02', undefined],
+    expect(alerts.map((x) => [x.kind, x.mac, x.ts - T0, (x as { unwatched_s?: number }).unwatched_s])).toEqual([
+      ['arp-gap-warning', '00:15:5d:0a:00:01', 400, 60],
+      ['arp-gap-expired', '00:15:5d:0a:00:02', 600, undefined],
     ]);
   });
 

@@ -63,7 +63,10 @@ describe.skipIf(skip !== null).each(ENGINES)('netgap live in a namespace lab (%s
     expect(exit.code, run.stderr).toBe(0);
 
     const live = run.alerts();
-    const offline = readJson(copy, GAP);
+    // Live records always carry the sensor's name; `read` of the copy does when given it.
+    const host = run.summary().host;
+    expect(typeof host === 'string' && host !== '').toBe(true);
+    const offline = readJson(copy, [...GAP, '--sensor', host as string]);
     const summary = offline.find((r) => r.type === 'summary')!;
     const lastFrame = summary.last_ts as number;
     expect(run.summary().packets).toBe(summary.packets);

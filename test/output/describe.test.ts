@@ -27,6 +27,15 @@ group('describe', () => {
     expect(advice).toContain('240');
   });
 
+  it('says when netgap was not running during the gap, and that a warning or expiry counted from its restart', () => {
+    expect(describe(expired).message).not.toContain('not running');
+    const after = describe({ ...expired, gap_s: 701, unwatched_s: 200 }).message;
+    expect(after).toContain('701.0 s after its last ARP');
+    expect(after).toContain('netgap was not running for 200.0 s of this gap, when it may have ARPed unseen, so this counts from when it started again');
+    const rec: ArpGapRecoveredAlert = { ...expired, kind: 'arp-gap-recovered', severity: 'info', past_threshold_s: 102, expired: false, unwatched_s: 140 };
+    expect(describe(rec).message).toMatch(/netgap was not running for 140\.0 s of this gap, when it may have ARPed unseen\.$/);
+  });
+
   it('advises stopping the SYNs or a netsh basereachabletime below the SYN interval for tcp-syn-refresh', () => {
     const { advice } = describe({
       ...expired,

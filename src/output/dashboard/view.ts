@@ -296,7 +296,7 @@ export function detailLines(
     `IP ${safe(text.ips.join(', ') || '-')}   VLAN ${safe(text.vlans || '-')}   state ${open}${g.status}${close}   cause ${g.cause ?? '-'}`,
     `ARP age ${g.arp_age_s.toFixed(1)} s of ${opts.arpThresholdS} s ${ageBar(g.arp_age_s, opts.arpWarnS, opts.arpThresholdS, 20, g.status === 'silent')}   warnings ${g.warnings}   expiries ${g.expiries}`,
     `ARPs ${st.arpSent}   frames ${st.frames}   median interval ${shortDuration(median(st.recentArpIntervals()))}   ` +
-      `max gap ${st.arpSent >= 2 ? `${st.maxArpGapS.toFixed(1)} s` : '-'}`,
+      `max gap ${st.arpSent >= 2 && Number.isFinite(st.maxArpGapS) ? `${st.maxArpGapS.toFixed(1)} s` : '-'}`,
     `first ARP ${time(st.firstArpTs)}   last ARP ${time(st.lastArpTs)}   last frame ${time(st.lastSeenS)}` +
       (g.max_talk_age_s !== null ? `   talked up to ${g.max_talk_age_s.toFixed(1)} s after an ARP` : ''),
     '',

@@ -74,6 +74,24 @@ describe('NetgapMetrics', () => {
     expect(text).toMatch(/^nodejs_heap_size_used_bytes /m);
   });
 
+  it('after a live restart claims no ARP age netgap did not watch: ages and states count from the restart', async () => {
+    const first = engine();
+    first.engine.handleDecoded(arp(GUEST, GUEST_IP), T0);
+    for (let t = 10; t <= 200; t += 10) first.engine.handleDecoded(udp(GUEST), T0 + t);
+    const state = JSON.parse(JSON.stringify(first.engine.toState())) as ReturnType<typeof first.engine.toState>;
+    const { engine: e, alerts } = engine();
+    e.restore(state);
+    e.clock.markRestart();
+    e.tick(T0 + 1000); // away 800 s: the station may have ARPed then
+    e.handleDecoded(udp(GUEST), T0 + 1100);
+    const metrics = new NetgapMetrics({ version: '1', stations: 4, engine: () => e });
+    const text = await metrics.scrape();
+    expect(alerts).toEqual([]);
+    expect(value(text, 'netgap_arp_age_max_seconds')).toBe(100);
+    expect(value(text, 'netgap_stations{state="ok"}')).toBe(1);
+    expect(value(text, 'netgap_stations{state="expired"}')).toBe(0);
+  });
+
   it('counts alerts by kind and severity, every kind present from the start at 0', async () => {
     const { metrics } = scenario();
     const text = await metrics.scrape();
