@@ -1,4 +1,4 @@
-// `netgap deploy ...`: prints the files a service deployment needs (Prometheus rules, an Alertmanager route, rsyslog, a systemd unit), shipped inside the package.
+// `netgap deploy ...`: prints the files a service deployment needs (Prometheus rules, an Alertmanager route, rsyslog, logrotate, a systemd unit, a WinSW service), shipped inside the package.
 
 import { type Command, InvalidArgumentError } from 'commander';
 
@@ -15,6 +15,23 @@ function plain(what: string): (text: string) => string {
 function absolutePath(text: string): string {
   plain('an absolute path')(text);
   if (!text.startsWith('/')) throw new InvalidArgumentError('expected an absolute path');
+  return text;
+}
+
+/** A Windows path as a service configuration holds it: drive-absolute or UNC, printable, no quotes. */
+function windowsPath(text: string): string {
+  if (!/^([A-Za-z]:\\|\\\\)[ -!#-~]*$/.test(text))
+    throw new InvalidArgumentError('expected an absolute Windows path (C:\\... or \\\\server\\...), printable, without quotes');
+  return text;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  if (!/^[ -!#-~]+$/.test(value)) throw new InvalidArgumentError('expected a device name (printable, without quotes)');
+  return [...previous, value];
+}
+
+function account(text: string): 'LocalService' | 'LocalSystem' {
+  if (text !== 'LocalService' && text !== 'LocalSystem') throw new InvalidArgumentError('expected LocalService or LocalSystem');
   return text;
 }
 
@@ -44,7 +61,9 @@ function print(text: string): void {
 export function addDeployCommand(program: Command): void {
   const deploy = program
     .command('deploy')
-    .description('print a file for running netgap as a service: Prometheus rules, an Alertmanager route, rsyslog forwarding, a systemd unit');
+    .description(
+      'print a file for running netgap as a service: Prometheus rules, an Alertmanager route, rsyslog forwarding, logrotate, a systemd unit, a WinSW Windows service',
+    );
 
   deploy
     .command('prometheus-rules')
@@ -69,8 +88,28 @@ export function addDeployCommand(program: Command): void {
     .action(async (o: { file?: string; target?: string; port?: number }) => print((await import('../deploy/rsyslog')).rsyslogConfig(o)));
 
   deploy
+    .command('logrotate')
+    .description("logrotate configuration for the unit's NDJSON alert log (--output): rotated weekly, netgap reopens it on reload")
+    .option('--file <path>', 'the file netgap writes', absolutePath)
+    .action(async (o: { file?: string }) => print((await import('../deploy/logrotate')).logrotateConfig(o)));
+
+  deploy
     .command('systemd')
     .description('a hardened systemd unit for `netgap live` (unprivileged, CAP_NET_RAW and CAP_NET_ADMIN only)')
     .option('--exec <path>', 'where the netgap command is installed', absolutePath)
     .action(async (o: { exec?: string }) => print((await import('../deploy/systemd')).systemdUnit(o)));
+
+  deploy
+    .command('winsw')
+    .description('a WinSW 2.x configuration that runs `netgap live` as a Windows service (LocalService, restart on failure, Ctrl+C on stop)')
+    .option('-i, --interface <device>', 'an Npcap device from `netgap interfaces`; repeat for several', collect)
+    .option('--node <path>', 'node.exe', windowsPath)
+    .option('--script <path>', "netgap's dist\\cli\\main.js", windowsPath)
+    .option('--dir <path>', 'the folder of the alert log and the state file', windowsPath)
+    .option('--textfile <path>', "windows_exporter's textfile (--metrics-textfile), e.g. in its textfile_inputs", windowsPath)
+    .option('--account <name>', 'LocalService, or LocalSystem where Npcap is restricted to Administrators', account)
+    .action(async (o: { interface?: string[]; node?: string; script?: string; dir?: string; textfile?: string; account?: 'LocalService' | 'LocalSystem' }) => {
+      const { interface: interfaces, ...rest } = o;
+      print((await import('../deploy/winsw')).winswConfig({ interfaces, ...rest }));
+    });
 }

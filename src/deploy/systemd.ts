@@ -9,16 +9,22 @@ export const DEFAULT_EXEC = '/usr/local/bin/netgap';
 
 /**
  * netgap runs as a dynamic unprivileged user with only the two capabilities capture needs: the
- * ambient set passes them to the capture processes netgap starts (and would to dumpcap), which
+ * ambient set passes them to the capture processes netgap starts, dumpcap included, which
  * NoNewPrivileges does not block, unlike file capabilities. V8 writes executable memory, so
- * MemoryDenyWriteExecute stays off.
+ * MemoryDenyWriteExecute stays off. capset is let through the syscall filter because dumpcap
+ * gives up its capabilities with it once the interface is open (it can only ever lower them).
  */
 export function systemdUnit(o: SystemdOptions = {}): string {
   const exec = o.exec ?? DEFAULT_EXEC;
   return `# netgap as a service: \`netgap deploy systemd > /etc/systemd/system/netgap.service\`,
 # interfaces and options in /etc/default/netgap (NETGAP_OPTS="-i br0 --metrics 0.0.0.0:9473"),
 # then: systemctl daemon-reload && systemctl enable --now netgap
-# Check with: systemd-analyze security netgap.service
+# Check with: systemd-analyze security netgap.service; journalctl -u netgap
+# node must be on systemd's PATH (/usr/local/bin, /usr/bin): one under /root or /home (nvm) is not.
+# Where dumpcap is kept for the wireshark group (dpkg-reconfigure wireshark-common: yes), add
+# the group with \`systemctl edit netgap\`: [Service] SupplementaryGroups=wireshark
+# An interface made later (libvirt's virbr0): netgap exits 2, and is started again every 5 s.
+# Alerts: /var/log/netgap/alerts.ndjson; state: /var/lib/netgap/state.json (the dynamic user's).
 [Unit]
 Description=netgap: ARP-refresh gaps and post-migration blackouts on virtual switches
 After=network-online.target
@@ -49,6 +55,7 @@ ProtectHome=yes
 PrivateTmp=yes
 PrivateDevices=yes
 PrivateIPC=yes
+PrivateMounts=yes
 ProtectHostname=yes
 ProtectClock=yes
 ProtectKernelTunables=yes
@@ -71,6 +78,8 @@ RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK AF_PACKET
 SystemCallArchitectures=native
 SystemCallFilter=@system-service
 SystemCallFilter=~@privileged @resources @mount @obsolete @debug @cpu-emulation @reboot @swap @clock @module @raw-io
+# dumpcap drops its capabilities once capturing; refused, it keeps them and logs cap_set_proc() failing.
+SystemCallFilter=capset
 SystemCallErrorNumber=EPERM
 
 [Install]

@@ -1,4 +1,4 @@
-// `netgap deploy ...`: the printed files pass their own tools: promtool (rules and their unit tests), amtool, rsyslogd -N1, systemd-analyze security (<= 3.0).
+// `netgap deploy ...`: the printed files pass their own tools: promtool (rules and their unit tests), amtool, rsyslogd -N1, logrotate -d, systemd-analyze security (<= 3.0).
 
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alertmanagerConfig } from '../../src/deploy/alertmanager';
+import { logrotateConfig } from '../../src/deploy/logrotate';
 import { prometheusRules } from '../../src/deploy/prometheus-rules';
 import { rsyslogConfig } from '../../src/deploy/rsyslog';
 import { systemdUnit } from '../../src/deploy/systemd';
@@ -44,6 +45,7 @@ describe('netgap deploy', () => {
       rsyslogConfig({ file: '/srv/netgap.ndjson', target: 'logs.example', port: 514 }),
     );
     expect(netgap('deploy', 'systemd', '--exec', '/opt/netgap/bin/netgap').stdout).toBe(systemdUnit({ exec: '/opt/netgap/bin/netgap' }));
+    expect(netgap('deploy', 'logrotate', '--file', '/srv/netgap.ndjson').stdout).toBe(logrotateConfig({ file: '/srv/netgap.ndjson' }));
   });
 
   it('refuses a value that would break the file, in one line, exit 2', () => {
@@ -53,6 +55,7 @@ describe('netgap deploy', () => {
       ['rsyslog', '--target', 'a"b'],
       ['rsyslog', '--port', '70000'],
       ['systemd', '--exec', '/usr/bin/net gap'],
+      ['logrotate', '--file', 'alerts.ndjson'],
       ['nginx'],
     ]) {
       const r = netgap('deploy', ...args);
@@ -92,6 +95,16 @@ describe('netgap deploy', () => {
     expect(r.status).toBe(0);
   });
 
+  it.skipIf(missing('logrotate', 'logrotate') !== null)('the logrotate configuration passes `logrotate -d` and rotates the file the unit writes', () => {
+    const file = join(dir, 'logrotate.conf');
+    writeFileSync(file, logrotateConfig());
+    const r = run('logrotate', ['-d', '-s', join(dir, 'logrotate.status'), file]);
+    expect(r.out).not.toMatch(/error/i);
+    expect(r.status).toBe(0);
+    expect(r.out).toContain('rotating pattern: /var/log/netgap/alerts.ndjson');
+    expect(systemdUnit()).toContain('--output /var/log/netgap/alerts.ndjson');
+  });
+
   it.skipIf(missing('systemd-analyze', 'systemd') !== null)(
     'the unit scores 3.0 or less in `systemd-analyze security --offline=true`, unprivileged with two capabilities',
     () => {
@@ -112,6 +125,8 @@ describe('netgap deploy', () => {
         'SystemCallFilter=@system-service',
         'Restart=on-failure',
         'MemoryDenyWriteExecute=no',
+        // dumpcap gives up its capabilities with capset once capturing (test/live/systemd-unit.test.ts).
+        'SystemCallFilter=capset',
       ])
         expect(unit.split('\n')).toContain(line);
       expect(unit).toMatch(/^RestrictAddressFamilies=/m);
