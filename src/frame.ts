@@ -32,7 +32,7 @@ export interface Frame {
   copy: boolean;
   /** pcapng: the interface's if_name from its IDB ('' when none, and for other sources). */
   ifName: string;
-  /** pcapng: the capture says this packet was dropped (epb_verdict, or link-layer errors in epb_flags), so it never arrived. */
+  /** pcapng: the capture says this packet was dropped where this record logged it (epb_verdict, or link-layer errors in epb_flags). */
   dropped: boolean;
 }
 

@@ -2,7 +2,7 @@
 
 import { analyzeTo, type AnalysisSource, type SummaryEvent } from '../analysis';
 import { InputError } from '../capture/input-error';
-import { readCapturesTo } from '../capture/file/source';
+import { type Reading, readCapturesTo } from '../capture/file/source';
 import type { Severity } from '../detect/alerts';
 import type { Engine } from '../detect/engine';
 import { AlertRenderer } from '../output/alert-renderer';
@@ -47,8 +47,9 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = proce
     },
   );
   // The plain cores of the analysis and the reading: `read` loads no RxJS, which costs more start-up than a short capture's analysis.
+  let reading: Reading | undefined;
   const source: AnalysisSource = (input, end) => {
-    const reading = readCapturesTo(files, input.frame, {
+    reading = readCapturesTo(files, input.frame, {
       holdBack: () => out.drained(),
       ...(opts.interfaceFilter !== undefined ? { interfaceFilter: opts.interfaceFilter } : {}),
     });
@@ -94,8 +95,10 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = proce
   }
   await service.close();
   if (failure !== undefined) {
-    // The file name is the user's, and may hold any byte (a file named with ESC[2J clears the screen).
-    io.stderr.write(`netgap: ${sanitize(failure.message)}\n`);
+    // One line per damaged input (the inputs after one were still read). The file name is the
+    // user's, and may hold any byte (a file named with ESC[2J clears the screen).
+    const damaged = reading !== undefined && reading.damaged.length > 0 ? reading.damaged : [failure];
+    for (const err of damaged) io.stderr.write(`netgap: ${sanitize(err.message)}\n`);
     return EXIT.INPUT;
   }
   return opts.failOn !== undefined && worst >= RANK[opts.failOn] ? EXIT.ALERTED : EXIT.OK;

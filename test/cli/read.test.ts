@@ -81,6 +81,48 @@ describe('netgap read', () => {
     expect(JSON.parse(r.stdout.trim())).toMatchObject({ type: 'summary', packets: 0 });
   });
 
+  it('reads the files named after a damaged one: every alert of all of them, one line per damaged file, exit 2', () => {
+    const pcap = readFileSync(XP);
+    const starts = recordStarts(pcap);
+    const [cut1, cut2] = [starts[Math.floor(starts.length / 3)]!, starts[Math.floor((2 * starts.length) / 3)]!];
+    const header = pcap.subarray(0, 24);
+    const dir = mkdtempSync(join(tmpdir(), 'netgap-damaged-'));
+    const part = (name: string, bytes: Buffer): string => {
+      writeFileSync(join(dir, name), bytes);
+      return join(dir, name);
+    };
+    const p1 = pcap.subarray(0, cut1);
+    const p2 = Buffer.concat([header, pcap.subarray(cut1, cut2)]);
+    const p3 = part('p3.pcap', Buffer.concat([header, pcap.subarray(cut2)]));
+    // Trailing garbage after complete gzip data (gzip -d keeps the data and warns): nothing is lost.
+    const garbage = part('p1.pcap.gz', Buffer.concat([gzipSync(p1), Buffer.from('not gzip\n')]));
+    // A cut in the last record of the middle file: the records before it, and the whole third file.
+    const lastOfP2 = recordStarts(p2).at(-1)!;
+    const cutShort = part('p2-cut.pcap', p2.subarray(0, p2.length - 5));
+    const upToCut = part('p2-upto.pcap', p2.subarray(0, lastOfP2));
+    const garbageLine = `netgap: ${garbage}: byte ${p1.length}: trailing garbage after the gzip data ignored (offset in the decompressed stream)`;
+    const escaped = cutShort.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const cutLine = new RegExp(`^netgap: ${escaped}: byte ${lastOfP2}: record claims \\d+ bytes`);
+
+    const g = netgap(['read', '--json', garbage, part('p2.pcap', p2), p3]);
+    expect([g.status, g.stderr]).toEqual([2, `${garbageLine}\n`]);
+    expect(g.stdout).toBe(whole.stdout);
+
+    const c = netgap(['read', '--json', part('p1.pcap', p1), cutShort, p3]);
+    expect(c.status).toBe(2);
+    expect(c.stderr.trim().split('\n')).toHaveLength(1);
+    expect(c.stderr).toMatch(cutLine);
+    expect(c.stdout).toBe(netgap(['read', '--json', join(dir, 'p1.pcap'), upToCut, p3]).stdout);
+
+    const both = netgap(['read', '--json', garbage, cutShort, p3]);
+    expect(both.status).toBe(2);
+    const lines = both.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe(garbageLine);
+    expect(lines[1]).toMatch(cutLine);
+    expect(both.stdout).toBe(c.stdout);
+  });
+
   it('prints a file name holding control bytes escaped: a capture named with ESC[2J cannot clear the screen', { timeout: 30_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'netgap-name-'));
     const hostile = join(dir, 'evil\u001b[2J\u0007.pcap');

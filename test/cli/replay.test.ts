@@ -134,13 +134,53 @@ describe('the inputs of a replay', () => {
   });
 
   it('names the file in an input error, not the stream it was read through, with the same words as netgap read', async () => {
-    const bad = fixture('truncated-linuxsll-arp-at500.pcap');
+    const bad = fixture('corpus/truncated-linuxsll-arp-at500.pcap');
     const expected = await lastValueFrom(analyze((input) => readCaptures([bad], input.frame))).catch((e: unknown) => e);
     const got = await replay([bad], 0).events.catch((e: unknown) => e);
     expect(got).toBeInstanceOf(InputError);
     expect((got as InputError).message).toBe((expected as InputError).message);
     const missing = await replay([join(FIXTURES, 'no-such.pcap')], 5).events.catch((e: unknown) => e);
     expect((missing as InputError).message).toBe(`${join(FIXTURES, 'no-such.pcap')}: byte 0: cannot open: no such file`);
+  });
+  it('replays the files named after a damaged one, and errors with the damage at the end, as netgap read does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netgap-replay-'));
+    const gz = join(dir, 'vista.pcap.gz');
+    writeFileSync(gz, gzipSync(readFileSync(fixture('vista-15-45s.pcap'))));
+    const files = [fixture('corpus/truncated-linuxsll-arp-at500.pcap'), gz, join(dir, 'no-such.pcap'), fixture('silent.pcap')];
+    const until = <T>(events: Promise<T[]>, collected: T[]): Promise<{ events: T[]; error: unknown }> =>
+      events.then(
+        (all) => ({ events: all, error: null }),
+        (error: unknown) => ({ events: collected, error }),
+      );
+    const read: Compared[] = [];
+    const reference = await until(
+      new Promise<Compared[]>((resolve, reject) =>
+        analyze((input) => readCaptures(files, input.frame))
+          .pipe(map(compared))
+          .subscribe({ next: (e) => read.push(e), error: reject, complete: () => resolve(read) }),
+      ),
+      read,
+    );
+    let engine: Engine | undefined;
+    const replayed: Compared[] = [];
+    const damaged: InputError[] = [];
+    const got = await until(
+      new Promise<Compared[]>((resolve, reject) =>
+        analyze(
+          (input) => replaySource(files, new ReplayPacer(0, input, engine!.clock.holeMinS), damaged),
+          {},
+          (e) => (engine = e),
+        )
+          .pipe(map(compared))
+          .subscribe({ next: (e) => replayed.push(e), error: reject, complete: () => resolve(replayed) }),
+      ),
+      replayed,
+    );
+    expect(got.events).toStrictEqual(reference.events);
+    expect((got.events.at(-1) as { summary: Summary }).summary.packets).toBeGreaterThan(0);
+    expect(got.error).toBe(damaged[0]);
+    expect(damaged.map((e) => e.reason)).toEqual(['header-cut-short', 'no-such-file']);
+    expect((reference.error as InputError).message).toBe(damaged[0]!.message);
   });
 });
 
@@ -169,7 +209,7 @@ describe('runReplay', () => {
   });
 
   it('prints an input error on stderr once the terminal is restored, and returns 2', async () => {
-    const bad = fixture('truncated-linuxsll-arp-at500.pcap');
+    const bad = fixture('corpus/truncated-linuxsll-arp-at500.pcap');
     const expected = (await lastValueFrom(analyze((input) => readCaptures([bad], input.frame))).catch((e: unknown) => e)) as InputError;
     expect(await run(bad, {}, 'INPUT ERROR')).toStrictEqual({ code: 2, stderr: `netgap: ${expected.message}\n` });
   });

@@ -14,8 +14,10 @@ describe.skipIf(skip !== null)('netgap live --state, --output', () => {
   const runs: NetgapRun[] = [];
   beforeAll(() => {
     lab = new Lab('s', 'ngfleet-');
-    // b checks its entry for a 5 s after first using it (a unicast ARP request, which a answers):
-    // that ARP from a would fall within the restart test, before the expiry it waits for.
+    // b answers a's pings from the neighbour entry a's ARP request left; Linux confirms such an
+    // entry by a unicast ARP probe 5 s after its first use (delay_first_probe_time; ICMP confirms
+    // nothing), and a's reply is an ARP from a during the restarted run, which the restart test
+    // must not see. 60 s keeps b from probing during these tests.
     lab.run(lab.b, ['sh', '-c', 'echo 60 > /proc/sys/net/ipv4/neigh/eth0/delay_first_probe_time']);
   });
   afterAll(async () => {

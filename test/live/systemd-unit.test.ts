@@ -90,9 +90,13 @@ describe.skipIf(skip !== null)('the unit from `netgap deploy systemd`, under sys
     };
   }
 
-  /** The processes netgap started (the capture engine's), by PID and name. */
+  /**
+   * The processes netgap started (the capture engine's), by PID and the name of the program they
+   * run. Named from /proc/PID/exe, not comm: comm is the main thread's name, which Node 24 sets
+   * to "MainThread".
+   */
   function children(pid: number): { pid: number; comm: string }[] {
-    const out = m!.sh(`for c in $(cat /proc/${pid}/task/*/children); do echo "$c $(cat /proc/$c/comm)"; done`, { allowFail: true });
+    const out = m!.sh(`for c in $(cat /proc/${pid}/task/*/children); do echo "$c $(basename "$(readlink /proc/$c/exe)")"; done`, { allowFail: true });
     return out
       .split('\n')
       .filter(Boolean)

@@ -61,8 +61,7 @@ export const EPB_PACKETID = 5;
 export const EPB_VERDICT = 7;
 /** epb_flags bits 16-31: link-layer errors (CRC, too long or short, symbol...): the frame was not received whole. */
 export const EPB_FLAGS_LINK_ERRORS = 0xffff0000;
-/** epb_verdict types (§4.3.1) and the values that mean the packet went no further. */
-export const VERDICT_HARDWARE = 0;
+/** epb_verdict types (§4.3.1) netgap reads, and the values that mean the packet went no further (type 0, hardware, is opaque bytes). */
 export const VERDICT_LINUX_TC = 1;
 export const VERDICT_LINUX_XDP = 2;
 /** TC_ACT_SHOT. */

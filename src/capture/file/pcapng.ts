@@ -27,7 +27,6 @@ import {
   SHB_BYTE_ORDER_MAGIC,
   SHB_HEADER_LEN,
   TC_DROP,
-  VERDICT_HARDWARE,
   VERDICT_LINUX_TC,
   VERDICT_LINUX_XDP,
   XDP_ABORTED,
@@ -232,7 +231,8 @@ export class PcapngParser extends ChunkedParser {
 
   /**
    * Hot path when an EPB has options: epb_packetid marks a copy of a packet already delivered in
-   * the section (one per pktmon component), epb_verdict and epb_flags a packet that was dropped.
+   * the section (etl2pcapng: pktmon's PktGroupId, one copy per component), epb_verdict and
+   * epb_flags a packet that was dropped (etl2pcapng: a pktmon drop event, as XDP_DROP).
    * The frame's flags are set here; `deliver` clears them for the next packet.
    */
   private packetOptions(view: DataView, o: number, optEnd: number, at: number): void {
@@ -260,14 +260,13 @@ export class PcapngParser extends ChunkedParser {
         }
       } else if (code === EPB_FLAGS && optLen >= 4) {
         if ((view.getUint32(v, le) & EPB_FLAGS_LINK_ERRORS) !== 0) frame.dropped = true;
-      } else if (code === EPB_VERDICT && optLen >= 2) {
+      } else if (code === EPB_VERDICT && optLen >= 9) {
+        // TC and XDP verdicts are a 64-bit action (etl2pcapng marks a pktmon drop as XDP_DROP); a hardware verdict is opaque bytes, not read.
         const type = view.getUint8(v);
-        // Hardware verdicts are opaque bytes: any non-zero byte is taken as "not passed"; TC and XDP give a 64-bit action.
-        if (type === VERDICT_HARDWARE) {
-          for (let i = 1; i < optLen; i++) if (view.getUint8(v + i) !== 0) frame.dropped = true;
-        } else if ((type === VERDICT_LINUX_TC || type === VERDICT_LINUX_XDP) && optLen >= 9) {
+        if (type === VERDICT_LINUX_TC || type === VERDICT_LINUX_XDP) {
           const action = view.getUint32(le ? v + 1 : v + 5, le);
-          if (type === VERDICT_LINUX_TC ? action === TC_DROP : action === XDP_DROP || action === XDP_ABORTED) frame.dropped = true;
+          const high = view.getUint32(le ? v + 5 : v + 1, le);
+          if (high === 0 && (type === VERDICT_LINUX_TC ? action === TC_DROP : action === XDP_DROP || action === XDP_ABORTED)) frame.dropped = true;
         }
       }
       o += OPTION_HEADER_LEN + ((optLen + 3) & ~3); // values are padded to 32 bits

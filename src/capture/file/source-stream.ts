@@ -6,9 +6,9 @@ import { type Reading, type ReadOptions, type ReadProgress, readCaptureTo, readC
 
 /**
  * Reads the inputs one after another into `sink`, synchronously per frame. The Observable
- * emits a `ReadProgress` per chunk, completes after the last input, or errors with an
- * `InputError` once every frame before the damage was delivered. Unsubscribing stops the
- * reading and closes the file.
+ * emits a `ReadProgress` per chunk, completes after the last input, or, when an input was damaged,
+ * errors with its `InputError` after the last input (a damaged input ends only itself: every frame
+ * before the damage and every later input are delivered). Unsubscribing stops the reading and closes the file.
  */
 export function readCaptures(names: readonly string[], sink: FrameSink, opts: ReadOptions = {}): Observable<ReadProgress> {
   return new Observable<ReadProgress>((subscriber) =>

@@ -1,6 +1,7 @@
 // Capture inputs (files, `-` for stdin; pcap or pcapng, gzip-compressed or not) read in order as one timeline: the plain core, no RxJS.
 
 import type { FrameSink } from '../../frame';
+import { InputError } from '../input-error';
 import { CaptureInput } from './capture-input';
 import type { ReadProgress } from './capture-input';
 import type { Emit } from './readers';
@@ -29,10 +30,13 @@ export type ProgressListener = (progress: ReadProgress) => void;
 /** A reading under way. */
 export interface Reading {
   /**
-   * Resolves after the last input was read to its end, or once cancelled; rejects with an
-   * `InputError` once every frame before the damage was delivered. Always handle its rejection.
+   * Resolves after the last input was read to its end, or once cancelled. A damaged input ends
+   * only its own reading (every frame before the damage delivered): the inputs after it are still
+   * read, and then `done` rejects with the first damaged input's `InputError`. Always handle its rejection.
    */
   readonly done: Promise<void>;
+  /** The `InputError` of every damaged input so far, in input order (the first is the one `done` rejects with). */
+  readonly damaged: readonly InputError[];
   /** Stops the reading and closes the file; nothing more reaches the sink or the listener, and `done` resolves. */
   cancel(): void;
 }
@@ -74,6 +78,7 @@ export function readCaptureTo(
 function readNamed(inputs: readonly Named[], sink: FrameSink, opts: ReadOptions, onProgress: ProgressListener | undefined): Reading {
   let input: CaptureInput | null = null;
   let stopped = false;
+  const damaged: InputError[] = [];
   const readAll = async (): Promise<void> => {
     for (const { name, bytes } of inputs) {
       if (stopped) return;
@@ -87,14 +92,20 @@ function readNamed(inputs: readonly Named[], sink: FrameSink, opts: ReadOptions,
         });
       } catch (err) {
         if (current.cancelled) return;
-        throw current.explain(err);
+        const explained = current.explain(err);
+        if (!(explained instanceof InputError)) throw explained;
+        // Damage ends this input, not the reading: the inputs named after it are read all the same.
+        damaged.push(explained);
+        continue;
       }
       if (current.cancelled) return;
       onProgress?.(current.progress(true));
     }
+    if (damaged.length > 0) throw damaged[0];
   };
   return {
     done: readAll(),
+    damaged,
     cancel: () => {
       stopped = true;
       input?.cancel();

@@ -218,6 +218,45 @@ describe('pcapng reader', () => {
     expect(times(parseInChunks(ng, file).frames)).toEqual([[0, 5]]);
   });
 
+  it('reads a drop as etl2pcapng marks a pktmon drop event (epb_verdict: XDP, XDP_DROP), and packet ids, in either byte order', () => {
+    for (const le of [true, false]) {
+      const b = new PcapngBuilder(le);
+      // epb_verdict: one type byte, then the 64-bit action; etl2pcapng writes type 2 (XDP) and 1 (XDP_DROP).
+      const verdict = (type: number, action: bigint): [number, Buffer] => [7, Buffer.concat([Buffer.from([type]), b.u64(action)])];
+      const flags = (v: number): [number, Buffer] => [2, b.u32(v)];
+      const id = (v: bigint): [number, Buffer] => [5, b.u64(v)];
+      const pidTid: [number, Buffer] = [8, Buffer.concat([b.u32(4), b.u32(1234)])];
+      const file = b
+        .shb()
+        .idb(1, 65535)
+        .epbWithOptions(0, 1n, data(60, 0), [flags(1), id(7n), pidTid]) // passed
+        .epbWithOptions(0, 2n, data(60, 0), [flags(1), id(7n), verdict(2, 1n), pidTid]) // its copy, dropped (pktmon)
+        .epbWithOptions(0, 3n, data(60, 1), [flags(2), id(8n), verdict(2, 2n)]) // XDP_PASS
+        .epbWithOptions(0, 4n, data(60, 2), [verdict(2, 0n)]) // XDP_ABORTED
+        .epbWithOptions(0, 5n, data(60, 3), [verdict(1, 2n)]) // TC_ACT_SHOT
+        .epbWithOptions(0, 6n, data(60, 4), [verdict(1, 0n)]) // TC_ACT_OK
+        .epbWithOptions(0, 7n, data(60, 5), [verdict(2, (1n << 32n) | 1n)]) // no such action
+        .epbWithOptions(0, 8n, data(60, 6), [[7, Buffer.from([0, 1, 2, 3])]]) // hardware: opaque, not read
+        .epbWithOptions(0, 9n, data(60, 7), [flags(0x00010001)]) // a link-layer error (CRC)
+        .build();
+      const seen: Array<[boolean, boolean]> = [];
+      const parser = createPcapngParser('t', (f) => seen.push([f.copy, f.dropped]));
+      parser.push(file);
+      parser.end();
+      expect(seen, le ? 'little-endian' : 'big-endian').toEqual([
+        [false, false],
+        [true, true],
+        [false, false],
+        [false, true],
+        [false, true],
+        [false, false],
+        [false, false],
+        [false, false],
+        [false, true],
+      ]);
+    }
+  });
+
   describe('damage', () => {
     const good = (): PcapngBuilder => new PcapngBuilder().shb().idb(1, 0).epb(0, 1n, data(60, 0));
     const at = good().size; // the block after the good ones

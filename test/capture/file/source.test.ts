@@ -247,10 +247,25 @@ describe('readCapturesTo', () => {
     expect(done[3]!.bytesParsed).toBe(gunzipSync(readFileSync(c)).length);
   });
 
-  it('stops at the first damaged input, after every frame before the damage, and reads no further', async () => {
-    const { frames, error } = await run([good('arp-who-has.pcap'), bad('truncated-pptp-at304.pcap'), good('pptp.pcap')]);
-    expect(frames).toHaveLength(2 + 3);
+  it('reads the inputs after a damaged one: every frame before the damage, all of the rest, then the first damage as the error', async () => {
+    const later = await run([good('pptp.pcap')]);
+    const names = [good('arp-who-has.pcap'), bad('truncated-pptp-at304.pcap'), '-', bad('truncated-eapon1-at7771.pcap'), good('pptp.pcap')];
+    const reading = readCapturesTo(names, () => undefined, { stdin: chunked(readFileSync(good('arp-who-has.pcap')), 10) });
+    const rejected = reading.done.then(
+      () => null,
+      (err: unknown) => err,
+    );
+    const { frames, error, progress } = await run(names, { stdin: chunked(readFileSync(good('arp-who-has.pcap')), 10) });
+    expect(frames).toHaveLength(2 + 3 + 2 + 57 + later.frames.length);
+    expect(frames.slice(-later.frames.length)).toEqual(later.frames);
     expect((error as InputError).file).toBe(bad('truncated-pptp-at304.pcap'));
+    // A damaged input is not reported as read to its end.
+    expect(progress.filter((p) => p.done).map((p) => p.file)).toEqual([good('arp-who-has.pcap'), '-', good('pptp.pcap')]);
+    expect(await rejected).toBe(reading.damaged[0]);
+    expect(reading.damaged.map((e) => [e.file, e.reason])).toEqual([
+      [bad('truncated-pptp-at304.pcap'), 'record-cut-short'],
+      [bad('truncated-eapon1-at7771.pcap'), 'record-cut-short'],
+    ]);
   });
 
   it('emits progress per chunk read, never per frame', async () => {
@@ -454,6 +469,19 @@ describe('readCapturesTo', () => {
       expect((error as InputError).message).toBe(
         `${path}: byte ${pcapBytes.length}: trailing garbage after the gzip data ignored (offset in the decompressed stream)`,
       );
+    }
+    // The inputs after it are read all the same, from a file and from stdin.
+    const pcapBytes = readFileSync(good('arp-who-has.pcap'));
+    const garbage = join(dir, 'garbage-then-more.pcap.gz');
+    writeFileSync(garbage, Buffer.concat([gzipSync(pcapBytes), Buffer.from('this is not gzip\n')]));
+    const next = await run([good('pptp.pcap')]);
+    for (const [names, stdin] of [
+      [[garbage, good('pptp.pcap')], undefined],
+      [['-', good('pptp.pcap')], chunked(readFileSync(garbage), 7)],
+    ] as const) {
+      const { frames, error } = await run([...names], stdin === undefined ? {} : { stdin });
+      expect(frames).toEqual([...(await run([good('arp-who-has.pcap')])).frames, ...next.frames]);
+      expect((error as InputError).reason).toBe('gzip-trailing-garbage');
     }
     // Zeros after the data are what tape blocking leaves: zlib skips them, and so does gzip -d, silently.
     const zeros = join(dir, 'zeros.pcap.gz');
