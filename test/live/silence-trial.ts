@@ -58,6 +58,8 @@ export async function silenceTrial(lab: Lab, engine: string, extra: readonly str
   await until(() => kindCount(run, 'arp-gap-recovered') >= 1, 5000);
   await sleep(200);
   const { code } = await run.stop('SIGTERM');
+  // Entries just used are probed 5 s later (a unicast ARP and its answer): not into what runs next.
+  for (const ns of [lab.a, lab.b]) lab.ip('-n', ns, 'neigh', 'flush', 'all');
   const lines = run.lines.map((l) => ({ at: l.at, r: JSON.parse(l.text) as NdjsonRecord }));
   const summary = lines.find((l) => l.r.type === 'summary')?.r;
   const alerts = lines.filter((l) => l.r.type === 'alert');
