@@ -9,6 +9,7 @@ import { addDeployCommand } from './deploy';
 import { EXIT } from './exit-codes';
 import { addLiveOptions, addReadOptions, givenOn, liveOptionsError, readOptionsError, type LiveOptions, type ReadOptions } from './options';
 import { readPackageVersion } from './version';
+import { priorityPrefix } from '../output/journal';
 
 // Each command's module is loaded when that command runs: `read` then loads neither live capture
 // nor the dashboard (blessed).
@@ -19,7 +20,9 @@ function program(): Command {
     .version(readPackageVersion(), '-V, --version')
     .exitOverride()
     // Commander's messages quote what was typed: escaped like every other line netgap prints.
-    .configureOutput({ outputError: (text, write) => write((text.startsWith('error:') ? `netgap: ${text}` : text).split('\n').map(sanitize).join('\n')) });
+    .configureOutput({
+      outputError: (text, write) => write((text.startsWith('error:') ? `${priorityPrefix('err')}netgap: ${text}` : text).split('\n').map(sanitize).join('\n')),
+    });
 
   /** A usage error: one line, exit 2. */
   const usage = (text: string): never => cmd.error(`error: ${text}`, { exitCode: EXIT.USAGE });

@@ -15,6 +15,7 @@ import { EXIT, type ExitCode } from './exit-codes';
 import { type Io, processIo } from './io';
 import { engineOptions, type ReadOptions } from './options';
 import { Service, ServiceSetupError } from './service';
+import { priorityPrefix } from '../output/journal';
 
 const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical: 2 };
 
@@ -27,10 +28,10 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = proce
   let engine: Engine | undefined;
   let service: Service;
   try {
-    service = await Service.open(opts, { engine: () => engine }, (text) => io.stderr.write(`netgap: ${sanitize(text)}\n`));
+    service = await Service.open(opts, { engine: () => engine }, (text) => io.stderr.write(`${priorityPrefix('warning')}netgap: ${sanitize(text)}\n`));
   } catch (err) {
     if (!(err instanceof ServiceSetupError)) throw err;
-    io.stderr.write(`netgap: ${sanitize(err.message)}\n`);
+    io.stderr.write(`${priorityPrefix('err')}netgap: ${sanitize(err.message)}\n`);
     return EXIT.USAGE;
   }
   const out = new LineWriter(service.output ?? io.stdout);
@@ -43,7 +44,7 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = proce
       service.alert(alert);
       worst = Math.max(worst, RANK[alert.severity]);
       out.line(renderer.line(alert));
-      io.stderr.write(`netgap: ${alertText(alert)}\n`);
+      io.stderr.write(`${priorityPrefix('warning')}netgap: ${alertText(alert)}\n`);
     },
   );
   // The plain cores of the analysis and the reading: `read` loads no RxJS, which costs more start-up than a short capture's analysis.
@@ -98,7 +99,7 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = proce
     // One line per damaged input (the inputs after one were still read). The file name is the
     // user's, and may hold any byte (a file named with ESC[2J clears the screen).
     const damaged = reading !== undefined && reading.damaged.length > 0 ? reading.damaged : [failure];
-    for (const err of damaged) io.stderr.write(`netgap: ${sanitize(err.message)}\n`);
+    for (const err of damaged) io.stderr.write(`${priorityPrefix('err')}netgap: ${sanitize(err.message)}\n`);
     return EXIT.INPUT;
   }
   return opts.failOn !== undefined && worst >= RANK[opts.failOn] ? EXIT.ALERTED : EXIT.OK;

@@ -12,6 +12,7 @@ import { analyze } from '../pipeline';
 import { EXIT, type ExitCode } from './exit-codes';
 import { type Io, processIo } from './io';
 import { engineOptions, type ReadOptions } from './options';
+import { priorityPrefix } from '../output/journal';
 
 export interface ReplayOptions extends ReadOptions {
   /** Times real time; 0 replays as fast as possible. */
@@ -73,7 +74,7 @@ export async function runReplay(files: string[], opts: ReplayOptions, io: Io = p
   );
   if (result.error !== undefined) {
     if (!(result.error instanceof InputError)) throw result.error;
-    for (const err of damaged.length > 0 ? damaged : [result.error]) io.stderr.write(`netgap: ${sanitize(err.message)}\n`);
+    for (const err of damaged.length > 0 ? damaged : [result.error]) io.stderr.write(`${priorityPrefix('err')}netgap: ${sanitize(err.message)}\n`);
     return EXIT.INPUT;
   }
   const c = result.counts;

@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { sanitize } from './sanitize';
+import { priorityPrefix } from './journal';
 
 /**
  * A line sink over a stream. Lines are gathered and written together when the current job ends
@@ -24,7 +25,7 @@ export class LineWriter {
   constructor(private readonly out: Writable) {
     out.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') process.exit(0);
-      process.stderr.write(`netgap: ${sanitize(`cannot write output: ${err.message}`)}\n`);
+      process.stderr.write(`${priorityPrefix('err')}netgap: ${sanitize(`cannot write output: ${err.message}`)}\n`);
       process.exit(2);
     });
   }

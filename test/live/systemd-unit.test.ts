@@ -375,6 +375,10 @@ describe.skipIf(skip !== null)('the unit from `netgap deploy systemd`, under sys
     mc.exec(['systemctl', 'start', 'netgap']);
     await waitFor('netgap to miss br1', () => /cannot capture on br1: no such interface/.test(journal()));
     await waitFor('systemd to schedule a restart', () => show('SubState').SubState === 'auto-restart');
+    // The reason is an error in the journal (a `<3>` prefix), where `journalctl -p err` finds it.
+    const errors = mc.exec(['journalctl', '-u', 'netgap', '-p', 'err', '-o', 'cat', '--no-pager']).stdout;
+    expect(errors).toMatch(/cannot capture on br1: no such interface/);
+    expect(errors).not.toMatch(/listening on/);
     mc.exec(['ip', 'link', 'add', 'br1', 'type', 'bridge']);
     mc.exec(['ip', 'link', 'set', 'br1', 'up']);
     await waitFor('netgap listening on br1', () => listenings('br1') >= 1, 20_000);
