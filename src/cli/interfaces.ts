@@ -5,7 +5,7 @@ import { CapMissingError, loadCap } from '../capture/live/cap';
 import { sanitize } from '../output/sanitize';
 import { EXIT, type ExitCode } from './exit-codes';
 import { type Io, processIo } from './io';
-import { priorityPrefix } from '../output/journal';
+import { stderrLine } from '../output/journal';
 
 /** Prefix length of a netmask as inet_ntop prints it (255.255.255.0, ffff:ffff::), or null. */
 export function prefixLength(netmask: string | undefined): number | null {
@@ -47,9 +47,7 @@ export function runInterfaces(io: Io = processIo()): ExitCode {
   try {
     devices = loadCap().Cap.deviceList();
   } catch (err) {
-    io.stderr.write(
-      `${priorityPrefix('err')}netgap: ${sanitize(err instanceof CapMissingError ? err.message : `cannot list interfaces: ${(err as Error).message}`)}\n`,
-    );
+    io.stderr.write(stderrLine('err', err instanceof CapMissingError ? err.message : `cannot list interfaces: ${(err as Error).message}`));
     return EXIT.CAPTURE;
   }
   for (const line of interfaceLines(devices)) io.stdout.write(line + '\n');

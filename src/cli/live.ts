@@ -21,7 +21,6 @@ import { AlertRenderer } from '../output/alert-renderer';
 import { runDashboard } from '../output/dashboard/dashboard';
 import { LineWriter } from '../output/line-writer';
 import { summaryPieces } from '../output/ndjson';
-import { sanitize } from '../output/sanitize';
 import { LOSS_METHOD_TEXT, summaryText } from '../output/summary-text';
 import { alertText } from '../output/text';
 import { analyze, type SummaryEvent } from '../pipeline';
@@ -30,7 +29,7 @@ import { type Io, processIo } from './io';
 import { LIVE_NEW_STATIONS_AFTER_S } from '../detect/options';
 import { engineOptions, type LiveOptions } from './options';
 import { Service, ServiceSetupError } from './service';
-import { priorityPrefix } from '../output/journal';
+import { stderrLine } from '../output/journal';
 
 /** The snapshot length cap always uses (binding.cc); also the file's. */
 const CAP_SNAPLEN = 65535;
@@ -118,7 +117,7 @@ export function stopRequests(durationS: number | undefined, signals: EventEmitte
  */
 export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<ExitCode> {
   const fail = (text: string, code: ExitCode = EXIT.CAPTURE): ExitCode => {
-    io.stderr.write(`${priorityPrefix('err')}netgap: ${sanitize(text)}\n`);
+    io.stderr.write(stderrLine('err', text));
     return code;
   };
   let captureEngine: CaptureEngine;
@@ -180,18 +179,13 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
       count: opts.count ?? Infinity,
       engine: captureEngine,
     },
-    (iface, line) => message(`${priorityPrefix('warning')}netgap: ${sanitize(`${iface}: capture process: ${line}`)}\n`),
+    (iface, line) => message(stderrLine('warning', `${iface}: capture process: ${line}`)),
   );
 
   // The service options' files and ports are opened before capture starts: a mistake is one line, exit 2.
   let engine: Engine | undefined;
   try {
-    service = await Service.open(
-      opts,
-      { engine: () => engine, interfaces: () => capture.stats() },
-      (text) => message(`${priorityPrefix('warning')}netgap: ${sanitize(text)}\n`),
-      true,
-    );
+    service = await Service.open(opts, { engine: () => engine, interfaces: () => capture.stats() }, (text) => message(stderrLine('warning', text)), true);
   } catch (err) {
     if (err instanceof ServiceSetupError) return fail(err.message, EXIT.USAGE);
     throw err;
@@ -206,10 +200,13 @@ export async function runLive(opts: LiveOptions, io: Io = processIo()): Promise<
     if (err instanceof CaptureOpenError) return fail(openErrorText(err, captureEngine));
     throw err;
   }
-  if (opened.listening !== null) io.stderr.write(`${priorityPrefix('info')}netgap: ${sanitize(`metrics at http://${opened.listening}/metrics`)}\n`);
+  if (opened.listening !== null) io.stderr.write(stderrLine('info', `metrics at http://${opened.listening}/metrics`));
   for (const s of capture.stats()) {
     io.stderr.write(
-      `${priorityPrefix('info')}netgap: ${sanitize(`listening on ${s.name} (${captureEngine.kind}), link type ${s.linkType} (${LINK_NAMES[s.linkType] ?? 'unknown'}), buffer ${opts.bufferSize} MiB, ${listeningLoss(s.lossMethod, captureEngine)}`)}\n`,
+      stderrLine(
+        'info',
+        `listening on ${s.name} (${captureEngine.kind}), link type ${s.linkType} (${LINK_NAMES[s.linkType] ?? 'unknown'}), buffer ${opts.bufferSize} MiB, ${listeningLoss(s.lossMethod, captureEngine)}`,
+      ),
     );
   }
   if (runAs !== null) {

@@ -7,7 +7,6 @@ import type { Severity } from '../detect/alerts';
 import type { Engine } from '../detect/engine';
 import { AlertRenderer } from '../output/alert-renderer';
 import { LineWriter } from '../output/line-writer';
-import { sanitize } from '../output/sanitize';
 import { summaryPieces } from '../output/ndjson';
 import { summaryText } from '../output/summary-text';
 import { alertText } from '../output/text';
@@ -15,7 +14,7 @@ import { EXIT, type ExitCode } from './exit-codes';
 import { type Io, processIo } from './io';
 import { engineOptions, type ReadOptions } from './options';
 import { Service, ServiceSetupError } from './service';
-import { priorityPrefix } from '../output/journal';
+import { priorityPrefix, stderrLine } from '../output/journal';
 
 const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical: 2 };
 
@@ -28,10 +27,10 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = proce
   let engine: Engine | undefined;
   let service: Service;
   try {
-    service = await Service.open(opts, { engine: () => engine }, (text) => io.stderr.write(`${priorityPrefix('warning')}netgap: ${sanitize(text)}\n`));
+    service = await Service.open(opts, { engine: () => engine }, (text) => io.stderr.write(stderrLine('warning', text)));
   } catch (err) {
     if (!(err instanceof ServiceSetupError)) throw err;
-    io.stderr.write(`${priorityPrefix('err')}netgap: ${sanitize(err.message)}\n`);
+    io.stderr.write(stderrLine('err', err.message));
     return EXIT.USAGE;
   }
   const out = new LineWriter(service.output ?? io.stdout);
@@ -99,7 +98,7 @@ export async function runRead(files: string[], opts: ReadOptions, io: Io = proce
     // One line per damaged input (the inputs after one were still read). The file name is the
     // user's, and may hold any byte (a file named with ESC[2J clears the screen).
     const damaged = reading !== undefined && reading.damaged.length > 0 ? reading.damaged : [failure];
-    for (const err of damaged) io.stderr.write(`${priorityPrefix('err')}netgap: ${sanitize(err.message)}\n`);
+    for (const err of damaged) io.stderr.write(stderrLine('err', err.message));
     return EXIT.INPUT;
   }
   return opts.failOn !== undefined && worst >= RANK[opts.failOn] ? EXIT.ALERTED : EXIT.OK;

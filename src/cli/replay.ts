@@ -7,12 +7,11 @@ import { PACED_READ_BYTES, pacedSlices, ReplayPacer } from '../capture/file/repl
 import { readCapture } from '../capture/file/source-stream';
 import type { Engine } from '../detect/engine';
 import { runDashboard } from '../output/dashboard/dashboard';
-import { sanitize } from '../output/sanitize';
 import { analyze } from '../pipeline';
 import { EXIT, type ExitCode } from './exit-codes';
 import { type Io, processIo } from './io';
 import { engineOptions, type ReadOptions } from './options';
-import { priorityPrefix } from '../output/journal';
+import { stderrLine } from '../output/journal';
 
 export interface ReplayOptions extends ReadOptions {
   /** Times real time; 0 replays as fast as possible. */
@@ -74,7 +73,7 @@ export async function runReplay(files: string[], opts: ReplayOptions, io: Io = p
   );
   if (result.error !== undefined) {
     if (!(result.error instanceof InputError)) throw result.error;
-    for (const err of damaged.length > 0 ? damaged : [result.error]) io.stderr.write(`${priorityPrefix('err')}netgap: ${sanitize(err.message)}\n`);
+    for (const err of damaged.length > 0 ? damaged : [result.error]) io.stderr.write(stderrLine('err', err.message));
     return EXIT.INPUT;
   }
   const c = result.counts;

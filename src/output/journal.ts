@@ -1,6 +1,7 @@
 // The priority a line on stderr carries into systemd's journal (sd-daemon(3) prefixes, RFC 5424 severities).
 
 import { fstatSync } from 'node:fs';
+import { sanitize } from './sanitize';
 
 const PRIORITY = { err: 3, warning: 4, info: 6 } as const;
 export type Priority = keyof typeof PRIORITY;
@@ -29,4 +30,9 @@ let toJournal: boolean | undefined;
 export function priorityPrefix(priority: Priority): string {
   toJournal ??= isJournalStream();
   return toJournal ? `<${PRIORITY[priority]}>` : '';
+}
+
+/** One line of netgap's on stderr: its priority where the journal reads it, then `netgap: ` and the text, escaped. */
+export function stderrLine(priority: Priority, text: string): string {
+  return `${priorityPrefix(priority)}netgap: ${sanitize(text)}\n`;
 }

@@ -2,8 +2,7 @@
 
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { sanitize } from './sanitize';
-import { priorityPrefix } from './journal';
+import { stderrLine } from './journal';
 
 /**
  * A line sink over a stream. Lines are gathered and written together when the current job ends
@@ -25,7 +24,7 @@ export class LineWriter {
   constructor(private readonly out: Writable) {
     out.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') process.exit(0);
-      process.stderr.write(`${priorityPrefix('err')}netgap: ${sanitize(`cannot write output: ${err.message}`)}\n`);
+      process.stderr.write(stderrLine('err', `cannot write output: ${err.message}`));
       process.exit(2);
     });
   }

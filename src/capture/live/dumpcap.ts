@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Frame } from '../../frame';
 import { maxWireFrame, oversizeWirePackets } from './counters';
-import { HELLO_LEN, PCAP_STATS_LEN, RECORD, RECORD_HLEN, STATS_LEN } from './stream';
+import { HELLO_LEN, PCAP_STATS_LEN, RECORD, RECORD_HLEN, STATS_LEN, writeRecordHeader } from './stream';
 import type { RecordType } from './stream';
 import type { InterfaceStatistics } from '../file/pcapng-options';
 import { PcapngParser } from '../file/pcapng';
@@ -264,12 +264,7 @@ export class DumpcapStream {
       if (RECORD_HLEN + len > this.buf.length) this.buf = Buffer.alloc(RECORD_HLEN + len);
     }
     const at = this.used;
-    const buf = this.buf;
-    buf.writeUInt32LE(this.stamp.tsSec, at);
-    buf.writeUInt32LE(this.stamp.tsNsec, at + 4);
-    buf.writeUInt32LE(len, at + 8);
-    buf.writeUInt16LE(type, at + 12);
-    buf.writeUInt16LE(0, at + 14);
+    writeRecordHeader(this.buf, at, this.stamp, type, len);
     this.used = at + RECORD_HLEN + len;
     return at + RECORD_HLEN;
   }

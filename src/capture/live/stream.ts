@@ -33,6 +33,15 @@ export const RECORD = {
 } as const;
 export type RecordType = (typeof RECORD)[keyof typeof RECORD];
 
+/** Hot path: a record's header at `buf[at ..]`: its stamp, payload length and type (the layout above). */
+export function writeRecordHeader(buf: Buffer, at: number, t: TimeOut, type: RecordType, len: number): void {
+  buf.writeUInt32LE(t.tsSec, at);
+  buf.writeUInt32LE(t.tsNsec, at + 4);
+  buf.writeUInt32LE(len, at + 8);
+  buf.writeUInt16LE(type, at + 12);
+  buf.writeUInt16LE(0, at + 14);
+}
+
 export const HELLO_LEN = 8;
 
 /**
@@ -131,12 +140,7 @@ export class RecordWriter {
   private reserve(type: RecordType, t: TimeOut, len: number): number {
     if (this.used + RECORD_HLEN + len > CHUNK_BYTES) this.rotate();
     const at = this.used;
-    const buf = this.chunk;
-    buf.writeUInt32LE(t.tsSec, at);
-    buf.writeUInt32LE(t.tsNsec, at + 4);
-    buf.writeUInt32LE(len, at + 8);
-    buf.writeUInt16LE(type, at + 12);
-    buf.writeUInt16LE(0, at + 14);
+    writeRecordHeader(this.chunk, at, t, type, len);
     this.used = at + RECORD_HLEN + len;
     return at + RECORD_HLEN;
   }
